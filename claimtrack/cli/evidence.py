@@ -1,0 +1,1 @@
+"""Commands for evidence (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Commands for export (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Commands for extract (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Commands for ingest (filled in by its issue)."""

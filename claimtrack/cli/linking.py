@@ -1,0 +1,1 @@
+"""Commands for linking (filled in by its issue)."""

@@ -1,0 +1,333 @@
+"""Commands that create a workspace and list or show its records: init, claims, show, sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .base import (
+    get_workspace,
+    json_option,
+    main,
+    print_json,
+    print_json_lines,
+    print_table,
+    report_problems,
+)
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path | None) -> None:
+    """Create a workspace (default: ./claims).
+
+    \b
+    Example:
+        claimtrack init
+        claimtrack init ~/cases/klarna/claims
+    """
+    from ..workspace import DEFAULT_DIR, Workspace
+
+    ws, created = Workspace.init(directory or Path(DEFAULT_DIR))
+    if created:
+        click.echo(f"Created an empty claimtrack workspace in {ws.root}")
+    else:
+        click.echo(f"{ws.root} is already a claimtrack workspace; nothing changed")
+
+
+def _load(ctx: click.Context):
+    ws = get_workspace(ctx)
+    records = ws.records()
+    report_problems(ws)
+    return ws, records
+
+
+def claim_summary(claim, assessment) -> dict:
+    """The ``claims --json`` contract (docs/json.md)."""
+    return {
+        "id": claim.id,
+        "text": claim.text,
+        "claimant": claim.claimant,
+        "figures": [f.model_dump(mode="json") for f in claim.figures],
+        "mentions": len(claim.mentions),
+        "sources": len({m.source for m in claim.mentions}),
+        "status": assessment.status if assessment else None,
+        "ref": claim.ref,
+    }
+
+
+@main.command("claims")
+@json_option
+@click.option("--status", "status_filter", help="Only claims with this status.")
+@click.pass_context
+def claims_cmd(ctx: click.Context, as_json: bool, status_filter: str | None) -> None:
+    """List the claims in the workspace.
+
+    \b
+    Example:
+        claimtrack claims
+        claimtrack claims --status unsupported --json
+    """
+    from ..flags import assess
+
+    _, records = _load(ctx)
+    assessments = assess(records)
+    rows = [
+        claim_summary(c, assessments.get(c.id))
+        for c in sorted(records.claims.values(), key=lambda c: (c.created_at, c.id))
+    ]
+    if status_filter:
+        rows = [r for r in rows if r["status"] == status_filter]
+    if as_json:
+        print_json_lines(rows)
+        return
+    if not rows:
+        click.echo("No claims yet. Add some with: claimtrack ingest URL|FILE")
+        return
+    print_table(
+        ["id", "claim", "claimant", "figures", "sources", "status"],
+        [
+            (
+                r["id"],
+                r["text"],
+                r["claimant"] or "",
+                ", ".join(f["text"] for f in r["figures"]),
+                r["sources"],
+                r["status"] or "",
+            )
+            for r in rows
+        ],
+        title=f"{len(rows)} claims",
+    )
+
+
+def source_summary(source, mentions: int) -> dict:
+    """The ``sources --json`` contract (docs/json.md)."""
+    return {
+        "id": source.id,
+        "url": source.url,
+        "title": source.title,
+        "kind": source.kind,
+        "publisher": source.publisher,
+        "published": source.published,
+        "retrieved_at": source.retrieved_at.isoformat(),
+        "sha256": source.sha256,
+        "mentions": mentions,
+    }
+
+
+def _mention_counts(records) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for claim in records.claims.values():
+        for m in claim.mentions:
+            counts[m.source] = counts.get(m.source, 0) + 1
+    return counts
+
+
+@main.group("sources", invoke_without_command=True)
+@json_option
+@click.pass_context
+def sources_cmd(ctx: click.Context, as_json: bool) -> None:
+    """List the sources in the workspace (or show one: sources show ID).
+
+    \b
+    Example:
+        claimtrack sources
+        claimtrack sources --json
+        claimtrack sources show s-1a2b --text
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    _, records = _load(ctx)
+    counts = _mention_counts(records)
+    rows = [
+        source_summary(s, counts.get(s.id, 0))
+        for s in sorted(records.sources.values(), key=lambda s: (s.retrieved_at, s.id))
+    ]
+    if as_json:
+        print_json_lines(rows)
+        return
+    if not rows:
+        click.echo("No sources yet. Add some with: claimtrack ingest URL|FILE")
+        return
+    print_table(
+        ["id", "title", "kind", "publisher", "published", "mentions"],
+        [
+            (
+                r["id"],
+                r["title"] or r["url"] or "",
+                r["kind"],
+                r["publisher"],
+                r["published"],
+                r["mentions"],
+            )
+            for r in rows
+        ],
+        title=f"{len(rows)} sources",
+    )
+
+
+@sources_cmd.command("show")
+@click.argument("source_id")
+@json_option
+@click.option("--text", "show_text", is_flag=True, help="Print the archived main text.")
+@click.pass_context
+def sources_show(ctx: click.Context, source_id: str, as_json: bool, show_text: bool) -> None:
+    """Show one source, or its archived text.
+
+    \b
+    Example:
+        claimtrack sources show s-1a2b
+        claimtrack sources show s-1a2b --text
+    """
+    ws = get_workspace(ctx)
+    source = ws.get(source_id, "source")
+    if show_text:
+        click.echo(ws.source_text(source))
+        return
+    _show_source(ws, source, as_json)
+
+
+def _show_source(ws, source, as_json: bool) -> None:
+    records = ws.records()
+    report_problems(ws)
+    mentioned = [
+        {"claim": c.id, "text": c.text, "quote": m.quote, "start": m.start, "end": m.end}
+        for c in records.claims.values()
+        for m in c.mentions
+        if m.source == source.id
+    ]
+    data = source.model_dump(mode="json")
+    data["claims"] = mentioned
+    if as_json:
+        print_json(data)
+        return
+    for key in (
+        "id",
+        "title",
+        "url",
+        "kind",
+        "author",
+        "publisher",
+        "published",
+        "retrieved_at",
+        "sha256",
+        "input",
+    ):
+        if data.get(key):
+            click.echo(f"{key:>12}: {data[key]}")
+    if source.derived_from:
+        click.echo(f"{'derived from':>12}: {', '.join(source.derived_from)}")
+    for note in source.notes:
+        click.echo(f"{'note':>12}: {note}")
+    click.echo(f"\n{len(mentioned)} claim mentions")
+    for m in mentioned:
+        click.echo(f"  {m['claim']}  {m['quote']}")
+
+
+def claim_detail(claim, records, assessment) -> dict:
+    """The ``show CLAIM --json`` contract (docs/json.md)."""
+    return {
+        "id": claim.id,
+        "text": claim.text,
+        "claimant": claim.claimant,
+        "ref": claim.ref,
+        "tags": claim.tags,
+        "created_at": claim.created_at.isoformat(),
+        "aliases": claim.aliases,
+        "figures": [f.model_dump(mode="json") for f in claim.figures],
+        "status": assessment.status if assessment else None,
+        "origins": assessment.origins if assessment else None,
+        "flags": [{"code": f.code, "detail": f.detail} for f in assessment.flags]
+        if assessment
+        else [],
+        "mentions": [m.model_dump(mode="json") for m in claim.mentions],
+        "evidence": [
+            e.model_dump(mode="json")
+            for e in records.evidence.values()
+            if e.claim == claim.id and e.removed_at is None
+        ],
+        "questions": [
+            q.model_dump(mode="json") for q in records.questions.values() if q.claim == claim.id
+        ],
+    }
+
+
+@main.command()
+@click.argument("record_id")
+@json_option
+@click.pass_context
+def show(ctx: click.Context, record_id: str, as_json: bool) -> None:
+    """Show a claim with its mentions, evidence, questions, status and flags.
+
+    ID may be any unique prefix of a claim, source, evidence or question id.
+
+    \b
+    Example:
+        claimtrack show c-3f2a
+        claimtrack show c-3f2a --json
+    """
+    from ..flags import assess
+
+    ws = get_workspace(ctx)
+    kind, full_id = ws.resolve(record_id)
+    record = ws.load(kind, full_id)
+    if kind == "source":
+        _show_source(ws, record, as_json)
+        return
+    if kind != "claim":
+        if as_json:
+            print_json(record.model_dump(mode="json"))
+        else:
+            for key, value in record.model_dump(mode="json").items():
+                if value not in (None, [], ""):
+                    click.echo(f"{key:>12}: {value}")
+        return
+    records = ws.records()
+    report_problems(ws)
+    detail = claim_detail(record, records, assess(records).get(record.id))
+    if as_json:
+        print_json(detail)
+        return
+    _print_claim(detail, records)
+
+
+def _print_claim(d: dict, records) -> None:
+    click.secho(d["text"], bold=True)
+    click.echo(f"{d['id']}  claimant: {d['claimant'] or '-'}  status: {d['status'] or '-'}")
+    if d["figures"]:
+        click.echo(
+            "figures: "
+            + "; ".join(
+                f"{f['text']} = {f['value']:g} {f['unit'] or ''} ({f['kind']}, {f['qualifier']})"
+                if f["value"] is not None
+                else f["text"]
+                for f in d["figures"]
+            )
+        )
+    if d["flags"]:
+        click.echo("\nFlags:")
+        for f in d["flags"]:
+            click.echo(f"  {f['code']:<20} {f['detail']}")
+    click.echo(f"\nMentions ({len(d['mentions'])}):")
+    for m in d["mentions"]:
+        src = records.sources.get(m["source"])
+        name = (src.title or src.url) if src else m["source"]
+        click.echo(f"  {m['source']}  {name}")
+        click.echo(f"      \u201c{m['quote']}\u201d")
+    if d["evidence"]:
+        click.echo(f"\nEvidence ({len(d['evidence'])}):")
+        for e in d["evidence"]:
+            click.echo(
+                f"  {e['id']}  {e['stance']:<11} {e['source']}"
+                + ("  (quote unverified)" if e["unverified"] else "")
+            )
+            if e["quote"]:
+                click.echo(f"      \u201c{e['quote']}\u201d")
+            if e["note"]:
+                click.echo(f"      note: {e['note']}")
+    if d["questions"]:
+        click.echo(f"\nQuestions ({len(d['questions'])}):")
+        for q in d["questions"]:
+            click.echo(f"  {q['id']}  [{q['status']}] {q['text']}")

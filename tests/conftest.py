@@ -1,0 +1,38 @@
+"""Shared fixtures: a fresh workspace in a temp folder and a CLI runner bound to it."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from claimtrack.cli import main
+from claimtrack.workspace import Workspace
+
+
+@pytest.fixture
+def ws(tmp_path, monkeypatch) -> Workspace:
+    """An empty workspace at tmp_path/claims, found from tmp_path like a user's would be."""
+    monkeypatch.delenv("CLAIMTRACK_WORKSPACE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    workspace, _ = Workspace.init(tmp_path / "claims")
+    return workspace
+
+
+@pytest.fixture
+def run(ws):
+    """Run the CLI in the workspace's folder: run("claims", "--json") -> click Result."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(main, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def snapshot_tree(root) -> dict[str, bytes]:
+    """Every file under ``root`` with its bytes (minus the lock file), to prove nothing changed."""
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
