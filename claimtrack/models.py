@@ -53,7 +53,11 @@ class Figure(Record):
     """A number as written in a sentence, normalised so that figures can be compared."""
 
     text: str = Field(description='The figure as written, e.g. "nearly 2,000 jobs".')
-    start: int | None = Field(None, description="Offset of the figure in its sentence's text.")
+    start: int | None = Field(
+        None,
+        description="Offset of the figure in the text it was read from: the claim's text in a "
+        "Claim, the input text in `extract` output.",
+    )
     end: int | None = Field(None, description="End offset (exclusive).")
     value: float | None = Field(
         None, description='Fully scaled value: "$40 million" -> 40000000; the midpoint of a range.'
@@ -179,13 +183,34 @@ RECORD_TYPES: dict[str, type[Record]] = {
 }
 
 
+def type_name(annotation) -> str:
+    """A reader's name for a field type: ``str or null``, ``"open", "answered"``, ``list of Figure``."""
+    import types
+    from typing import Union, get_args, get_origin
+
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Literal:
+        return ", ".join(f'"{a}"' for a in args)
+    if origin in (Union, types.UnionType):
+        return " or ".join(type_name(a) for a in args)
+    if origin is list:
+        return f"list of {type_name(args[0])}"
+    if annotation is type(None):
+        return "null"
+    return {
+        "str": "string",
+        "int": "integer",
+        "float": "number",
+        "bool": "boolean",
+        "datetime": "datetime (ISO 8601)",
+    }.get(annotation.__name__, annotation.__name__)
+
+
 def fields_markdown(model: type[BaseModel]) -> str:
     """A Markdown table of a model's fields, for docs/workspace.md."""
     rows = ["| field | type | description |", "|---|---|---|"]
     for name, field in model.model_fields.items():
-        annotation = getattr(field.annotation, "__name__", None) or str(field.annotation)
-        annotation = annotation.replace("typing.", "").replace("|", "\\|")
-        rows.append(f"| `{name}` | {annotation} | {field.description or ''} |")
+        rows.append(f"| `{name}` | {type_name(field.annotation)} | {field.description or ''} |")
     return "\n".join(rows)
 
 
