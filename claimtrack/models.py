@@ -40,6 +40,14 @@ TextOrigin = Literal["text", "highlight", "summary", "table", "note"]
 
 
 def utcnow() -> datetime:
+    """Now, to the second, in UTC. ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention)
+    pins it, so that a script rebuilding a workspace (examples/klarna/build.sh) gives
+    byte-identical records."""
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc)
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
