@@ -21,6 +21,7 @@ Everything else in claimtrack talks to the workspace through this class, so a se
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -112,6 +113,55 @@ def dump_record(record: Record) -> bytes:
     """The stable on-disk form of a record: sorted keys, 2-space indent, UTF-8, final newline."""
     data = record.model_dump(mode="json")
     return (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while loading many records.
+
+    Loading creates hundreds of thousands of long-lived objects and no reference cycles; each
+    automatic collection rescans everything loaded so far, which made loading 100k claims
+    three times slower (and worse than linear). Reference counting still frees garbage.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _read(path: str) -> bytes:
+    """A whole file's bytes (os-level calls: a third of the cost of open() for small files)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _parse(kind: str, record_id: str, path: str | Path, data: bytes) -> Record:
+    """Validate the bytes of one record file; CorruptRecord (naming the file) if they are bad."""
+    from pydantic import ValidationError
+
+    from .models import RECORD_TYPES
+
+    try:
+        record = RECORD_TYPES[kind].model_validate_json(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "file"
+        raise CorruptRecord(str(path), f"{where}: {first.get('msg')}") from exc
+    if record.id != record_id:
+        raise CorruptRecord(str(path), f"holds id {record.id!r}, not {record_id!r}")
+    return record
 
 
 @dataclass
@@ -259,24 +309,12 @@ class Workspace:
 
     def load(self, kind: str, record_id: str) -> Record:
         """Load one record; raises CorruptRecord naming the file when it does not validate."""
-        from pydantic import ValidationError
-
-        from .models import RECORD_TYPES
-
         path = self.path_for(kind, record_id)
         try:
             data = path.read_bytes()
         except FileNotFoundError as exc:
             raise NotFound(f"no {kind} with id {record_id!r} in {self.root}") from exc
-        try:
-            record = RECORD_TYPES[kind].model_validate_json(data)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first.get("loc", ())) or "file"
-            raise CorruptRecord(str(path), f"{where}: {first.get('msg')}") from exc
-        if record.id != record_id:
-            raise CorruptRecord(str(path), f"holds id {record.id!r}, not {record_id!r}")
-        return record
+        return _parse(kind, record_id, path, data)
 
     def get(self, prefix: str, kind: str | None = None) -> Record:
         """Load a record by unique id prefix."""
@@ -285,24 +323,33 @@ class Workspace:
 
     def load_all(self, kind: str) -> list[Record]:
         """Every loadable record of ``kind``; failures are added to ``self.problems``."""
+        folder = os.path.join(self.root, KIND_DIRS[kind])
         records = []
-        for record_id in self.ids(kind):
-            try:
-                records.append(self.load(kind, record_id))
-            except CorruptRecord as exc:
-                self.problems.append(exc)
-            except NotFound:  # removed between listdir and read
-                continue
+        with _gc_paused():
+            for record_id in self.ids(kind):
+                path = os.path.join(folder, record_id + ".json")
+                try:
+                    data = _read(path)
+                except FileNotFoundError:  # removed between listdir and read
+                    continue
+                except OSError as exc:
+                    self.problems.append(CorruptRecord(path, f"cannot be read: {exc.strerror}"))
+                    continue
+                try:
+                    records.append(_parse(kind, record_id, path, data))
+                except CorruptRecord as exc:
+                    self.problems.append(exc)
         return records
 
     def records(self) -> Records:
         """All records, by id (the input of the graph and the analyses)."""
         self.problems = []
         out = Records()
-        out.claims = {r.id: r for r in self.load_all("claim")}
-        out.sources = {r.id: r for r in self.load_all("source")}
-        out.evidence = {r.id: r for r in self.load_all("evidence")}
-        out.questions = {r.id: r for r in self.load_all("question")}
+        with _gc_paused():
+            out.claims = {r.id: r for r in self.load_all("claim")}
+            out.sources = {r.id: r for r in self.load_all("source")}
+            out.evidence = {r.id: r for r in self.load_all("evidence")}
+            out.questions = {r.id: r for r in self.load_all("question")}
         out.problems = list(self.problems)
         return out
 
