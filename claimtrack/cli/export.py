@@ -1,1 +1,111 @@
-"""Commands for export (filled in by its issue)."""
+"""The export command: GraphML, GEXF, JSON, ClaimReview JSON-LD, Markdown and HTML dossiers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+
+from .base import get_workspace, main, report_problems
+
+FORMAT_NAMES = ("graphml", "gexf", "json", "claimreview", "markdown", "html")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@main.command("export")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(FORMAT_NAMES),
+    required=True,
+    help="graphml/gexf (Gephi, yEd, Cytoscape, igraph), json (scripts), claimreview "
+    "(schema.org JSON-LD), markdown or html (a dossier for editors).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE instead of standard output.",
+)
+@click.option(
+    "--claim",
+    "claim_ids",
+    multiple=True,
+    metavar="ID",
+    help="Export only this claim's neighbourhood (its sources, evidence, questions, claimant "
+    "and conflicting claims). Repeatable; any unique id prefix.",
+)
+@click.option("--author", help='ClaimReview author (default: the workspace\'s "author" setting).')
+@click.option(
+    "--publisher", help='ClaimReview publisher (default: the workspace\'s "publisher" setting).'
+)
+@click.option(
+    "--date",
+    "date",
+    metavar="YYYY-MM-DD",
+    help="Date of the review / dossier (default: today, UTC).",
+)
+@click.pass_context
+def export_cmd(
+    ctx: click.Context,
+    fmt: str,
+    output: Path | None,
+    claim_ids: tuple[str, ...],
+    author: str | None,
+    publisher: str | None,
+    date: str | None,
+) -> None:
+    """Export the claim graph, ClaimReview JSON-LD, or a dossier.
+
+    Writes to standard output unless -o FILE is given. A Markdown dossier written with -o
+    links its graph picture from FILE's name with .svg, written alongside.
+
+    \b
+    Example:
+        claimtrack export --format graphml -o case.graphml
+        claimtrack export --format html -o dossier.html
+        claimtrack export --format markdown --claim c-3f2a -o c-3f2a.md
+        claimtrack export --format claimreview --author "Jane Doe" --publisher "The Daily"
+    """
+    from datetime import datetime, timezone
+
+    from ..export import prepare, render
+    from ..workspace import atomic_write
+
+    ws = get_workspace(ctx)
+    if date is None:
+        date = datetime.now(timezone.utc).date().isoformat()
+    elif not _DATE.match(date):
+        raise click.BadParameter("use YYYY-MM-DD", param_hint="--date")
+    settings = ws.settings
+    author = author or settings.get("author")
+    publisher = publisher or settings.get("publisher")
+    claims = [ws.resolve(c, "claim")[1] for c in claim_ids]
+    records = ws.records()
+    report_problems(ws)
+
+    svg_path = None
+    if output is not None and fmt == "markdown":
+        svg_path = output.with_suffix(".svg")
+        if svg_path == output:
+            svg_path = output.with_name(output.name + ".graph.svg")
+    bundle = prepare(records, claims=claims)
+    text = render(
+        bundle,
+        fmt,
+        author=author,
+        publisher=publisher,
+        date=date,
+        svg_href=svg_path.name if svg_path else None,
+    )
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    if svg_path is not None:
+        from ..export.dossier import claim_views, graph_svg
+
+        atomic_write(svg_path, graph_svg(bundle, claim_views(bundle)).encode("utf-8"))
+    atomic_write(output, text.encode("utf-8"))
+    click.echo(f"Wrote {output}" + (f" and {svg_path}" if svg_path else ""), err=True)

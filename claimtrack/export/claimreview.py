@@ -1,0 +1,138 @@
+"""schema.org ClaimReview JSON-LD: one review per claim that has a status.
+
+Each review names the claim (``claimReviewed``), who made it and where it appeared
+(``itemReviewed``: a ``Claim`` whose ``author`` is the claimant, ``appearance`` the sources'
+URLs and ``firstAppearance`` the earliest of them), the verdict in words
+(``reviewRating.alternateName``, with the flags as ``ratingExplanation``), and who reviewed it
+and when (``author``, ``publisher``, ``datePublished``, all passed in). The output is a JSON
+array that ``claimtrack import`` reads back. The fields are documented in
+docs/export-claimreview.md.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from ..models import Source
+from . import ExportError
+from .flatten import Bundle
+
+CONTEXT = "https://schema.org"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
+# The status codes claimtrack.flags uses, in words; any other status is spelled out from its
+# code ("self-reported" -> "Self reported").
+STATUS_WORDS = {
+    "unsupported": "Unsupported",
+    "supported": "Supported",
+    "contradicted": "Contradicted",
+    "disputed": "Disputed",
+    "conflicting": "Conflicting figures",
+    "self-reported": "Self-reported only",
+    "single-origin": "Single origin",
+    "unverified": "Unverified",
+    "open": "Open questions",
+}
+
+
+def status_words(status: str) -> str:
+    """A status code as words for ``reviewRating.alternateName``."""
+    if status in STATUS_WORDS:
+        return STATUS_WORDS[status]
+    words = re.sub(r"[-_]+", " ", status).strip()
+    return words[:1].upper() + words[1:]
+
+
+def _appearance(source: Source) -> dict:
+    item: dict = {"@type": "CreativeWork", "url": source.url}
+    if source.title:
+        item["headline"] = source.title
+    if source.published:
+        item["datePublished"] = source.published
+    if source.publisher:
+        item["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.author:
+        item["author"] = {"@type": "Person", "name": source.author}
+    return item
+
+
+def _first_key(source: Source) -> tuple:
+    # Undated sources count as later than any dated one; then by when they were archived.
+    published = source.published if source.published and _ISO_DATE.match(source.published) else None
+    return (published is None, published or "", source.retrieved_at.isoformat(), source.id)
+
+
+def reviews(
+    bundle: Bundle,
+    *,
+    author: str,
+    publisher: str | None = None,
+    date: str | None = None,
+) -> list[dict]:
+    """One ClaimReview dict per claim of ``bundle`` that has a status, in claim id order."""
+    out = []
+    records = bundle.records
+    for cid in sorted(records.claims):
+        claim = records.claims[cid]
+        assessment = bundle.assessments.get(cid)
+        if assessment is None or not assessment.status:
+            continue
+        source_ids = list(dict.fromkeys(m.source for m in claim.mentions))
+        sources = [records.sources[s] for s in source_ids if s in records.sources]
+        with_url = sorted((s for s in sources if s.url and _WEB_URL.match(s.url)), key=_first_key)
+        item: dict = {"@type": "Claim"}
+        if claim.claimant:
+            item["author"] = {"@type": "Organization", "name": claim.claimant}
+        if with_url:
+            item["appearance"] = [_appearance(s) for s in with_url]
+            item["firstAppearance"] = _appearance(with_url[0])
+        dates = [s.published for s in with_url if s.published and _ISO_DATE.match(s.published)]
+        if dates:
+            item["datePublished"] = min(dates)
+        rating: dict = {
+            "@type": "Rating",
+            "alternateName": status_words(str(assessment.status)),
+        }
+        if assessment.flags:
+            rating["ratingExplanation"] = "; ".join(
+                f"{f.code}: {f.detail}" if f.detail else f.code for f in assessment.flags
+            )
+        review: dict = {
+            "@context": CONTEXT,
+            "@type": "ClaimReview",
+            "identifier": claim.id,
+            "claimReviewed": claim.text,
+            "itemReviewed": item,
+            "reviewRating": rating,
+            "author": {"@type": "Person" if publisher else "Organization", "name": author},
+        }
+        if publisher:
+            review["publisher"] = {"@type": "Organization", "name": publisher}
+        if date:
+            review["datePublished"] = date
+        out.append(review)
+    return out
+
+
+def to_claimreview(
+    bundle: Bundle,
+    *,
+    author: str | None = None,
+    publisher: str | None = None,
+    date: str | None = None,
+) -> str:
+    """The reviews as a pretty-printed JSON array.
+
+    ``author`` is required (a ClaimReview without a reviewer is not one); ``date`` is the
+    review's ISO 8601 ``datePublished``.
+    """
+    if not author:
+        raise ExportError(
+            'ClaimReview needs an author: pass --author NAME, or set "author" under '
+            '"settings" in the workspace\'s claimtrack.json'
+        )
+    if date is not None and not _ISO_DATE.match(date):
+        raise ExportError(f"the ClaimReview date must be ISO 8601 (YYYY-MM-DD), not {date!r}")
+    data = reviews(bundle, author=author, publisher=publisher, date=date)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
