@@ -129,6 +129,24 @@ def _source_name(source: Source | None, source_id: str) -> str:
     return source.title or source.url or source.input or source.id
 
 
+def _n(count: int, noun: str, plural: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else (plural or noun + 's')}"
+
+
+def _summary(bundle: Bundle, views: list[ClaimView]) -> str:
+    text = ", ".join(
+        [
+            _n(len(views), "claim"),
+            _n(len(bundle.records.sources), "source"),
+            _n(sum(len(v.evidence) for v in views), "piece", "pieces") + " of evidence",
+            _n(sum(len(v.open_questions) for v in views), "open question"),
+        ]
+    )
+    if bundle.focus:
+        text += " (the neighbourhood of " + ", ".join(bundle.focus) + ")"
+    return text
+
+
 def _status_counts(views: list[ClaimView]) -> list[tuple[str, int]]:
     counts: dict[str, int] = {}
     for v in views:
@@ -205,13 +223,7 @@ def to_html(bundle: Bundle, *, date: str | None = None) -> str:
         f"<style>{CSS}</style>\n</head>\n<body>\n",
         "<header>\n<h1>Claim dossier</h1>\n",
     ]
-    summary = (
-        f"{len(views)} claims, {len(r.sources)} sources, "
-        f"{sum(len(v.evidence) for v in views)} pieces of evidence, "
-        f"{sum(len(v.open_questions) for v in views)} open questions"
-    )
-    if bundle.focus:
-        summary += " (the neighbourhood of " + ", ".join(bundle.focus) + ")"
+    summary = _summary(bundle, views)
     if date:
         summary += f"; prepared {date}"
     out.append(f'<p class="meta" id="summary">{h(summary)}</p>\n')
@@ -401,13 +413,7 @@ def to_markdown(bundle: Bundle, *, date: str | None = None, svg_href: str | None
     r = bundle.records
     views = claim_views(bundle)
     out: list[str] = ["# Claim dossier\n\n"]
-    summary = (
-        f"{len(views)} claims, {len(r.sources)} sources, "
-        f"{sum(len(v.evidence) for v in views)} pieces of evidence, "
-        f"{sum(len(v.open_questions) for v in views)} open questions"
-    )
-    if bundle.focus:
-        summary += " (the neighbourhood of " + ", ".join(bundle.focus) + ")"
+    summary = _summary(bundle, views)
     if date:
         summary += f"; prepared {date}"
     out.append(md(summary) + "\n\n")
