@@ -1,17 +1,83 @@
 """Flags and status: which claims stand on nothing but the claimant's word.
 
-Placeholder until the evidence and flags work lands: every claim is assessed with no flags.
+Nothing here is stored: ``assess`` derives every claim's status, flags and independent origins
+from the records each time, so they cannot go stale. docs/flags.md explains the rules for
+journalists; this docstring is the precise version.
+
+**Origins.** The sources behind a claim are those that mention it and those given as
+evidence that *supports* it. Sources collapse into one origin when
+
+1. they are linked by ``derived_from``, in either direction and transitively;
+2. they are the claimant's own: kind ``press_release`` or ``statement`` and a publisher that
+   names the claimant (``names_match``); every source linked to such a source by
+   ``derived_from`` is then the claimant's word too;
+3. every mention of the claim they carry is attributed to the claimant (``Mention.claimant``
+   names ``Claim.claimant``): an article that writes "Klarna says ..." reports the claim, it
+   does not check it. This rule does not apply to a source the journalist has recorded as
+   supporting evidence: recording it is the judgement that it checked the claim.
+
+Sources collapsed by rules 2 and 3 form the *claimant origin*. ``origins`` counts the distinct
+origins; an origin other than the claimant's is *independent*.
+
+**Status**, from live (not removed) evidence:
+
+- ``contested``: at least one verified supporting evidence from an independent origin, and at
+  least one contradicting evidence;
+- ``contradicted``: contradicting evidence and no verified independent support;
+- ``supported``: verified independent support and nothing contradicting;
+- ``unverified``: independent support exists but none of it is verified (every such evidence
+  was recorded with ``--unverified``: its quote is not in the source's archived text);
+- ``unsupported``: everything else: no evidence, only context, or support only from the
+  claimant's own origin.
+
+Contradicting evidence counts whether or not its quote was verified: an unchecked quote can
+make a claim look worse, never better.
+
+**Flags** (``FLAG_CODES``), each a code and a one-line detail: ``contradicted``,
+``conflicting-figures`` (``conflicts_with`` edges from ``claimtrack.conflicts``),
+``self-reported`` (every origin is the claimant's), ``single-origin`` (two or more sources,
+one origin), ``no-evidence`` (no supporting evidence from an independent origin),
+``unverified-quote`` (the only independent support has an unchecked quote), ``open-question``
+(open questions about the claim), ``hedged`` (a mention presents it as an estimate or
+projection). A claim is *flagged* when it has any flag; a supported claim can still be flagged
+(an open question, a hedge).
+
+Cost: one pass over the sources (a union-find over ``derived_from``), one over the evidence,
+questions and conflicts, one over each claim's mentions: linear in the size of the workspace.
 """
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import networkx as nx
 
+    from .models import Claim, Source
     from .workspace import Records
+
+#: Statuses, worst first.
+STATUSES = ("contradicted", "contested", "unsupported", "unverified", "supported")
+
+#: Every flag code with its weight in the "worst first" ordering and what it means.
+FLAG_CODES: dict[str, tuple[float, str]] = {
+    "contradicted": (8, "a source contradicts it"),
+    "conflicting-figures": (6, "another tracked claim gives a different figure for the same thing"),
+    "self-reported": (5, "every source traces back to the claimant"),
+    "no-evidence": (4, "no source independent of the claimant supports it"),
+    "single-origin": (3, "several sources, one independent origin"),
+    "unverified-quote": (2, "the only independent support has a quote not found in its source"),
+    "open-question": (2, "a question about it is still open"),
+    "hedged": (1, "it is presented as an estimate or projection"),
+}
+
+OWN_KINDS = frozenset({"press_release", "statement"})
+CLAIMANT = "claimant"  # key of the claimant origin
 
 
 @dataclass(frozen=True)
@@ -20,6 +86,16 @@ class Flag:
 
     code: str
     detail: str
+
+
+@dataclass(frozen=True)
+class Origin:
+    """One independent origin behind a claim: the sources that collapse into it."""
+
+    key: str  # "claimant", or the id of the source that represents the group
+    label: str  # the claimant's name, or the representative source's title
+    sources: tuple[str, ...]
+    claimant: bool  # True for the claimant's own word
 
 
 @dataclass
@@ -31,11 +107,348 @@ class Assessment:
     flags: list[Flag] = field(default_factory=list)
     origins: int = 0
     mentions: int = 0
+    sources: int = 0  # distinct sources behind it (mentions and supporting evidence)
+    groups: list[Origin] = field(default_factory=list)
+    supporting: list[str] = field(default_factory=list)  # verified independent support ids
+    contradicting: list[str] = field(default_factory=list)  # contradicting evidence ids
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.flags)
+
+    @property
+    def codes(self) -> list[str]:
+        return [f.code for f in self.flags]
+
+    def severity(self) -> tuple:
+        """Sort key, worst first: status, then flag weight, then how widely it is repeated."""
+        rank = STATUSES.index(self.status) if self.status in STATUSES else len(STATUSES)
+        weight = sum(FLAG_CODES.get(f.code, (0, ""))[0] for f in self.flags)
+        return (rank, -weight, -self.mentions, self.claim)
+
+    def to_json(self, claim: Claim) -> dict:
+        """The ``flags --json`` contract (docs/flags.md)."""
+        return {
+            "claim": self.claim,
+            "text": claim.text,
+            "status": self.status,
+            "flags": [{"code": f.code, "detail": f.detail} for f in self.flags],
+            "origins": self.origins,
+            "mentions": self.mentions,
+        }
 
 
-def assess(records: Records, graph: nx.MultiDiGraph | None = None) -> dict[str, Assessment]:
-    """The assessment of every claim in ``records``, by claim id."""
+# -- names --------------------------------------------------------------------------------------
+
+_WORDS = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=65536)
+def _name_words(name: str) -> tuple[str, ...]:
+    return tuple(w for w in _WORDS.findall(name.casefold().replace("'s", "")) if w != "the")
+
+
+def names_match(a: str | None, b: str | None) -> bool:
+    """Whether two names denote the same party: equal words ignoring case, punctuation and
+    "the", or one name's words beginning the other's ("Klarna" and "Klarna Bank AB").
+
+    >>> names_match("Klarna", "Klarna Bank AB"), names_match("Meta", "Metal Corp")
+    (True, False)
+    """
+    if not a or not b:
+        return False
+    wa, wb = _name_words(a), _name_words(b)
+    if not wa or not wb:
+        return False
+    n = min(len(wa), len(wb))
+    return wa[:n] == wb[:n]
+
+
+# -- provenance groups ----------------------------------------------------------------------------
+
+
+class _Groups:
+    """Union-find over sources linked by ``derived_from``, built once per assessment."""
+
+    def __init__(self, sources: dict[str, Source]):
+        self.parent: dict[str, str] = {}
+        for source in sources.values():
+            for other in source.derived_from:
+                self.union(source.id, other)
+        # Publishers of the claimant-own documents in each group: a group holding Klarna's
+        # press release is Klarna's word for a claim Klarna makes.
+        self.own_publishers: dict[str, list[str]] = defaultdict(list)
+        for source in sources.values():
+            if source.kind in OWN_KINDS and source.publisher:
+                self.own_publishers[self.find(source.id)].append(source.publisher)
+
+    def find(self, node: str) -> str:
+        parent = self.parent
+        root = node
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while node != root:  # path compression
+            parent[node], node = root, parent[node]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if rb < ra:  # deterministic representative: the smallest id
+                ra, rb = rb, ra
+            self.parent[rb] = ra
+            self.parent.setdefault(ra, ra)
+
+    def owned_by(self, root: str, claimant: str | None) -> bool:
+        return any(names_match(p, claimant) for p in self.own_publishers.get(root, ()))
+
+
+# -- the assessment -----------------------------------------------------------------------------
+
+
+def _short(text: str | None, limit: int = 70) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def _source_label(sources: dict[str, Source], source_id: str) -> str:
+    s = sources.get(source_id)
+    if s is None:
+        return source_id
+    return _short(s.title or s.publisher or s.url or s.id, 50)
+
+
+def conflicts_by_claim(
+    records: Records, graph: nx.MultiDiGraph | None = None
+) -> dict[str, list[tuple[str, str]]]:
+    """{claim id: [(other claim id, reason)]} from the graph's ``conflicts_with`` edges, or
+    from ``claimtrack.conflicts.find_conflicts`` when no graph is given."""
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    if graph is not None:
+        pairs: Iterable[tuple[str, str, str]] = (
+            (u, v, d.get("reason") or "")
+            for u, v, d in graph.edges(data=True)
+            if d.get("relation") == "conflicts_with"
+        )
+    else:
+        from .conflicts import find_conflicts
+
+        pairs = ((c.a, c.b, c.reason) for c in find_conflicts(records))
+    for a, b, reason in pairs:
+        out[a].append((b, reason))
+        out[b].append((a, reason))
+    return out
+
+
+def assess(
+    records: Records,
+    graph: nx.MultiDiGraph | None = None,
+    *,
+    claims: Iterable[str] | None = None,
+) -> dict[str, Assessment]:
+    """The assessment of every claim in ``records`` (or of the ids in ``claims``), by claim id.
+
+    ``graph``, when given, is only read for its ``conflicts_with`` edges, so callers that have
+    built the graph do not pay for conflict detection twice; without it, conflicts are computed
+    from the records. Nothing else needs the graph.
+    """
+    sources = records.sources
+    groups = _Groups(sources)
+    alias = {a: c.id for c in records.claims.values() for a in c.aliases}
+
+    evidence: dict[str, list] = defaultdict(list)
+    for ev in records.evidence.values():
+        if ev.removed_at is None:
+            evidence[alias.get(ev.claim, ev.claim)].append(ev)
+    questions: dict[str, list] = defaultdict(list)
+    for q in records.questions.values():
+        if q.status == "open":
+            questions[alias.get(q.claim, q.claim)].append(q)
+    conflicts = conflicts_by_claim(records, graph)
+
+    wanted = records.claims if claims is None else {c: records.claims[c] for c in claims}
     return {
-        cid: Assessment(claim=cid, status=None, mentions=len(c.mentions))
-        for cid, c in records.claims.items()
+        cid: _assess_claim(
+            claim,
+            sources,
+            groups,
+            evidence.get(cid, ()),
+            questions.get(cid, ()),
+            conflicts.get(cid, ()),
+            records.claims,
+        )
+        for cid, claim in wanted.items()
     }
+
+
+def for_claim(records: Records, claim_id: str, graph=None) -> Assessment:
+    """The assessment of one claim (same rules as ``assess``)."""
+    return assess(records, graph, claims=[claim_id])[claim_id]
+
+
+def _assess_claim(claim, sources, groups, evidence, questions, conflicts, claims) -> Assessment:
+    claimant = claim.claimant
+    # Per source: does it carry an unattributed mention of the claim?
+    mention_sources: dict[str, bool] = {}
+    hedged = 0
+    for m in claim.mentions:
+        attributed = claimant is not None and names_match(m.claimant, claimant)
+        mention_sources[m.source] = mention_sources.get(m.source, False) or not attributed
+        hedged += m.hedged
+    supports = [e for e in evidence if e.stance == "supports"]
+    contradicts = [e for e in evidence if e.stance == "contradicts"]
+    support_sources = {e.source for e in supports}
+    all_sources = list(dict.fromkeys([*mention_sources, *(e.source for e in supports)]))
+
+    # Which provenance groups are the claimant's word for this claim.
+    claimant_roots: set[str] = set()
+    for sid in all_sources:
+        root = groups.find(sid)
+        if claimant is None:
+            continue
+        source = sources.get(sid)
+        own = (
+            source is not None
+            and source.kind in OWN_KINDS
+            and names_match(source.publisher, claimant)
+        )
+        relays = sid not in support_sources and mention_sources.get(sid) is False
+        if own or relays or groups.owned_by(root, claimant):
+            claimant_roots.add(root)
+
+    members: dict[str, list[str]] = {}
+    for sid in all_sources:
+        root = groups.find(sid)
+        key = CLAIMANT if root in claimant_roots else root
+        members.setdefault(key, []).append(sid)
+    origin_list = [
+        Origin(
+            key=key,
+            label=claimant if key == CLAIMANT else _source_label(sources, sids[0]),
+            sources=tuple(sids),
+            claimant=key == CLAIMANT,
+        )
+        for key, sids in members.items()
+    ]
+    origin_list.sort(key=lambda o: (not o.claimant, o.key))
+
+    def independent(source_id: str) -> bool:
+        return groups.find(source_id) not in claimant_roots
+
+    verified = [e for e in supports if independent(e.source) and not e.unverified]
+    unchecked = [e for e in supports if independent(e.source) and e.unverified]
+    if contradicts and verified:
+        status = "contested"
+    elif contradicts:
+        status = "contradicted"
+    elif verified:
+        status = "supported"
+    elif unchecked:
+        status = "unverified"
+    else:
+        status = "unsupported"
+
+    flags: list[Flag] = []
+    if contradicts:
+        names = "; ".join(dict.fromkeys(_source_label(sources, e.source) for e in contradicts))
+        flags.append(
+            Flag("contradicted", f"contradicted by {_plural(len(contradicts), 'source')}: {names}")
+        )
+    if conflicts:
+        other, reason = conflicts[0]
+        other_claim = claims.get(other)
+        about = f' ("{_short(other_claim.text, 50)}")' if other_claim else ""
+        more = f" and {len(conflicts) - 1} more" if len(conflicts) > 1 else ""
+        flags.append(
+            Flag(
+                "conflicting-figures",
+                f"conflicts with {other}{about}{more}" + (f": {reason}" if reason else ""),
+            )
+        )
+    n_sources = len(all_sources)
+    if claimant and origin_list and all(o.claimant for o in origin_list):
+        flags.append(
+            Flag(
+                "self-reported",
+                f"all {_plural(n_sources, 'source')} trace back to {claimant}: its own "
+                "statements, or reports attributing the figure to it",
+            )
+            if n_sources > 1
+            else Flag(
+                "self-reported",
+                f"its only source is {claimant}'s own word: "
+                f"{_source_label(sources, all_sources[0])}",
+            )
+        )
+    if not verified and not unchecked:
+        if not evidence:
+            detail = (
+                f"no evidence recorded, only {_plural(len(claim.mentions), 'mention')} "
+                "(repeating a claim does not check it)"
+            )
+        elif supports:
+            detail = f"the only supporting evidence comes from {claimant}'s own origin"
+        else:
+            detail = "no source supports it (its evidence only contradicts it or gives context)"
+        flags.append(Flag("no-evidence", detail))
+    if n_sources >= 2 and len(origin_list) == 1:
+        flags.append(Flag("single-origin", f"{n_sources} sources, 1 independent origin"))
+    if unchecked and not verified:
+        flags.append(
+            Flag(
+                "unverified-quote",
+                f"the quote from {_source_label(sources, unchecked[0].source)} was not found in "
+                "its archived text (recorded with --unverified)",
+            )
+        )
+    if questions:
+        first = _short(questions[0].text, 60)
+        more = f" (and {len(questions) - 1} more)" if len(questions) > 1 else ""
+        flags.append(
+            Flag(
+                "open-question",
+                f"{_plural(len(questions), 'open question')}: {first}{more}",
+            )
+        )
+    if hedged:
+        flags.append(
+            Flag(
+                "hedged",
+                f"{hedged} of {_plural(len(claim.mentions), 'mention')} present it as an "
+                "estimate or projection",
+            )
+        )
+    return Assessment(
+        claim=claim.id,
+        status=status,
+        flags=flags,
+        origins=len(origin_list),
+        mentions=len(claim.mentions),
+        sources=n_sources,
+        groups=origin_list,
+        supporting=[e.id for e in verified],
+        contradicting=[e.id for e in contradicts],
+    )
+
+
+def flagged_figure_claims(
+    records: Records,
+    assessments: dict[str, Assessment] | None = None,
+    *,
+    codes: Iterable[str] = (),
+) -> list[Assessment]:
+    """The assessments of claims that state figures and carry flags, worst first; only those
+    with one of ``codes`` when given."""
+    assessments = assessments if assessments is not None else assess(records)
+    wanted = set(codes)
+    out = [
+        a
+        for cid, a in assessments.items()
+        if a.flags and records.claims[cid].figures and (not wanted or wanted.intersection(a.codes))
+    ]
+    out.sort(key=Assessment.severity)
+    return out

@@ -1,1 +1,379 @@
-"""Commands for evidence (filled in by its issue)."""
+"""Commands for evidence, provenance, flags and the pre-publication check:
+evidence add|list|remove, link, flags, check."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from ..flags import FLAG_CODES
+from .base import (
+    get_workspace,
+    json_option,
+    main,
+    print_json_lines,
+    print_table,
+    report_problems,
+)
+
+# flags.py imports nothing heavy, so the codes can be offered as choices at import time.
+FLAG_CODE_NAMES = tuple(FLAG_CODES)
+
+
+def _short(text: str | None, limit: int = 90) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+@main.group("evidence", invoke_without_command=True)
+@click.pass_context
+def evidence_cmd(ctx: click.Context) -> None:
+    """Record what supports, contradicts or gives context to a claim.
+
+    A mention only repeats a claim; evidence is a source that checks it, with a quote that
+    claimtrack finds in the source's archived text.
+
+    \b
+    Example:
+        claimtrack evidence add c-3f2a s-9b1c --supports --quote "handled 2.3 million chats"
+        claimtrack evidence list c-3f2a
+        claimtrack evidence remove e-77d0
+    """
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+@evidence_cmd.command("add")
+@click.argument("claim")
+@click.argument("source")
+@click.option("--supports", "stance", flag_value="supports", help="The source supports the claim.")
+@click.option(
+    "--contradicts", "stance", flag_value="contradicts", help="The source contradicts it."
+)
+@click.option("--context", "stance", flag_value="context", help="The source gives context.")
+@click.option("--quote", "-q", metavar="TEXT", help="Passage of the source that shows it.")
+@click.option("--note", "-n", metavar="TEXT", help="Your note on this evidence.")
+@click.option(
+    "--unverified",
+    is_flag=True,
+    help="Keep a quote even if it is not found in the source's text (marked unverified).",
+)
+@click.option(
+    "--author",
+    metavar="NAME",
+    envvar="CLAIMTRACK_AUTHOR",
+    help="Who is adding it (default: $CLAIMTRACK_AUTHOR).",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(
+        ["article", "press_release", "statement", "report", "dataset", "note", "other"]
+    ),
+    help="Kind of document, when SOURCE is a URL or file to ingest.",
+)
+@click.option("--publisher", metavar="NAME", help="Its publisher, when SOURCE is ingested.")
+@json_option
+@click.pass_context
+def evidence_add(
+    ctx: click.Context,
+    claim: str,
+    source: str,
+    stance: str | None,
+    quote: str | None,
+    note: str | None,
+    unverified: bool,
+    author: str | None,
+    kind: str | None,
+    publisher: str | None,
+    as_json: bool,
+) -> None:
+    """Add SOURCE as evidence for or against CLAIM.
+
+    CLAIM is a claim id (any unique prefix). SOURCE is a source id, or a URL or file, which is
+    ingested first. The quote must occur in the source's archived text; differences in
+    spacing, case, quotation marks and dashes are forgiven, changed words are not. "..." in a
+    quote stands for an omitted passage.
+
+    \b
+    Example:
+        claimtrack evidence add c-3f2a s-9b1c --supports --quote "the equivalent of 700 agents"
+        claimtrack evidence add c-3f2a https://example.com/analysis --contradicts
+        claimtrack evidence add c-3f2a saved/report.html --context --note "methodology"
+    """
+    from ..evidence import add_evidence, evidence_summary
+
+    if stance is None:
+        raise click.UsageError("say how the source relates: --supports, --contradicts or --context")
+    ws = get_workspace(ctx)
+    result = add_evidence(
+        ws,
+        claim,
+        source,
+        stance,
+        quote=quote,
+        note=note,
+        unverified=unverified,
+        author=author,
+        ingest_options={"kind": kind, "publisher": publisher},
+    )
+    ev = result.evidence
+    if as_json:
+        print_json_lines([evidence_summary(ev) | {"created": result.created}])
+        return
+    if result.created:
+        what = "Added"
+    elif result.restored:
+        what = "Restored removed"
+    else:
+        what = "Already recorded:"
+    if result.ingested:
+        click.echo(f"Ingested {result.source.id} ({result.source.title or result.source.url})")
+    click.echo(f"{what} evidence {ev.id}: {result.source.id} {ev.stance} {ev.claim}")
+    if ev.quote and ev.unverified:
+        click.echo("  the quote was not found in the source's text; it is marked unverified")
+
+
+@evidence_cmd.command("list")
+@click.argument("claim", required=False)
+@click.option("--source", "source_id", metavar="SOURCE", help="Only evidence from this source.")
+@click.option("--removed", is_flag=True, help="Include removed evidence.")
+@json_option
+@click.pass_context
+def evidence_list(
+    ctx: click.Context, claim: str | None, source_id: str | None, removed: bool, as_json: bool
+) -> None:
+    """List evidence, for every claim or for one CLAIM.
+
+    \b
+    Example:
+        claimtrack evidence list
+        claimtrack evidence list c-3f2a --removed --json
+    """
+    from ..evidence import evidence_summary, list_evidence
+
+    ws = get_workspace(ctx)
+    claim_id = ws.resolve(claim, "claim")[1] if claim else None
+    source_full = ws.resolve(source_id, "source")[1] if source_id else None
+    records = ws.records()
+    report_problems(ws)
+    rows = [
+        evidence_summary(e, records)
+        for e in list_evidence(records, claim=claim_id, source=source_full, include_removed=removed)
+    ]
+    if as_json:
+        print_json_lines(rows)
+        return
+    if not rows:
+        click.echo(
+            "No evidence yet. Add some with: claimtrack evidence add CLAIM SOURCE --supports"
+        )
+        return
+    print_table(
+        ["id", "claim", "stance", "source", "quote", "note"],
+        [
+            (
+                r["id"],
+                r["claim"],
+                r["stance"] + (" (removed)" if r["removed_at"] else ""),
+                r["source_title"] or r["source"],
+                (_short(r["quote"], 70) + (" [unverified]" if r["unverified"] else ""))
+                if r["quote"]
+                else "",
+                _short(r["note"], 40),
+            )
+            for r in rows
+        ],
+        title=f"{len(rows)} evidence",
+    )
+
+
+@evidence_cmd.command("remove")
+@click.argument("evidence_id")
+@click.pass_context
+def evidence_remove(ctx: click.Context, evidence_id: str) -> None:
+    """Withdraw evidence. It is kept (with the time it was removed) but no longer counts.
+
+    \b
+    Example:
+        claimtrack evidence remove e-77d0
+    """
+    from ..evidence import remove_evidence
+
+    ws = get_workspace(ctx)
+    before = ws.get(evidence_id, "evidence")
+    ev = remove_evidence(ws, before.id)
+    if before.removed_at is not None:
+        click.echo(f"{ev.id} was already removed on {ev.removed_at.isoformat()}; nothing changed")
+    else:
+        click.echo(f"Removed evidence {ev.id} (kept in the workspace; it no longer counts)")
+
+
+@main.command("link")
+@click.argument("source")
+@click.option(
+    "--derived-from",
+    "parents",
+    metavar="SOURCE",
+    multiple=True,
+    required=True,
+    help="A source that SOURCE merely repeats (repeatable).",
+)
+@click.option("--remove", is_flag=True, help="Remove the link instead of adding it.")
+@click.pass_context
+def link_cmd(ctx: click.Context, source: str, parents: tuple[str, ...], remove: bool) -> None:
+    """Record that SOURCE only repeats another source (provenance).
+
+    Sources linked this way count as one origin: an article rewriting a press release adds
+    no independent confirmation of its figures.
+
+    \b
+    Example:
+        claimtrack link s-4d5e --derived-from s-9b1c
+        claimtrack link s-4d5e --derived-from s-9b1c --remove
+    """
+    from ..evidence import link_derived
+
+    ws = get_workspace(ctx)
+    record, changed = link_derived(ws, source, parents, remove=remove)
+    if not changed:
+        click.echo(f"{record.id}: nothing changed")
+    elif remove:
+        click.echo(f"{record.id} is no longer derived from {', '.join(changed)}")
+    else:
+        click.echo(f"{record.id} is derived from {', '.join(changed)}")
+
+
+@main.command("flags")
+@click.option(
+    "--code",
+    "codes",
+    multiple=True,
+    type=click.Choice(FLAG_CODE_NAMES),
+    help="Only claims with this flag (repeatable).",
+)
+@json_option
+@click.pass_context
+def flags_cmd(ctx: click.Context, codes: tuple[str, ...], as_json: bool) -> None:
+    """List the figure claims that need work before publication, worst first.
+
+    Each flag is a reason code with a one-line explanation; see docs/flags.md.
+
+    \b
+    Example:
+        claimtrack flags
+        claimtrack flags --code single-origin --code self-reported
+        claimtrack flags --json
+    """
+    from ..flags import assess, flagged_figure_claims
+
+    ws = get_workspace(ctx)
+    records = ws.records()
+    report_problems(ws)
+    ranked = flagged_figure_claims(records, assess(records), codes=codes)
+    if as_json:
+        print_json_lines(a.to_json(records.claims[a.claim]) for a in ranked)
+        return
+    if not ranked:
+        click.echo("No flagged figure claims.")
+        return
+    print_table(
+        ["claim", "status", "origins", "text", "flags"],
+        [
+            (
+                a.claim,
+                a.status,
+                f"{a.origins}/{a.sources}",
+                _short(records.claims[a.claim].text, 70),
+                "\n".join(f"{f.code}: {f.detail}" for f in a.flags),
+            )
+            for a in ranked
+        ],
+        title=f"{len(ranked)} flagged figure claims (origins/sources)",
+    )
+
+
+@main.command("check")
+@click.argument("draft", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "markdown", "text"]),
+    default="auto",
+    show_default=True,
+    help="How to read DRAFT; auto: Markdown for .md/.markdown files.",
+)
+@click.option(
+    "--allow",
+    "allowed",
+    multiple=True,
+    type=click.Choice(FLAG_CODE_NAMES),
+    help="Treat a supported claim with only these flags as supported (repeatable).",
+)
+@json_option
+@click.pass_context
+def check_cmd(
+    ctx: click.Context, draft: str, fmt: str, allowed: tuple[str, ...], as_json: bool
+) -> None:
+    """Check every figure in a draft against the claims you track.
+
+    Each sentence with a figure is reported as supported, flagged (with the flags), untracked
+    (no tracked claim matches) or conflict (its figure disagrees with the tracked one). Exits
+    0 when every figure is supported, 1 otherwise: usable in a publishing pipeline. DRAFT may
+    be - for standard input.
+
+    \b
+    Example:
+        claimtrack check draft.md
+        claimtrack check draft.md --json
+        cat draft.txt | claimtrack check - --allow hedged
+    """
+    from ..check import check_text, read_draft
+
+    ws = get_workspace(ctx)
+    if draft == "-":
+        text = sys.stdin.read()
+        markdown = fmt == "markdown"
+    else:
+        text = read_draft(draft)
+        markdown = fmt == "markdown" or (
+            fmt == "auto" and os.path.splitext(draft)[1].lower() in (".md", ".markdown")
+        )
+    records = ws.records()
+    report_problems(ws)
+    report = check_text(text, records, markdown=markdown, allow=allowed)
+    if as_json:
+        print_json_lines(item.to_json() for item in report.sentences)
+    else:
+        _print_report(report, draft)
+    ctx.exit(0 if report.ok else 1)
+
+
+_MARKS = {"supported": "ok", "flagged": "FLAGGED", "untracked": "UNTRACKED", "conflict": "CONFLICT"}
+
+
+def _print_report(report, draft: str) -> None:
+    if not report.sentences:
+        click.echo(f"{draft}: no figures found; nothing to check")
+        return
+    for item in report.sentences:
+        mark = _MARKS[item.verdict]
+        color = {"supported": "green", "flagged": "yellow"}.get(item.verdict, "red")
+        click.echo(
+            click.style(f"{mark:<9}", fg=color, bold=True)
+            + f" {draft}:{item.line}  {_short(item.sentence, 100)}"
+        )
+        if item.claim:
+            click.echo(f"          claim {item.claim} ({item.status})")
+        if item.detail:
+            click.echo(f"          {item.detail}")
+        for flag in item.flags:
+            click.echo(f"          {flag.code}: {flag.detail}")
+    counts = report.counts()
+    summary = ", ".join(f"{n} {verdict}" for verdict, n in counts.items() if n)
+    click.echo(f"\n{_plural_sentences(len(report.sentences))} with figures: {summary}")
+
+
+def _plural_sentences(n: int) -> str:
+    return f"{n} sentence" + ("" if n == 1 else "s")
