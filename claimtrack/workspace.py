@@ -49,7 +49,10 @@ KIND_DIRS = {
     "question": "questions",
 }
 LOCK_TIMEOUT = 60.0
-_PREFIX_OK = re.compile(r"^[a-z0-9-]+$")
+_PREFIX_OK = re.compile(r"[a-z0-9-]+")
+# What a record id may look like on disk: never a path ("../x", "a/b"), NUL or a dot-file.
+_SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def find_workspace(explicit: str | os.PathLike | None = None, cwd: Path | None = None) -> Path:
@@ -224,9 +227,12 @@ class Workspace:
     def config(self) -> dict:
         marker = self.root / MARKER
         try:
-            return json.loads(marker.read_text(encoding="utf-8"))
+            config = json.loads(marker.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise WorkspaceError(f"{marker} cannot be read: {exc}") from exc
+        if not isinstance(config, dict):
+            raise WorkspaceError(f"{marker} is not a JSON object; was it edited by hand?")
+        return config
 
     @property
     def settings(self) -> dict:
@@ -265,6 +271,9 @@ class Workspace:
 
     # -- records -------------------------------------------------------------------------
     def path_for(self, kind: str, record_id: str) -> Path:
+        """The file of a record. An id that could name a path outside its folder is refused."""
+        if not isinstance(record_id, str) or not _SAFE_ID.fullmatch(record_id):
+            raise NotFound(f"{record_id!r} is not a claimtrack id (ids look like c-3f2a9b1c0d4e)")
         return self.root / KIND_DIRS[kind] / f"{record_id}.json"
 
     def ids(self, kind: str) -> list[str]:
@@ -286,7 +295,7 @@ class Workspace:
         hex prefix is searched in every kind. Merged claim ids resolve to the surviving claim.
         """
         prefix = prefix.strip()
-        if not prefix or not _PREFIX_OK.match(prefix):
+        if not prefix or not _PREFIX_OK.fullmatch(prefix):
             raise NotFound(f"{prefix!r} is not a claimtrack id (ids look like c-3f2a9b1c0d4e)")
         kinds = [kind] if kind else ([kind_of(prefix)] if kind_of(prefix) else list(KIND_DIRS))
         candidates: list[tuple[str, str]] = []
@@ -364,6 +373,11 @@ class Workspace:
         prepared = []
         for record in records:
             kind = next(k for k, t in RECORD_TYPES.items() if isinstance(record, t))
+            if not _SAFE_ID.fullmatch(record.id):
+                raise WorkspaceError(
+                    f"cannot save a {kind} with id {record.id!r}: an id is lower-case letters, "
+                    "digits and dashes, like c-3f2a9b1c0d4e"
+                )
             # Re-validate so a record built with model_construct cannot write bad data.
             RECORD_TYPES[kind].model_validate(record.model_dump())
             prepared.append((self.path_for(kind, record.id), dump_record(record)))
@@ -389,6 +403,9 @@ class Workspace:
 
     # -- snapshots -------------------------------------------------------------------------
     def blob_path(self, sha256: str) -> Path:
+        """The file of a snapshot. Anything but a sha256 in hex is refused (never a path)."""
+        if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
+            raise NotFound(f"{str(sha256)[:80]!r} is not the sha256 of a snapshot")
         return self.root / "snapshots" / sha256[:2] / sha256
 
     def put_blob(self, data: bytes) -> str:
