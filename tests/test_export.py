@@ -11,6 +11,9 @@ import networkx as nx
 import pytest
 
 from claimtrack.export import ExportError, export, prepare, render
+from claimtrack.export.dossier import flag_explanation
+from claimtrack.export.dossier import h as escape
+from claimtrack.export.dossier import md as md_escape
 from claimtrack.flags import Assessment, Flag
 from claimtrack.models import Claim, Evidence, Figure, Mention, Question, QuestionOrigin, Source
 
@@ -446,7 +449,8 @@ def test_html_dossier_shows_status_flags_evidence_questions(case):
     article = html.split('<article class="claim" id="c-000000000001"')[1].split("</article>")[0]
     assert "unsupported" in article
     assert "self-reported" in article and "only Klarna&#x27;s own press release" in article
-    assert "claimant itself" in article  # the flag explained
+    why = flag_explanation("self-reported")
+    assert why and escape(why) in article  # the flag explained
     assert "supports" in article and "context" in article
     assert "quote not found in the archived source" in article
     assert "How did Klarna compute the 700-agent equivalence?" in article
@@ -467,7 +471,7 @@ def test_markdown_dossier(case):
     assert len(table) == 1 + 3  # header and one row per claim
     assert all(line.count(" | ") == 6 for line in table), "pipes in text are escaped"
     assert "> Klarna says the assistant now handles the load of 700 staff." in md
-    assert "`self-reported`" in md and "claimant itself" in md
+    assert "`self-reported`" in md and md_escape(flag_explanation("self-reported")) in md
     assert "How did Klarna compute the 700\\-agent" not in md  # '-' is left alone
     assert "How did Klarna compute the 700-agent equivalence?" in md
     linked = render(_bundle(case), "markdown", svg_href="dossier.svg")

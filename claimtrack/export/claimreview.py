@@ -21,18 +21,14 @@ from .flatten import Bundle
 CONTEXT = "https://schema.org"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
-# The status codes claimtrack.flags uses, in words; any other status is spelled out from its
-# code ("self-reported" -> "Self reported").
+# claimtrack.flags.STATUSES in words; any other status is spelled out from its code
+# ("self-reported" -> "Self reported").
 STATUS_WORDS = {
-    "unsupported": "Unsupported",
-    "supported": "Supported",
     "contradicted": "Contradicted",
-    "disputed": "Disputed",
-    "conflicting": "Conflicting figures",
-    "self-reported": "Self-reported only",
-    "single-origin": "Single origin",
+    "contested": "Contested",
+    "unsupported": "Unsupported",
     "unverified": "Unverified",
-    "open": "Open questions",
+    "supported": "Supported",
 }
 
 

@@ -45,10 +45,14 @@ _SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
 
 
 def flag_explanation(code: str) -> str:
+    """What a flag code means, in one sentence (claimtrack.flags' own words when it has them)."""
     from .. import flags
 
-    known = getattr(flags, "EXPLANATIONS", None) or {}
-    return known.get(code) or FLAG_EXPLANATIONS.get(code, "")
+    known = getattr(flags, "FLAG_CODES", None) or {}
+    if code in known:
+        text = known[code][1]
+        return text[:1].upper() + text[1:] + "."
+    return FLAG_EXPLANATIONS.get(code, "")
 
 
 @dataclass
@@ -80,7 +84,8 @@ class ClaimView:
 
 
 def claim_views(bundle: Bundle) -> list[ClaimView]:
-    """The dossier's claims in reading order: assessed and flagged first, then by age."""
+    """The dossier's claims in reading order: the ``--claim`` ones first, then worst first
+    (``Assessment.severity``: status, then flag weight), unassessed last."""
     r = bundle.records
     views = {}
     for cid, claim in r.claims.items():
@@ -101,16 +106,16 @@ def claim_views(bundle: Bundle) -> list[ClaimView]:
             if v in views:
                 views[v].conflicts.append((u, reason))
     focus = {c: i for i, c in enumerate(bundle.focus)}
-    return sorted(
-        views.values(),
-        key=lambda v: (
-            focus.get(v.claim.id, len(focus)),
-            v.status is None,
-            -len(v.flags),
-            v.claim.created_at,
-            v.claim.id,
-        ),
-    )
+
+    def worst_first(v: ClaimView) -> tuple:
+        a = v.assessment
+        if a is not None and hasattr(a, "severity"):
+            order = tuple(a.severity())
+        else:
+            order = (v.status is None, -len(v.flags), 0, v.claim.id)
+        return (focus.get(v.claim.id, len(focus)), v.status is None, order, v.claim.id)
+
+    return sorted(views.values(), key=worst_first)
 
 
 def graph_svg(bundle: Bundle, views: list[ClaimView]) -> str:

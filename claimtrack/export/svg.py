@@ -65,18 +65,20 @@ def rgb(colour: str) -> tuple[int, int, int]:
     return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
 
 
+STATUS_FILLS = {
+    "contradicted": "#f2aaa3",
+    "contested": "#fbd3a0",
+    "unsupported": "#f9dcd8",
+    "unverified": "#fcedc9",
+    "supported": "#d3efdc",
+}
+
+
 def status_colour(status: str | None) -> str:
     """Fill colour of a claim box for its status (grey when not assessed)."""
     if not status:
         return "#eeeeee"
-    s = status.lower()
-    if "unsupported" in s or "unverified" in s or "self" in s:
-        return "#f9d9d5"
-    if any(w in s for w in ("contradict", "disputed", "false", "conflict")):
-        return "#f2aaa3"
-    if any(w in s for w in ("supported", "verified", "confirmed", "true")):
-        return "#d3efdc"
-    return "#fcebc7"
+    return STATUS_FILLS.get(status, "#e8e1f5")
 
 
 def _e(text: object) -> str:
@@ -291,13 +293,8 @@ def _legend(parts: list[str], width: int) -> None:
         x += 40 + 7 * len(relation)
     y += 22
     x = LEFT
-    for label, status in (
-        ("not assessed", None),
-        ("unsupported", "unsupported"),
-        ("contradicted", "contradicted"),
-        ("supported", "supported"),
-        ("other status", "other"),
-    ):
+    for status in (None, *STATUS_FILLS):
+        label = status or "not assessed"
         parts.append(
             f'<rect x="{x}" y="{y - 9}" width="14" height="12" rx="3" '
             f'fill="{status_colour(status)}" stroke="{NODE_COLOURS["claim"]}" stroke-width="1"/>'
