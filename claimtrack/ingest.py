@@ -240,9 +240,19 @@ def decode(data: bytes, declared: str | None = None, *, html: bool = False) -> s
         if label in _AS_CP1252:
             label = "cp1252"
         try:
-            return data.decode(label)
+            text = data.decode(label)
         except (LookupError, UnicodeDecodeError):
             continue
+        if label != "cp1252" or _looks_western(text):
+            return text
+    # Statistical detectors misjudge short Western texts (café -> cafť), so windows-1252,
+    # the web's usual legacy charset, goes first when the result reads like Western text.
+    try:
+        text = data.decode("cp1252")
+        if _looks_western(text):
+            return text
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:65536]).best()
@@ -252,6 +262,14 @@ def decode(data: bytes, declared: str | None = None, *, html: bool = False) -> s
         except (LookupError, UnicodeDecodeError):
             pass
     return data.decode("cp1252", errors="replace")
+
+
+def _looks_western(text: str) -> bool:
+    """True when non-ASCII letters are the exception, as in English, French or Swedish; text
+    in another script decoded as windows-1252 is mostly accented letters."""
+    letters = sum(c.isalpha() for c in text)
+    high = sum(ord(c) > 127 for c in text)
+    return letters > 0 and high / letters < 0.3
 
 
 # -- parsing ------------------------------------------------------------------------------------
