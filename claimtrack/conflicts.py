@@ -1,15 +1,44 @@
 """Figure conflicts between claims ("700 agents" vs "853 agents").
 
-Placeholder until the linking work lands: finds nothing.
+Two claims conflict when they give the same kind of figure for the same counted thing (the
+same unit, read through the paraphrase table of ``claimtrack.match``: agents ~ staff ~ people),
+about the same subject (their words other than the unit and the claimant's name overlap, or
+the claimant is the same and they overlap a little), and the values cannot both be true given
+their qualifiers: "nearly 2,000 jobs" rules out 1,000 jobs; "more than 1,000 jobs" does not rule
+out nearly 2,000.
+
+The search is near-linear: figures are bucketed by kind and unit, and within a large bucket each
+claim is compared only with the claims that share its rarest subject words.
 """
 
 from __future__ import annotations
 
+import math
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .match import (
+    _stem,
+    claimant_key,
+    content_words,
+    figure_group,
+    idf,
+    interval,
+    same_claimant,
+)
+
 if TYPE_CHECKING:
+    from .models import Claim, Figure
     from .workspace import Records
+
+SUBJECT_SIMILARITY = 0.3
+"""Subject-word overlap at which two claims are about the same thing, whoever makes them."""
+SAME_CLAIMANT_SIMILARITY = 0.15
+"""The lower overlap that suffices when both claims come from the same claimant."""
+SMALL_BUCKET = 64
+NEIGHBOURS = 20
+_SKIP_KINDS = {"year", "date", "ordinal", "duration"}
 
 
 @dataclass(frozen=True)
@@ -21,6 +50,122 @@ class Conflict:
     reason: str
 
 
+def unit_key(unit: str | None) -> str | None:
+    """The counted thing, normalised: "full-time agents" -> "staff"; "jobs" -> "job"."""
+    if not unit:
+        return None
+    words = content_words(unit)
+    if not words:
+        return None
+    last = unit.replace("-", " ").split()[-1].casefold()
+    return _stem(last) if _stem(last) in words else words[-1]
+
+
+@dataclass
+class _Entry:
+    claim: Claim
+    figure: Figure
+    lo: float
+    hi: float
+    words: frozenset[str]
+    claimant: str | None
+
+
+def _entries(claims) -> list[tuple[tuple, _Entry]]:
+    out = []
+    for claim in claims:
+        claimant = claimant_key(claim.claimant)
+        name_words = set(content_words(claim.claimant or ""))
+        base = set(content_words(claim.text)) - name_words
+        for f in claim.figures:
+            if f.value is None or f.kind in _SKIP_KINDS:
+                continue
+            unit = unit_key(f.unit)
+            if unit is None and f.kind in ("count", "quantity", "number"):
+                continue  # "700" of what? not comparable
+            lo, hi = interval(f.value, f.low, f.high, f.qualifier, open_ended=True)
+            words = frozenset(base - {unit} - set(content_words(f.unit or "")))
+            out.append(
+                (
+                    (figure_group(f.kind, f.currency), unit),
+                    _Entry(claim, f, lo, hi, words, claimant),
+                )
+            )
+    return out
+
+
+def _similarity(a: frozenset, b: frozenset, weight) -> float:
+    shared = a & b
+    if not shared:
+        return 0.0
+    wa = sum(weight(w) for w in a)
+    wb = sum(weight(w) for w in b)
+    ws = sum(weight(w) for w in shared)
+    return math.sqrt((ws / wa) * (ws / wb)) if wa and wb else 0.0
+
+
+def _pairs(entries: list[_Entry], df: Counter) -> list[tuple[_Entry, _Entry]]:
+    """Candidate pairs in one bucket: all of them when it is small, else each entry with the
+    entries that share its rarest subject words."""
+    if len(entries) <= SMALL_BUCKET:
+        return [(a, b) for i, a in enumerate(entries) for b in entries[i + 1 :]]
+    by_word: dict[str, list[int]] = defaultdict(list)
+    for i, e in enumerate(entries):
+        for w in e.words:
+            by_word[w].append(i)
+    pairs = set()
+    limit = max(SMALL_BUCKET, int(len(entries) ** 0.5))
+    for i, e in enumerate(entries):
+        counts: Counter = Counter()
+        for w in sorted(e.words, key=lambda w: (df[w], w))[:8]:
+            ids = by_word[w]
+            if len(ids) > limit * 4:
+                continue
+            for j in ids:
+                if j != i:
+                    counts[j] += 1
+        for j, _ in counts.most_common(NEIGHBOURS):
+            pairs.add((min(i, j), max(i, j)))
+    return [(entries[i], entries[j]) for i, j in sorted(pairs)]
+
+
 def find_conflicts(records: Records) -> list[Conflict]:
-    """Every pair of conflicting claims in ``records``."""
-    return []
+    """Every pair of conflicting claims in ``records``, each once, ``a`` < ``b``."""
+    return conflicts_among(records.claims.values())
+
+
+def conflicts_among(claims) -> list[Conflict]:
+    claims = list(claims)
+    n = len(claims)
+    df: Counter = Counter()
+    for claim in claims:
+        df.update(set(content_words(claim.text)))
+
+    def weight(word: str) -> float:
+        return idf(df[word], n)
+
+    buckets: dict[tuple, list[_Entry]] = defaultdict(list)
+    for key, entry in _entries(claims):
+        buckets[key].append(entry)
+    found: dict[tuple[str, str], Conflict] = {}
+    for key in sorted(buckets, key=str):
+        for a, b in _pairs(buckets[key], df):
+            if a.claim.id == b.claim.id:
+                continue
+            if a.lo <= b.hi and b.lo <= a.hi:
+                continue  # the figures can both be true
+            pair = tuple(sorted((a.claim.id, b.claim.id)))
+            if pair in found:
+                continue
+            similarity = _similarity(a.words, b.words, weight)
+            same = same_claimant(a.claimant, b.claimant) is True
+            if similarity < SUBJECT_SIMILARITY and not (
+                same and similarity >= SAME_CLAIMANT_SIMILARITY
+            ):
+                continue
+            first, second = (a, b) if a.claim.id == pair[0] else (b, a)
+            reason = f'"{first.figure.text}" vs "{second.figure.text}"'
+            if same:
+                reason += f" (both from {first.claim.claimant})"
+            found[pair] = Conflict(pair[0], pair[1], reason)
+    return sorted(found.values(), key=lambda c: (c.a, c.b))

@@ -1,20 +1,50 @@
-"""Linking: turn extracted sentences of a source into mentions of claims.
+"""Linking: one claim across many sources.
 
-Placeholder until the linking work lands: one claim per distinct sentence text and claimant.
+``attach`` turns the extracted sentences of a source into mentions: each claim sentence becomes
+a new appearance of the claim it matches (``claimtrack.match``) or a new claim, and each
+non-answer ("a rep could not provide specifics") becomes an open question on the claim it is
+about. ``merge`` and ``detach`` correct the matching by hand.
+
+All of them read, decide, and only then write, under the workspace lock; the matching index
+(``claimtrack.index``) is updated after the records, so a crash leaves it stale (and rebuilt),
+never wrong.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .ids import make_id
-from .models import Claim, Mention
+from .errors import ClaimtrackError, CorruptRecord, NotFound
+from .ids import make_id, normalize_text
+from .index import StaleIndex, WorkspaceIndex
+from .match import (
+    ClaimIndex,
+    Features,
+    Match,
+    features,
+    idf,
+    is_same_claim,
+    lexical_similarity,
+)
+from .models import Claim, Mention, Question, QuestionOrigin
 
 if TYPE_CHECKING:
     from .extract import ExtractedSentence
-    from .models import Source, TextOrigin
+    from .models import Figure, Source, TextOrigin
     from .workspace import Workspace
+
+SUBJECT_THRESHOLD = 0.2
+"""Word similarity above which a non-answer is taken to be about a claim's subject."""
+
+SUBJECT_MARGIN = 0.1
+"""Claims within this much of the most similar one count as equally about the subject; the
+nearest of them gets the question."""
+
+
+class LinkingError(ClaimtrackError):
+    """A merge or detach that cannot be done as asked."""
 
 
 @dataclass
@@ -30,50 +60,358 @@ class LinkResult:
         return len(self.new_claims) + len(self.matched_claims)
 
 
+def _relative_figures(s: ExtractedSentence) -> list[Figure]:
+    """The sentence's figures with offsets into the sentence (the claim's text)."""
+    return [
+        f.model_copy(update={"start": f.start - s.start, "end": f.end - s.start})
+        if f.start is not None and f.end is not None
+        else f
+        for f in s.figures
+    ]
+
+
+def _mention_key(start: int | None, quote: str) -> tuple:
+    return (start, normalize_text(quote))
+
+
+class _Plan:
+    """The claims and questions one ``attach`` will write, worked out before writing."""
+
+    def __init__(self, ws: Workspace, index: WorkspaceIndex, source: Source):
+        self.ws = ws
+        self.index = index
+        self.source = source
+        self.claims: dict[str, Claim] = {}  # every claim loaded or created, by id
+        self.changed: dict[str, Claim] = {}  # those to write
+        self.local = ClaimIndex()  # claims created in this call (not yet in the index)
+        self.result = LinkResult()
+        self.questions: list[Question] = []
+        self.seen: set[tuple] = set()
+        for cid in index.claims_of_source(source.id):
+            claim = self.get(cid)
+            if claim is None:
+                continue
+            for m in claim.mentions:
+                if m.source == source.id:
+                    self.seen.add(_mention_key(m.start, m.quote))
+
+    def get(self, cid: str) -> Claim | None:
+        """A claim the index named, loaded once; StaleIndex when the index is wrong about it."""
+        if cid in self.claims:
+            return self.claims[cid]
+        try:
+            claim = self.ws.load("claim", cid)
+        except NotFound as exc:
+            raise StaleIndex(f"{cid} is gone") from exc
+        except CorruptRecord:
+            return None  # reported by the commands that list records; not matchable
+        if not self.index.matches_record(claim):
+            raise StaleIndex(f"{cid} changed")
+        self.claims[cid] = claim
+        return claim
+
+    def best(self, feats: Features) -> Match | None:
+        found = self.index.query_features(feats, top=3) + self.local.query_features(feats, top=3)
+        found.sort(key=lambda m: (-m.score, m.claim))
+        for m in found:
+            if not is_same_claim(m.score):
+                break
+            if m.claim in self.claims or self.get(m.claim) is not None:
+                return m
+        return None
+
+    def add_claim_sentence(self, s: ExtractedSentence, origin: TextOrigin, now) -> None:
+        key = _mention_key(s.start, s.sentence)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        mention = Mention(
+            source=self.source.id,
+            quote=s.sentence,
+            start=s.start,
+            end=s.end,
+            claimant=s.claimant,
+            cue=s.cue,
+            hedged=s.hedged,
+            origin=origin,
+        )
+        figures = _relative_figures(s)
+        feats = features(s.sentence, figures, s.claimant)
+        match = self.best(feats)
+        cid = match.claim if match else make_id("claim", s.sentence, s.claimant)
+        claim = self.claims.get(cid)
+        if claim is None and match is None and self.ws.exists("claim", cid):
+            claim = self.get(cid)  # same wording and claimant as a claim the index missed
+        if claim is not None:
+            claim.mentions.append(mention)
+            self.changed[cid] = claim
+            if cid not in self.result.new_claims and cid not in self.result.matched_claims:
+                self.result.matched_claims.append(cid)
+            return
+        extra = {"created_at": now} if now is not None else {}
+        claim = Claim(
+            id=cid,
+            text=s.sentence,
+            claimant=s.claimant,
+            figures=figures,
+            mentions=[mention],
+            **extra,
+        )
+        self.claims[cid] = claim
+        self.changed[cid] = claim
+        self.local.add(claim)
+        self.result.new_claims.append(cid)
+
+    def add_question(self, s: ExtractedSentence, now) -> None:
+        qid = make_id("question", "non-answer", self.source.id, s.sentence)
+        if self.ws.exists("question", qid) or any(q.id == qid for q in self.questions):
+            return
+        claim_id = self.claim_for_nonanswer(s)
+        if claim_id is None:
+            return
+        extra = {"created_at": now} if now is not None else {}
+        question = Question(
+            id=qid,
+            claim=claim_id,
+            text=f"Not answered: {s.sentence}",
+            origin=QuestionOrigin(rule="non-answer", source=self.source.id, sentence=s.sentence),
+            **extra,
+        )
+        self.questions.append(question)
+        self.result.questions.append(qid)
+
+    def claim_for_nonanswer(self, s: ExtractedSentence) -> str | None:
+        """The nearest figure claim of this source about the same subject, else the nearest
+        claim of this source, else the best match in the workspace."""
+        n = max(self.index.n + len(self.local), 1)
+
+        def weight(word: str) -> float:
+            return idf(len(self.index.postings(word)) + len(self.local.postings.get(word, ())), n)
+
+        asked = features(s.sentence)
+        candidates = []
+        for claim in self.claims.values():
+            here = [m for m in claim.mentions if m.source == self.source.id]
+            if not here:
+                continue
+            distances = [abs(m.start - s.start) for m in here if m.start is not None]
+            distance = min(distances) if distances and s.start is not None else None
+            feats = features(claim.text, claim.figures)
+            similarity = max(
+                lexical_similarity(asked, features(text), weight)
+                for text in [claim.text, *(m.quote for m in here)]
+            )
+            candidates.append((claim.id, bool(feats.figures), similarity, distance))
+        # About the same subject: close to the best word overlap, and above a floor.
+        figure_claims = [c for c in candidates if c[1]]
+        best = max((c[2] for c in figure_claims), default=0.0)
+        floor = max(SUBJECT_THRESHOLD, best - SUBJECT_MARGIN)
+        about = [c for c in figure_claims if c[2] >= floor]
+
+        def nearest(items):
+            return min(
+                items,
+                key=lambda c: (c[3] is None, c[3] if c[3] is not None else 0, -c[2], c[0]),
+            )[0]
+
+        if about:
+            return nearest(about)
+        if candidates:
+            return nearest(candidates)
+        for m in self.index.query_features(asked, top=1):
+            if m.score >= SUBJECT_THRESHOLD and self.get(m.claim) is not None:
+                return m.claim
+        return None
+
+
 def attach(
     ws: Workspace,
     source: Source,
     sentences: list[ExtractedSentence],
     *,
     origin: TextOrigin = "text",
+    now: datetime | None = None,
 ) -> LinkResult:
-    """Record each claim sentence of ``source`` as a mention of a new or existing claim."""
-    result = LinkResult()
+    """Record each claim sentence of ``source`` as a mention of a new or matching claim, and
+    each non-answer sentence as an open question on the claim it concerns.
+
+    Attaching the same source again adds nothing. ``now`` stamps new records (default: the
+    clock).
+    """
     with ws.lock():
-        for s in sentences:
-            if not s.is_claim:
-                continue
-            mention = Mention(
-                source=source.id,
-                quote=s.sentence,
-                start=s.start,
-                end=s.end,
-                claimant=s.claimant,
-                cue=s.cue,
-                hedged=s.hedged,
-                origin=origin,
-            )
-            cid = make_id("claim", s.sentence, s.claimant)
-            if ws.exists("claim", cid):
-                claim = ws.load("claim", cid)
-                if any(m.source == source.id and m.start == s.start for m in claim.mentions):
-                    continue
-                claim.mentions.append(mention)
-                result.matched_claims.append(cid)
-            else:
-                figures = [
-                    f.model_copy(update={"start": f.start - s.start, "end": f.end - s.start})
-                    if f.start is not None and f.end is not None
-                    else f
-                    for f in s.figures
-                ]
-                claim = Claim(
-                    id=cid,
-                    text=s.sentence,
-                    claimant=s.claimant,
-                    figures=figures,
-                    mentions=[mention],
+        index = WorkspaceIndex.open(ws)
+        for attempt in range(2):
+            try:
+                plan = _Plan(ws, index, source)
+                for s in sentences:
+                    if s.is_claim:
+                        plan.add_claim_sentence(s, origin, now)
+                for s in sentences:
+                    if s.nonanswer:
+                        plan.add_question(s, now)
+                break
+            except StaleIndex:
+                if attempt:
+                    raise
+                index.rebuild()
+        if plan.changed or plan.questions:
+            ws.save_many([*plan.changed.values(), *plan.questions])
+        _update_index(index, plan.changed.values())
+    return plan.result
+
+
+def _update_index(index: WorkspaceIndex, claims, removed=()) -> None:
+    try:
+        for cid in removed:
+            index.remove(cid)
+        for claim in claims:
+            index.put(claim)
+        index.flush()
+    except StaleIndex:
+        index.rebuild()
+
+
+def match_queries(
+    ws: Workspace, texts: list[str], *, top: int = 5
+) -> list[list[tuple[Claim, float]]]:
+    """For each text, the workspace's best claims as (claim, score), best first.
+
+    Figures are read from each text with ``claimtrack.extract``.
+    """
+    with ws.lock():
+        index = WorkspaceIndex.open(ws)
+        for attempt in range(2):
+            try:
+                out = []
+                for text in texts:
+                    found = []
+                    for m in index.query(text, figures_of(text) or None, top=top):
+                        found.append((ws.load("claim", m.claim), m.score))
+                    out.append(found)
+                return out
+            except (StaleIndex, NotFound):
+                if attempt:
+                    raise
+                index.rebuild()
+    return []
+
+
+# -- merge and detach --------------------------------------------------------------------------
+
+
+def _same_mention(a: Mention, b: Mention) -> bool:
+    return a.source == b.source and _mention_key(a.start, a.quote) == _mention_key(b.start, b.quote)
+
+
+def merge(ws: Workspace, survivor_ref: str, other_ref: str) -> Claim:
+    """Merge claim ``other_ref`` into ``survivor_ref``: its mentions, evidence and questions
+    move to the survivor, its id becomes one of the survivor's aliases, and its file goes.
+    Returns the survivor as written.
+    """
+    with ws.lock():
+        index = WorkspaceIndex.open(ws)
+        survivor = ws.get(survivor_ref, "claim")
+        other = ws.get(other_ref, "claim")
+        if survivor.id == other.id:
+            raise LinkingError(f"{survivor_ref} and {other_ref} are the same claim ({survivor.id})")
+        for m in other.mentions:
+            if not any(_same_mention(m, k) for k in survivor.mentions):
+                survivor.mentions.append(m)
+        survivor.aliases = _unique([*survivor.aliases, other.id, *other.aliases])
+        survivor.tags = _unique([*survivor.tags, *other.tags])
+        survivor.ref = survivor.ref or other.ref
+        survivor.created_at = min(survivor.created_at, other.created_at)
+        moved = [
+            e.model_copy(update={"claim": survivor.id})
+            for e in ws.load_all("evidence")
+            if e.claim == other.id
+        ]
+        moved += [
+            q.model_copy(update={"claim": survivor.id})
+            for q in ws.load_all("question")
+            if q.claim == other.id
+        ]
+        ws.save_many([survivor, *moved])
+        ws.delete("claim", other.id)
+        _update_index(index, [survivor], removed=[other.id])
+    return survivor
+
+
+def detach(
+    ws: Workspace,
+    claim_ref: str,
+    *,
+    source: str | None = None,
+    mention: int | None = None,
+    now: datetime | None = None,
+) -> Claim:
+    """Move the mentions of ``source`` (or the mention at index ``mention``) off a claim they
+    were wrongly matched to, onto a claim of their own. Questions raised from that source's
+    sentences go with them. Returns the new claim.
+    """
+    if (source is None) == (mention is None):
+        raise LinkingError("say which mention to detach: --source SOURCE or --mention N")
+    with ws.lock():
+        index = WorkspaceIndex.open(ws)
+        claim = ws.get(claim_ref, "claim")
+        if mention is not None:
+            if not 0 <= mention < len(claim.mentions):
+                raise LinkingError(
+                    f"{claim.id} has {len(claim.mentions)} mentions (0 to "
+                    f"{len(claim.mentions) - 1}); there is no mention {mention}"
                 )
-                result.new_claims.append(cid)
-            ws.save(claim)
-    return result
+            picked = [claim.mentions[mention]]
+        else:
+            try:
+                sid = ws.resolve(source, "source")[1]
+            except NotFound:
+                sid = source
+            picked = [m for m in claim.mentions if m.source in (sid, source)]
+            if not picked:
+                raise LinkingError(f"{claim.id} has no mention in {source}")
+        kept = [m for m in claim.mentions if not any(m is p for p in picked)]
+        if not kept:
+            raise LinkingError(
+                f"that would leave {claim.id} with no mention; it is already a claim of its own"
+            )
+        first = picked[0]
+        new_id = make_id("claim", first.quote, first.claimant)
+        if new_id == claim.id or ws.exists("claim", new_id):
+            new_id = make_id("claim", first.quote, first.claimant, "detached from", claim.id)
+        extra = {"created_at": now} if now is not None else {}
+        new = Claim(
+            id=new_id,
+            text=first.quote,
+            claimant=first.claimant,
+            figures=figures_of(first.quote),
+            mentions=picked,
+            **extra,
+        )
+        claim.mentions = kept
+        sources = {m.source for m in picked}
+        still = {m.source for m in kept}
+        moved = [
+            q.model_copy(update={"claim": new.id})
+            for q in ws.load_all("question")
+            if q.claim == claim.id and q.origin is not None and q.origin.source in sources - still
+        ]
+        ws.save_many([new, claim, *moved])
+        _update_index(index, [claim, new])
+    return new
+
+
+def figures_of(text: str) -> list[Figure]:
+    """The figures extraction finds in ``text`` (offsets into it), else a rough reading."""
+    from .extract import extract
+    from .match import parse_numbers
+
+    found = [f for s in extract(text, all_sentences=True) for f in s.figures]
+    return found or parse_numbers(text)
+
+
+def _unique(items):
+    out = []
+    for item in items:
+        if item not in out:
+            out.append(item)
+    return out

@@ -1,0 +1,163 @@
+"""claimtrack import: JSON Lines and ClaimReview JSON-LD, all-or-nothing, idempotent."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import snapshot_tree
+
+from claimtrack.importer import import_items, parse
+from claimtrack.match import is_same_claim
+
+LINES = [
+    {
+        "text": "Klarna's AI assistant does the work of 700 agents",
+        "ref": "fc-0001",
+        "claimant": "Klarna",
+        "source": "https://news.example/klarna-ai?utm_source=feed",
+        "date": "2024-02-27",
+    },
+    {"text": "Klarna will cut nearly 2,000 jobs", "ref": "fc-0002", "source": "Wire service"},
+    {"text": "Revenue grew 27% in the quarter"},
+]
+
+
+def write_jsonl(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_jsonl_import_creates_claims_sources_and_mentions(ws, run, tmp_path):
+    path = write_jsonl(tmp_path / "claims.jsonl", LINES)
+    result = run("import", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"new": 3, "updated": 0, "unchanged": 0, "sources": 2}
+    claims = {c.text: c for c in ws.load_all("claim")}
+    agents = claims[LINES[0]["text"]]
+    assert agents.ref == "fc-0001" and agents.claimant == "Klarna"
+    assert agents.created_at.date().isoformat() == "2024-02-27"
+    assert [f.value for f in agents.figures] == [700]
+    (source,) = [s for s in ws.load_all("source") if s.url]
+    assert source.url == "https://news.example/klarna-ai"  # as ingest would name it
+    assert agents.mentions[0].source == source.id
+    named = [s for s in ws.load_all("source") if not s.url]
+    assert named[0].title == "Wire service"
+    # Imported claims are matchable straight away.
+    found = run("match", "Klarna's chatbot handles the workload of 700 staff", "--json")
+    top = json.loads(found.output)["matches"][0]
+    assert top["ref"] == "fc-0001" and is_same_claim(top["score"])
+
+
+def test_importing_the_same_file_again_changes_nothing(ws, run, tmp_path):
+    path = write_jsonl(tmp_path / "claims.jsonl", LINES)
+    run("import", str(path))
+    before = snapshot_tree(ws.root)
+    result = run("import", str(path))
+    assert result.exit_code == 0
+    assert "0 new, 0 updated, 3 unchanged" in result.output
+    assert snapshot_tree(ws.root) == before
+
+
+def test_a_bad_line_is_named_and_nothing_is_written(ws, run, tmp_path):
+    before = snapshot_tree(ws.root)
+    for content, message in (
+        ('{"text": "fine"}\n{"text": \n', "line 2 is not JSON"),
+        ('{"text": "fine"}\n{"ref": "x"}\n', "line 2: no 'text'"),
+        ('{"text": "fine", "date": "27/02/2024"}\n', "is not YYYY-MM-DD"),
+        ('{"text": ["a list"]}\n', "'text' must be a string"),
+    ):
+        path = tmp_path / "bad.jsonl"
+        path.write_text(content, encoding="utf-8")
+        result = run("import", str(path))
+        assert result.exit_code == 1 and message in result.output, result.output
+        assert "Traceback" not in result.output
+    result = run("import", str(tmp_path / "missing.jsonl"))
+    assert result.exit_code == 1 and "no such file" in result.output
+    assert snapshot_tree(ws.root) == before
+
+
+CLAIMREVIEW = {
+    "@context": "https://schema.org",
+    "@type": "ClaimReview",
+    "url": "https://factcheck.example/reviews/klarna-700",
+    "claimReviewed": "Klarna's AI assistant does the work of 700 agents",
+    "itemReviewed": {
+        "@type": "Claim",
+        "author": {"@type": "Organization", "name": "Klarna"},
+        "datePublished": "2024-02-27",
+        "appearance": [
+            {"@type": "CreativeWork", "url": "https://news.example/a"},
+            {"@type": "CreativeWork", "url": "https://news.example/b"},
+        ],
+        "firstAppearance": {"@type": "CreativeWork", "url": "https://news.example/a"},
+    },
+    "reviewRating": {"@type": "Rating", "alternateName": "Unsupported"},
+    "author": {"@type": "Organization", "name": "Factcheck Desk"},
+}
+
+
+def test_claimreview_single_object_list_and_graph():
+    (one,) = parse(json.dumps(CLAIMREVIEW))
+    assert one.text == CLAIMREVIEW["claimReviewed"]
+    assert one.claimant == "Klarna"
+    assert one.ref == "https://factcheck.example/reviews/klarna-700"
+    assert one.sources == ["https://news.example/a", "https://news.example/b"]
+    assert one.date == "2024-02-27"
+    assert one.tags == ["rating:Unsupported"]
+    other = dict(CLAIMREVIEW, claimReviewed="Klarna will cut nearly 2,000 jobs")
+    assert len(parse(json.dumps([CLAIMREVIEW, other]))) == 2
+    graph = {"@context": "https://schema.org", "@graph": [CLAIMREVIEW, other]}
+    assert [i.text for i in parse(json.dumps(graph))] == [
+        CLAIMREVIEW["claimReviewed"],
+        other["claimReviewed"],
+    ]
+
+
+def test_claimreview_import_through_the_cli(ws, run, tmp_path):
+    path = tmp_path / "reviews.json"
+    path.write_text(json.dumps([CLAIMREVIEW]), encoding="utf-8")
+    result = run("import", str(path))
+    assert result.exit_code == 0, result.output
+    (claim,) = ws.load_all("claim")
+    assert claim.ref == CLAIMREVIEW["url"]
+    assert len(claim.mentions) == 2 and claim.tags == ["rating:Unsupported"]
+
+
+def test_claimtrack_claimreview_export_round_trips(ws, run, tmp_path):
+    """What `export --format claimreview` writes, `import` reads back as the same claims."""
+    from claimtrack.export.claimreview import to_claimreview
+    from claimtrack.export.flatten import prepare
+    from claimtrack.flags import Assessment
+    from claimtrack.workspace import Workspace
+
+    run("import", str(write_jsonl(tmp_path / "claims.jsonl", LINES)))
+    records = ws.records()
+    # Every claim gets a status, whatever the flags analysis would say today.
+    assessments = {cid: Assessment(claim=cid, status="unsupported") for cid in records.claims}
+    data = to_claimreview(prepare(records, assessments=assessments), author="Desk")
+    reviews = json.loads(data)
+    assert {r["identifier"] for r in reviews} == set(records.claims)
+
+    other, _ = Workspace.init(tmp_path / "other")
+    result = import_items(other, parse(data, "reviews.json"))
+    assert sorted(result.new_claims) == sorted(records.claims)
+    web_sources = {s.id for s in records.sources.values() if s.url}
+    for cid, original in records.claims.items():
+        copy = other.load("claim", cid)
+        assert (copy.text, copy.claimant) == (original.text, original.claimant)
+        assert {m.source for m in copy.mentions} == {
+            m.source for m in original.mentions if m.source in web_sources
+        }
+    assert {s.url for s in other.load_all("source")} == {
+        records.sources[s].url for s in web_sources
+    }
+
+
+def test_many_lines_parse_and_import(ws, tmp_path):
+    rows = [
+        {"text": f"Company {i} reported {i + 10} new stores in region {i % 50}"} for i in range(300)
+    ]
+    items = parse("".join(json.dumps(r) + "\n" for r in rows))
+    result = import_items(ws, items, figures=False)
+    assert len(result.new_claims) == 300
+    assert len(ws.ids("claim")) == 300
