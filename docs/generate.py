@@ -4,6 +4,10 @@
     python docs/generate.py --check  # exit 1 and name the stale files (the test suite runs it)
 
 - docs/reference.md is every command's real ``--help`` output.
+- docs/tutorial.md's ```console blocks: each ``$ command`` line is run, in order, in a scratch
+  copy of the bundled example (claims/ and examples/), and the output below it is replaced by
+  what the command really printed. A command whose output is shown as ``[exit N]`` last is
+  expected to exit N.
 - docs/workspace.md has the field tables of the records between
   ``<!-- generated:records -->`` and ``<!-- /generated:records -->``, made from the pydantic
   models' field descriptions.
@@ -85,9 +89,67 @@ def replace_section(text: str, name: str, body: str) -> str:
     return pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
 
 
+TUTORIAL_ENV = {
+    "COLUMNS": "100",
+    "NO_COLOR": "1",
+    "TERM": "dumb",
+    "SOURCE_DATE_EPOCH": "1732352400",
+    "CLAIMTRACK_WORKSPACE": "",
+}
+_CONSOLE = re.compile(r"(```console\n)(.*?)(```)", re.S)
+
+
+def run_tutorial(text: str) -> str:
+    """The tutorial with every console block's output replaced by the commands' real output."""
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    repo = DOCS.parent
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp) / "case"
+        scratch.mkdir()
+        shutil.copytree(repo / "claims", scratch / "claims")
+        shutil.copytree(repo / "examples", scratch / "examples")
+        env = {**os.environ, **TUTORIAL_ENV}
+        bindir = str(Path(sys.executable).parent)
+        env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+
+        def block(match: re.Match) -> str:
+            out = []
+            for line in match.group(2).splitlines():
+                if not line.startswith("$ "):
+                    continue
+                command = line[2:]
+                proc = subprocess.run(
+                    command,
+                    shell=True,
+                    cwd=scratch,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=300,
+                )
+                out.append(line)
+                printed = (proc.stdout + proc.stderr).rstrip("\n")
+                if printed:
+                    out.extend(x.rstrip() for x in printed.split("\n"))
+                if proc.returncode:
+                    out.append(f"[exit {proc.returncode}]")
+            return match.group(1) + "\n".join(out) + "\n" + match.group(3)
+
+        return _CONSOLE.sub(block, text)
+
+
 def expected() -> dict[Path, str]:
     workspace = DOCS / "workspace.md"
+    tutorial = DOCS / "tutorial.md"
+    extra = {}
+    if tutorial.exists():
+        extra[tutorial] = run_tutorial(tutorial.read_text(encoding="utf-8"))
     return {
+        **extra,
         DOCS / "reference.md": reference(),
         workspace: replace_section(
             workspace.read_text(encoding="utf-8"), "records", records_tables()
