@@ -338,9 +338,9 @@ def check_text(
 _DIGITS = re.compile(r"[$€£]?\d[\d,.]*%?")
 
 
-def _candidates(query_text, figures, records, index, threshold):
+def _candidates(query_text, figures, records, index, threshold, *, words_only=False):
     out = []
-    for match in index.query(query_text, figures, top=CANDIDATES):
+    for match in index.query(query_text, [] if words_only else figures, top=CANDIDATES):
         claim: Claim | None = records.claims.get(match.claim)
         if claim is None or match.score < threshold:
             continue
@@ -358,7 +358,11 @@ def _judge(check, sentence, records, assessments, index, threshold, allowed) -> 
         # draft contradicts, match the words alone, then compare the figures.
         words_only = _DIGITS.sub(" ", sentence)
         candidates = [
-            c for c in _candidates(words_only, [], records, index, threshold) if c[3] and not c[0]
+            c
+            for c in _candidates(
+                words_only, check.figures, records, index, threshold, words_only=True
+            )
+            if c[3] and not c[0]
         ]
     if not candidates:
         check.verdict = "untracked"

@@ -168,60 +168,57 @@ def _find_elided(folded_text: str, parts: list[str]) -> tuple[int, int] | None:
     return None
 
 
-_PASSAGE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'\u201d\u2019)]*|\n|$)")
+# A sentence: up to a stop followed by a space, or to the end of the line ("2.3" stays whole).
+_PASSAGE = re.compile(r"[^\n]+?(?:[.!?]+[\"'\u201d\u2019)]*(?=\s)|$)", re.M)
 
 
 def closest_passage(text: str, quote: str, *, limit: int = 240) -> tuple[str, float] | None:
     """The passage of ``text`` most like ``quote`` and its similarity in [0, 1], or None when
     ``text`` is empty. Used to tell the journalist what the source actually says.
 
-    Candidates are single sentences and pairs of neighbouring sentences, compared with
-    difflib's SequenceMatcher on folded text (the standard library is enough here: this only
-    runs when a quote is refused, over one source's text).
+    Each sentence (and each pair of neighbouring sentences) is aligned with the quote by
+    difflib's SequenceMatcher on folded text, narrowed to the words that line up, and scored
+    by the similarity of that stretch to the quote. The standard library is enough: this only
+    runs when a quote is refused, over one source's text, and a cheap upper bound skips
+    sentences that cannot beat the best so far.
     """
     folded_quote = normalize_quote(quote)[0]
-    sentences = [(m.start(), m.end()) for m in _PASSAGE.finditer(text) if m.group(0).strip()] or (
-        [(0, len(text))] if text.strip() else []
-    )
+    sentences = [(m.start(), m.end()) for m in _PASSAGE.finditer(text) if m.group(0).strip()]
     if not sentences or not folded_quote:
         return None
-    candidates = list(sentences) + [
-        (a[0], b[1]) for a, b in zip(sentences, sentences[1:], strict=False)
-    ]
+    candidates = sentences + [(a[0], b[1]) for a, b in zip(sentences, sentences[1:], strict=False)]
+    lq = len(folded_quote)
     matcher = difflib.SequenceMatcher(None, autojunk=False)
     matcher.set_seq2(folded_quote)
     best: tuple[float, int, int] = (-1.0, 0, 0)
     for start, end in candidates:
-        matcher.set_seq1(normalize_quote(text[start:end])[0])
-        if matcher.real_quick_ratio() <= best[0] or matcher.quick_ratio() <= best[0]:
+        folded, where = normalize_quote(text[start:end])
+        if not folded:
             continue
-        ratio = matcher.ratio()
+        matcher.set_seq1(folded)
+        # At most this many characters can line up, so the narrowed stretch's ratio is at
+        # most 2m / (m + lq): skip the sentence when that cannot beat the best.
+        m = min(lq, matcher.quick_ratio() * (len(folded) + lq) / 2)
+        if 2 * m / (m + lq) <= best[0]:
+            continue
+        blocks = [b for b in matcher.get_matching_blocks() if b.size >= 3]
+        if not blocks:
+            continue
+        lo, hi = blocks[0].a, blocks[-1].a + blocks[-1].size
+        while lo > 0 and folded[lo - 1].isalnum():
+            lo -= 1
+        while hi < len(folded) and folded[hi].isalnum():
+            hi += 1
+        ratio = difflib.SequenceMatcher(None, folded[lo:hi], folded_quote, autojunk=False).ratio()
         if ratio > best[0]:
-            best = (ratio, start, end)
+            best = (ratio, start + where[lo], start + where[hi - 1] + 1)
     ratio, start, end = best
-    start, end, ratio = _trim(text, start, end, folded_quote, ratio)
+    if ratio < 0:
+        return None
     passage = " ".join(text[start:end].split())
     if len(passage) > limit:
         passage = passage[: limit - 1].rstrip() + "\u2026"
     return passage, ratio
-
-
-def _trim(text: str, start: int, end: int, folded_quote: str, ratio: float):
-    """Narrow a passage to the words that line up with the quote (whole words only)."""
-    folded, where = normalize_quote(text[start:end])
-    matcher = difflib.SequenceMatcher(None, folded, folded_quote, autojunk=False)
-    blocks = [b for b in matcher.get_matching_blocks() if b.size >= 3]
-    if not blocks:
-        return start, end, ratio
-    lo, hi = blocks[0].a, blocks[-1].a + blocks[-1].size
-    while lo > 0 and folded[lo - 1].isalnum():
-        lo -= 1
-    while hi < len(folded) and folded[hi].isalnum():
-        hi += 1
-    trimmed = difflib.SequenceMatcher(None, folded[lo:hi], folded_quote, autojunk=False).ratio()
-    if trimmed < ratio:
-        return start, end, ratio
-    return start + where[lo], start + where[hi - 1] + 1, trimmed
 
 
 # -- adding, listing and removing evidence -------------------------------------------------------
