@@ -115,7 +115,14 @@ def atomic_write(path: Path, data: bytes) -> None:
 def dump_record(record: Record) -> bytes:
     """The stable on-disk form of a record: sorted keys, 2-space indent, UTF-8, final newline."""
     data = record.model_dump(mode="json")
-    return (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    try:
+        text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        # An infinite or NaN float (a 400-digit "number" in a page) would be written as the
+        # non-JSON word Infinity; pydantic's own JSON writes null, which every tool can read.
+        data = json.loads(record.model_dump_json())
+        text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False)
+    return (text + "\n").encode("utf-8")
 
 
 @contextmanager

@@ -110,6 +110,18 @@ def test_nul_bytes_in_record_text_round_trip(ws):
     assert b"\x00" not in ws.path_for("claim", claim.id).read_bytes()  # escaped as \u0000
 
 
+def test_a_figure_too_large_for_a_float_is_saved_as_valid_json(ws):
+    claim = Claim(
+        id="c-000000000001",
+        text="9" * 400 + " agents",
+        figures=[{"text": "9" * 400, "value": float("inf"), "low": float("-inf")}],
+    )
+    ws.save(claim)
+    data = ws.path_for("claim", claim.id).read_bytes()
+    assert json.loads(data, parse_constant=lambda word: pytest.fail(f"{word} is not JSON"))
+    assert ws.load("claim", claim.id).figures[0].value is None
+
+
 def test_nul_bytes_in_a_record_file_make_it_corrupt_not_fatal(stocked, run):
     claim_id = stocked.ids("claim")[0]
     path = stocked.path_for("claim", claim_id)
