@@ -206,6 +206,7 @@ class Prepared:
     text: str = ""
     sentences: list[tuple[str, list[ExtractedSentence]]] = field(default_factory=list)
     existing: bool = False
+    archived: bool = False
 
 
 # -- decoding -----------------------------------------------------------------------------------
@@ -279,14 +280,23 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 def parse_html(data: bytes, *, charset: str | None = None, url: str | None = None,
                name: str = "page") -> Document:  # fmt: skip
-    """Main text and metadata of an HTML page (trafilatura)."""
+    """Main text and metadata (title, author, date, site name, canonical URL) of an HTML page,
+    both by trafilatura.
+
+    The bytes are decoded by ``decode`` rather than by trafilatura, whose guess misreads short
+    windows-1252 pages and ignores the declared charset.
+    """
     import trafilatura
+    from trafilatura.utils import load_html
 
     html = _XML_DECL.sub("", decode(data, charset, html=True), count=1)
     try:
-        doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=True
-        )
+        tree = load_html(html)
+        doc = None
+        if tree is not None:
+            doc = trafilatura.bare_extraction(
+                tree, url=url, include_comments=False, include_tables=True
+            )
     except Exception as exc:  # trafilatura/lxml raise assorted errors on broken markup
         raise InputError(f"{name}: the HTML cannot be parsed ({type(exc).__name__})") from exc
     text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
@@ -295,25 +305,63 @@ def parse_html(data: bytes, *, charset: str | None = None, url: str | None = Non
             f"{name}: no readable article text found in the page "
             "(an empty page, a paywall or a page built by JavaScript?)"
         )
-    page_url = getattr(doc, "url", None)
+    meta = _page_metadata(tree, url)
+    page_url = getattr(meta, "url", None)
     if page_url and not _is_http(page_url):
         page_url = None
     if page_url and url and not _same_site(page_url, url):
         page_url = None  # a canonical pointing at another site is not this page's address
-    lang = getattr(doc, "language", None)
-    if not lang:
-        m = _HTML_LANG.search(html[:4096])
-        lang = m.group(1).lower() if m else None
+    m = _HTML_LANG.search(html[:4096])
     return Document(
         segments=[Segment(_tidy(text), "text")],
         content_type="text/html",
         url=page_url or url,
-        title=getattr(doc, "title", None) or None,
-        author=getattr(doc, "author", None) or None,
-        publisher=getattr(doc, "sitename", None) or None,
-        published=_date_or_none(getattr(doc, "date", None)),
-        language=lang,
+        title=getattr(meta, "title", None) or None,
+        author=getattr(meta, "author", None) or None,
+        publisher=getattr(meta, "sitename", None) or None,
+        published=_date_or_none(getattr(meta, "date", None)),
+        language=m.group(1).lower() if m else None,
     )
+
+
+def _page_metadata(tree, url: str | None):
+    """trafilatura's metadata steps that claimtrack keeps (meta tags, JSON-LD, title, author,
+    canonical URL, site name, htmldate's publication date), without the categories, tags and
+    licence that ``extract_metadata`` also looks for and that cost as much again."""
+    try:
+        from htmldate import find_date
+        from trafilatura.metadata import (
+            examine_meta,
+            extract_author,
+            extract_meta_json,
+            extract_sitename,
+            extract_title,
+            extract_url,
+            set_date_params,
+        )
+
+        meta = examine_meta(tree)
+        if meta.author and " " not in meta.author:
+            meta.author = None  # a handle or a site name, not a byline
+        try:
+            meta = extract_meta_json(tree, meta)
+        except Exception:  # trafilatura's JSON-LD reader fails on some malformed blocks
+            pass
+        meta.title = meta.title or extract_title(tree)
+        meta.author = meta.author or extract_author(tree)
+        meta.url = meta.url or extract_url(tree, url)
+        meta.sitename = meta.sitename or extract_sitename(tree)
+        if meta.sitename:
+            meta.sitename = meta.sitename.lstrip("@")
+        params = set_date_params(False)
+        params["url"] = meta.url
+        meta.date = find_date(tree, **params)
+        meta.clean_and_trim()
+        return meta
+    except (ImportError, AttributeError, TypeError):  # another trafilatura version: all of it
+        from trafilatura.metadata import extract_metadata
+
+        return extract_metadata(tree, url)
 
 
 def parse_text(data: bytes, *, name: str, markdown: bool, charset: str | None = None) -> Document:
@@ -554,6 +602,16 @@ def _parse_file(path: Path, raw: bytes, name: str) -> Document:
     return parse_text(raw, name=name, markdown=False)
 
 
+def archive(ws: Workspace, prepared: Prepared) -> None:
+    """Store the raw bytes and the text of a fully prepared input (content-addressed, so
+    idempotent), before the Source record that refers to them."""
+    if prepared.existing or prepared.archived or prepared.result.source is None:
+        return
+    ws.put_blob(prepared.raw)
+    ws.put_blob(prepared.text.encode("utf-8"))
+    prepared.archived = True
+
+
 def commit(ws: Workspace, prepared: Prepared) -> IngestResult:
     """Write what ``prepare`` computed: snapshots, the Source, then the claims it mentions."""
     result = prepared.result
@@ -565,8 +623,7 @@ def commit(ws: Workspace, prepared: Prepared) -> IngestResult:
     with ws.lock():
         if ws.exists("source", source.id):  # ingested meanwhile (the same page twice in a batch)
             return _already(ws, result, ws.load("source", source.id)).result
-        ws.put_blob(prepared.raw)
-        ws.put_blob(prepared.text.encode("utf-8"))
+        archive(ws, prepared)
         ws.save(source)
         claims: set[str] = set()
         for origin, sentences in prepared.sentences:
@@ -656,9 +713,9 @@ def iter_ingest(
 ) -> Iterator[IngestResult]:
     """Ingest many inputs, yielding one result per input in input order (folders expanded).
 
-    Inputs are fetched and parsed by up to ``jobs`` threads at once; writing to the workspace
-    happens in the calling thread, one input at a time. One failed input does not stop the
-    others.
+    Inputs are fetched and parsed by up to ``jobs`` threads at once; everything is written in
+    the calling thread, one input at a time and in input order, while the threads work on the
+    next inputs. One failed input does not stop the others.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -674,16 +731,53 @@ def iter_ingest(
             return _failed(item, problem)
         return _prepare_or_fail(ws, item, client, opts)
 
+    # The same input twice is fetched once; the repeat reports the first one's source.
+    first: dict[str, int] = {}
+    repeats: dict[int, int] = {}
+    for index, (item, _) in enumerate(expanded):
+        key = _input_key(item)
+        if key in first:
+            repeats[index] = first[key]
+        else:
+            first[key] = index
+
     pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(expanded) or 1)))
     try:
-        futures = [pool.submit(work, entry) for entry in expanded]
-        for future in futures:
-            outcome = future.result()
-            yield outcome if isinstance(outcome, IngestResult) else commit(ws, outcome)
+        futures = {
+            i: pool.submit(work, entry) for i, entry in enumerate(expanded) if i not in repeats
+        }
+        done: dict[int, IngestResult] = {}
+        for index, (item, _) in enumerate(expanded):
+            if index in repeats:
+                earlier = done[repeats[index]]
+                if earlier.source is not None:
+                    result = _already(ws, IngestResult(input=item, path=earlier.path),
+                                      earlier.source).result  # fmt: skip
+                else:
+                    result = _failed(item, earlier.exception or InputError(earlier.error or ""),
+                                     earlier.path)  # fmt: skip
+            else:
+                outcome = futures[index].result()
+                result = outcome if isinstance(outcome, IngestResult) else commit(ws, outcome)
+            done[index] = result
+            yield result
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         if own_client is not None:
             own_client.close()
+
+
+def _input_key(item: str) -> str:
+    text = item.strip()
+    if _SCHEME.match(text):
+        try:
+            return "url:" + normalize_url(text)
+        except ValueError:
+            return "input:" + text
+    try:
+        return "file:" + str(Path(text).expanduser().resolve())
+    except OSError:
+        return "input:" + text
 
 
 def ingest_many(
