@@ -595,3 +595,28 @@ def test_mention_of_a_missing_source_still_exports(ws):
 def test_unknown_format_is_a_clean_error(case):
     with pytest.raises(ExportError, match="unknown export format"):
         export(case, "pdf")
+
+
+def test_export_as_a_subprocess_writes_utf8_whatever_the_locale(ws, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    ws.save(Claim(id="c-00000000beef", text="Ünïcode «claim» 😊", claimant="Zoë", created_at=T0))
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": "ascii"}
+    env.pop("CLAIMTRACK_WORKSPACE", None)
+    cmd = [sys.executable, "-m", "claimtrack", "-w", str(ws.root), "export", "-f", "graphml"]
+    done = subprocess.run(cmd, capture_output=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    g = nx.read_graphml(__import__("io").BytesIO(done.stdout))
+    assert g.nodes["c-00000000beef"]["text"] == "Ünïcode «claim» 😊"
+    bad = subprocess.run(
+        [*cmd[:-3], "export", "-f", "html", "--claim", "c-ffff"],
+        capture_output=True,
+        env=env,
+        timeout=60,
+        text=True,
+    )
+    assert bad.returncode == 1
+    assert bad.stderr.startswith("Error: ") and bad.stderr.count("\n") == 1
+    assert bad.stdout == ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import click
@@ -101,7 +102,14 @@ def export_cmd(
         svg_href=svg_path.name if svg_path else None,
     )
     if output is None:
-        click.echo(text, nl=False)
+        # Always UTF-8 (the XML declares it), whatever the terminal's locale says.
+        binary = getattr(sys.stdout, "buffer", None)
+        if binary is None:
+            click.echo(text, nl=False)
+        else:
+            sys.stdout.flush()
+            binary.write(text.encode("utf-8"))
+            binary.flush()
         return
     if svg_path is not None:
         from ..export.dossier import claim_views, graph_svg
