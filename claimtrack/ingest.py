@@ -543,16 +543,19 @@ def prepare(
 
 
 def _extract_segments(segments: list[Segment]) -> list[tuple[str, list[ExtractedSentence]]]:
-    """Every sentence of every segment, with offsets into the joined text."""
+    """Every sentence of every segment, with offsets into the joined text, grouped by origin
+    (one ``attach`` call per origin rather than per table cell)."""
     from .extract import extract, shift
 
-    out = []
+    grouped: dict[str, list[ExtractedSentence]] = {}
     offset = 0
     for segment in segments:
         found = extract(segment.text, all_sentences=True)
-        out.append((segment.origin, [shift(s, offset) if offset else s for s in found]))
+        grouped.setdefault(segment.origin, []).extend(
+            shift(s, offset) if offset else s for s in found
+        )
         offset += len(segment.text) + len(SEPARATOR)
-    return out
+    return list(grouped.items())
 
 
 def _existing(ws: Workspace, url: str) -> Source | None:

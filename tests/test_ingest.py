@@ -344,6 +344,7 @@ def test_one_bad_input_does_not_stop_the_others(ws, site, tmp_path):
     assert [r.new for r in results] == [True, False, False, True, False]
     assert results[2].error.endswith("nope.html: no such file")
     assert len(ws.ids("source")) == 2
+    assert site.hits["/a"] == 1  # the repeated URL is fetched once
 
 
 def test_folders_are_expanded(ws, tmp_path):
