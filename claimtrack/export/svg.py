@@ -117,7 +117,8 @@ def claim_graph_svg(
     all_claims = [n for n in graph.nodes if types[n] == "claim"]
     if claim_order is not None:
         wanted = [c for c in dict.fromkeys(claim_order) if c in graph and types[c] == "claim"]
-        all_claims = wanted + [c for c in all_claims if c not in set(wanted)]
+        placed = set(wanted)
+        all_claims = wanted + [c for c in all_claims if c not in placed]
     claims = all_claims[:max_claims]
     hidden = len(all_claims) - len(claims)
     order = {n: i for i, n in enumerate(graph.nodes)}
