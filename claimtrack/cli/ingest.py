@@ -69,7 +69,7 @@ def ingest(
         claimtrack ingest release.html --kind press_release --url https://example.com/pr/1
         claimtrack ingest notes/klarna-highlights.md --json
     """
-    from ..ingest import iter_ingest
+    from ..ingest import expand, iter_ingest
 
     single = {"--url": url, "--title": title, "--author": author, "--published": published}
     given = [name for name, value in single.items() if value]
@@ -110,7 +110,7 @@ def ingest(
                 transient=True,
             )
             with progress:
-                task = progress.add_task("ingest", total=None)
+                task = progress.add_task("ingest", total=len(expand(inputs)))
                 for result in results:
                     counts[_outcome(result)] += 1
                     _print_result(result, progress.console)
