@@ -28,11 +28,43 @@ LIST_SEPARATOR = "; "
 # Characters XML 1.0 cannot hold at all, not even escaped (C0 controls but tab, CR, LF; the
 # surrogates; U+FFFE and U+FFFF). Article text pasted from anywhere can contain them.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NEEDS_ATTR_ESCAPE = re.compile('[&<>"\n\r\t]')
+_NEEDS_TEXT_ESCAPE = re.compile("[&<>\r]")
 
 
 def xml_text(value: str) -> str:
     """``value`` without the characters an XML document cannot contain."""
     return _XML_ILLEGAL.sub("", value)
+
+
+def xml_attr(value: object) -> str:
+    """``value`` as a double-quoted XML attribute value, quotes included; whitespace is kept
+    as character references so that parsers do not normalise it away."""
+    text = _XML_ILLEGAL.sub("", str(value))
+    if _NEEDS_ATTR_ESCAPE.search(text):
+        text = (
+            text.replace("&", "&amp;")
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+            .replace('"', "&quot;")
+            .replace("\n", "&#10;")
+            .replace("\r", "&#13;")
+            .replace("\t", "&#9;")
+        )
+    return '"' + text + '"'
+
+
+def xml_content(value: object) -> str:
+    """``value`` escaped for XML element content (CR kept as a reference, not normalised)."""
+    text = _XML_ILLEGAL.sub("", str(value))
+    if _NEEDS_TEXT_ESCAPE.search(text):
+        text = (
+            text.replace("&", "&amp;")
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+            .replace("\r", "&#13;")
+        )
+    return text
 
 
 @dataclass

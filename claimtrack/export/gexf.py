@@ -7,9 +7,7 @@ once per class. Edges carry ``kind`` = their relation, so Gephi keeps an ``asser
 
 from __future__ import annotations
 
-from xml.sax.saxutils import quoteattr
-
-from .flatten import Bundle, attribute_types, flat_graph, format_value, xml_text
+from .flatten import Bundle, attribute_types, flat_graph, format_value, xml_attr
 from .svg import NODE_COLOURS, RELATION_COLOURS, rgb
 
 NAMESPACE = "http://gexf.net/1.3"
@@ -21,8 +19,7 @@ _NODE_OWN = {"label"}
 _EDGE_OWN = {"label", "id"}
 
 
-def _q(value: object) -> str:
-    return quoteattr(xml_text(str(value)))
+_q = xml_attr
 
 
 def to_gexf(bundle: Bundle) -> str:

@@ -16,9 +16,8 @@ schema's rules exactly and the same way every time:
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import escape, quoteattr
 
-from .flatten import Bundle, attribute_types, flat_graph, format_value, xml_text
+from .flatten import Bundle, attribute_types, flat_graph, format_value, xml_attr, xml_content
 
 NAMESPACE = "http://graphml.graphdrawing.org/xmlns"
 SCHEMA_LOCATION = "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"
@@ -90,21 +89,21 @@ def to_graphml(bundle: Bundle) -> str:
     for domain, keys in (("node", node_keys), ("edge", edge_keys)):
         for name, (key_id, kind) in keys.items():
             out.append(
-                f'  <key id="{key_id}" for="{domain}" attr.name={quoteattr(nmtoken(name))} '
+                f'  <key id="{key_id}" for="{domain}" attr.name={xml_attr(nmtoken(name))} '
                 f'attr.type="{GRAPHML_TYPES[kind]}"/>\n'
             )
     out.append('  <graph id="claimtrack" edgedefault="directed">\n')
 
     node_ids = _Ids()
     for node, attrs in zip(flat.nodes, node_attrs, strict=True):
-        out.append(f"    <node id={quoteattr(node_ids.get(node))}>\n")
+        out.append(f"    <node id={xml_attr(node_ids.get(node))}>\n")
         _data(out, attrs, node_keys)
         out.append("    </node>\n")
     edge_ids = _Ids()
     for (u, v, key, full), attrs in zip(flat.edges(keys=True, data=True), edge_attrs, strict=True):
         out.append(
-            f"    <edge id={quoteattr(edge_ids.get(full.get('id', key)))} "
-            f"source={quoteattr(node_ids.get(u))} target={quoteattr(node_ids.get(v))}>\n"
+            f"    <edge id={xml_attr(edge_ids.get(full.get('id', key)))} "
+            f"source={xml_attr(node_ids.get(u))} target={xml_attr(node_ids.get(v))}>\n"
         )
         _data(out, attrs, edge_keys)
         out.append("    </edge>\n")
@@ -115,5 +114,5 @@ def to_graphml(bundle: Bundle) -> str:
 def _data(out: list[str], attrs: dict, keys: dict[str, tuple[str, type]]) -> None:
     for name, value in attrs.items():
         key_id, kind = keys[name]
-        text = escape(xml_text(format_value(value, kind)), {"\r": "&#13;"})
+        text = xml_content(format_value(value, kind))
         out.append(f'      <data key="{key_id}">{text}</data>\n')
