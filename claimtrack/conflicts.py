@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .match import (
-    _stem,
     claimant_key,
     content_words,
     figure_group,
     idf,
     interval,
     same_claimant,
+    unit_key,
 )
 
 if TYPE_CHECKING:
@@ -50,17 +50,6 @@ class Conflict:
     reason: str
 
 
-def unit_key(unit: str | None) -> str | None:
-    """The counted thing, normalised: "full-time agents" -> "staff"; "jobs" -> "job"."""
-    if not unit:
-        return None
-    words = content_words(unit)
-    if not words:
-        return None
-    last = unit.replace("-", " ").split()[-1].casefold()
-    return _stem(last) if _stem(last) in words else words[-1]
-
-
 @dataclass
 class _Entry:
     claim: Claim
@@ -78,7 +67,7 @@ def _entries(claims) -> list[tuple[tuple, _Entry]]:
         name_words = set(content_words(claim.claimant or ""))
         base = set(content_words(claim.text)) - name_words
         for f in claim.figures:
-            if f.value is None or f.kind in _SKIP_KINDS:
+            if f.value is None or not math.isfinite(f.value) or f.kind in _SKIP_KINDS:
                 continue
             unit = unit_key(f.unit)
             if unit is None and f.kind in ("count", "quantity", "number"):

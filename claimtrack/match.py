@@ -78,6 +78,7 @@ STOPWORDS = frozenset(
     according announce announces announced add adds added note notes noted
     approximately roughly nearly almost around some over under least than
     mr mrs ms dr percent per cent
+    monday tuesday wednesday thursday friday saturday sunday today yesterday week
     """.split()
 )
 
@@ -87,7 +88,7 @@ _SYNONYM_GROUPS = {
     "staff": "agent people person staff staffer employee worker human personnel rep "
     "representative headcount workforce fte",
     "assistant": "assistant chatbot bot chat-bot",
-    "work": "work workload",
+    "work": "work workload equivalent",
     "job": "job role position",
     "cut": "cut layoff lay laid axe eliminate slash shed fire redundancy",
     "profit": "profit earning",
@@ -97,7 +98,8 @@ _SYNONYM_GROUPS = {
     "customer": "customer client shopper consumer user",
     "conversation": "conversation chat interaction query inquiry enquiry",
     "ai": "ai artificial intelligence",
-    "million": "million",
+    "app": "app application",
+    "fund": "fund funding investor investment financing",
 }
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _VOWELS = set("aeiouy")
@@ -200,9 +202,20 @@ class FigureSpan:
     group: str
     lo: float
     hi: float
+    unit: str | None = None  # the counted thing, normalised (``unit_key``)
 
     def agrees(self, other: FigureSpan) -> bool:
         return self.group == other.group and self.lo <= other.hi and other.lo <= self.hi
+
+    def closeness(self, other: FigureSpan) -> float:
+        """1 for the same interval, down to 0 for intervals that barely touch."""
+        if not self.agrees(other):
+            return 0.0
+        width = max(self.hi - self.lo, other.hi - other.lo)
+        if not math.isfinite(width) or width <= 0:
+            return 1.0
+        gap = abs((self.lo + self.hi) - (other.lo + other.hi)) / 2
+        return max(0.0, 1.0 - gap / width)
 
 
 _NUMBER = re.compile(
@@ -286,14 +299,26 @@ def figure_spans(figures: Iterable[Figure]) -> tuple[FigureSpan, ...]:
     spans = []
     context = []
     for f in figures:
-        if f.value is None:
+        if f.value is None or not math.isfinite(f.value):
             continue
         span = FigureSpan(
             figure_group(f.kind, f.currency),
             *interval(f.value, f.low, f.high, f.qualifier),
+            unit_key(f.unit),
         )
         (context if f.kind in _CONTEXT_KINDS else spans).append(span)
-    return tuple(sorted(set(spans or context), key=lambda s: (s.group, s.lo, s.hi)))
+    return tuple(sorted(set(spans or context), key=lambda s: (s.group, s.lo, s.hi, s.unit or "")))
+
+
+def unit_key(unit: str | None) -> str | None:
+    """The counted thing, normalised: "full-time agents" -> "staff"; "jobs" -> "job"."""
+    if not unit:
+        return None
+    words = content_words(unit)
+    if not words:
+        return None
+    last = _stem(unit.replace("-", " ").split()[-1].casefold())
+    return last if last in words else words[-1]
 
 
 def figure_keys(spans: Iterable[FigureSpan]) -> list[str]:
@@ -328,11 +353,22 @@ def query_figure_keys(spans: Iterable[FigureSpan]) -> list[str]:
 _CORPORATE = {"inc", "ltd", "llc", "ab", "plc", "corp", "co", "group", "the"}
 
 
+_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "one"}
+
+
 def claimant_key(name: str | None) -> str | None:
-    """A normalised claimant name: "Klarna AB" and "klarna" compare equal."""
+    """A normalised claimant name: "Klarna AB" and "klarna" compare equal. A description
+    rather than a name ("the company", "a spokesperson", "the buy-now-pay-later firm") gives
+    None: it says nothing about who it is.
+    """
     if not name:
         return None
-    words = [w for w in re.findall(r"\w+", name.casefold()) if w not in _CORPORATE]
+    raw = re.findall(r"\w+", name)
+    if raw and raw[0].casefold() in _DETERMINERS:
+        raw = raw[1:]
+    if not any(w[:1].isupper() for w in raw):
+        return None
+    words = [w for w in (r.casefold() for r in raw) if w not in _CORPORATE]
     return " ".join(words) or None
 
 
@@ -355,6 +391,7 @@ class Features:
     words: tuple[str, ...]
     figures: tuple[FigureSpan, ...]
     claimant: str | None = None
+    subject: tuple[str, ...] = ()  # the words minus the units' and the claimant's
 
     def keys(self) -> list[str]:
         return list(self.words) + figure_keys(self.figures)
@@ -366,7 +403,21 @@ def features(
     """The matching features of a text; its numbers are read from it when ``figures`` is
     empty or None."""
     figs = figures if figures else parse_numbers(text)
-    return Features(content_words(text), figure_spans(figs), claimant_key(claimant))
+    words = content_words(text)
+    years = {str(int(f.value)) for f in figs if f.kind == "year" and f.value is not None}
+    if years:
+        # A year places a claim in time ("grew 35% in 2024"): it counts like a word.
+        words = tuple(sorted(set(words) | years))
+    who = claimant_key(claimant)
+    # Words naming or describing the claimant ("the buy-now-pay-later firm") are about who
+    # speaks, not what is claimed.
+    names = set(content_words(claimant)) if claimant else set()
+    if who:
+        # Who makes the claim is part of what it is about ("Klarna" in "its revenue grew").
+        words = tuple(sorted(set(words) | names))
+    units = {w for f in figs if f.unit for w in content_words(f.unit)}
+    subject = tuple(w for w in words if w not in units and w not in names)
+    return Features(words, figure_spans(figs), who, subject)
 
 
 def claim_features(claim: Claim) -> Features:
@@ -381,7 +432,11 @@ def idf(df: int, n: int) -> float:
 def lexical_similarity(query: Features, claim: Features, weight: Callable[[str], float]) -> float:
     """How much of the subject two texts share, in [0, 1]: the geometric mean of the share of
     the query's words (weighted by rarity) and of the claim's words found in the other."""
-    qw, cw = set(query.words), set(claim.words)
+    return _overlap(query.words, claim.words, weight)
+
+
+def _overlap(query_words, claim_words, weight: Callable[[str], float]) -> float:
+    qw, cw = set(query_words), set(claim_words)
     shared = qw & cw
     if not shared:
         return 0.0
@@ -397,11 +452,28 @@ def score(query: Features, claim: Features, weight: Callable[[str], float]) -> f
     """
     lexical = lexical_similarity(query, claim, weight)
     if query.figures and claim.figures:
-        agreeing = sum(1 for f in query.figures if any(f.agrees(g) for g in claim.figures))
+        closeness = [max(f.closeness(g) for g in claim.figures) for f in query.figures]
+        agreeing = sum(1 for c in closeness if c > 0)
         if agreeing:
             share = agreeing / min(len(query.figures), len(claim.figures))
-            subject = min(1.0, max(0.0, (lexical - 0.15) / 0.3))
-            result = lexical + (1 - lexical) * 0.75 * subject * min(1.0, share)
+            same_unit = any(
+                f.unit and f.unit == g.unit and f.agrees(g)
+                for f in query.figures
+                for g in claim.figures
+            )
+            # How much they share besides the figure, its unit and the claimant: "700 people"
+            # laid off and the work of "700 people" share a figure, a unit and Klarna, but no
+            # subject. The same value of the same counted thing ("700 agents" / "700 staff")
+            # needs less subject overlap than a bare number.
+            overlap = _overlap(query.subject, claim.subject, weight)
+            if same_unit:
+                subject = min(1.0, overlap / 0.25)
+            else:
+                subject = min(1.0, max(0.0, (overlap - 0.05) / 0.3))
+            # Within rounding, the nearer value is the likelier claim ($830m: 830 before 823).
+            near = 0.95 + 0.05 * sum(closeness) / len(closeness)
+            base = 0.5 * lexical
+            result = base + (1 - base) * 0.8 * subject * min(1.0, share) * near
         else:
             # Different figures: a different claim, however similar the words.
             result = lexical * 0.4
@@ -411,7 +483,7 @@ def score(query: Features, claim: Features, weight: Callable[[str], float]) -> f
     if same is True:
         result += (1 - result) * 0.1
     elif same is False:
-        result *= 0.85
+        result *= 0.9
     return max(0.0, min(1.0, result))
 
 
@@ -505,13 +577,20 @@ def rank(
         w = weight(word)
         for cid in ids:
             pre[cid] = pre.get(cid, 0.0) + w
-    bonus = max((weight(w) for w in query.words), default=1.0) * 2
+    # A figure in the same bucket counts like a word as rare as the bucket (once per claim);
+    # half as much in a neighbouring bucket.
+    figure_bonus: dict[str, float] = {}
+    own = set(figure_keys(query.figures))
     for key in query_figure_keys(query.figures):
         ids = list(postings(key))
         if len(ids) > common:
             continue
+        w = idf(len(ids), n) * (1.0 if key in own else 0.5)
         for cid in ids:
-            pre[cid] = pre.get(cid, 0.0) + bonus
+            if figure_bonus.get(cid, 0.0) < w:
+                figure_bonus[cid] = w
+    for cid, w in figure_bonus.items():
+        pre[cid] = pre.get(cid, 0.0) + w
     best = sorted(pre.items(), key=lambda kv: (-kv[1], kv[0]))[: max(candidates, top)]
     feats = load([cid for cid, _ in best])
     scored = [Match(cid, round(score(query, f, weight), 4)) for cid, f in feats.items()]
