@@ -2,19 +2,28 @@
 
 ``extract(text)`` splits the text into sentences with offsets, parses the figures in each,
 finds who asserts it, whether it is hedged, whether it is a non-answer ("declined to comment"),
-and scores how check-worthy it is.
+and scores how check-worthy it is. The parts live in their own modules:
 
-Placeholder until the extraction work lands: a naive splitter and no figures.
+- :mod:`.sentences` (``split``), :mod:`.figures` (``parse``), :mod:`.attribution`
+  (``attribute``), :mod:`.hedges` (``hedge``, ``nonanswer``), :mod:`.checkworthy`
+  (``features``, ``score``, ``is_claim``).
+
+docs/extraction.md describes the rules and the conventions figures follow.
 """
 
 from __future__ import annotations
 
-import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 
 from ..models import Figure
+from . import checkworthy
+from .attribution import attribute
+from .figures import parse as parse_figures
+from .hedges import hedge, nonanswer
+from .sentences import split as split_sentences
 
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)", re.M)
+__all__ = ["ExtractedSentence", "extract", "parse_figures", "shift", "split_sentences"]
 
 
 @dataclass
@@ -64,16 +73,43 @@ def shift(item: ExtractedSentence, offset: int) -> ExtractedSentence:
 
 
 def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence]:
-    """The claim sentences of ``text`` (every sentence with ``all_sentences``)."""
+    """The claim sentences of ``text`` (every sentence with ``all_sentences``).
+
+    Offsets (the sentence's and its figures') index ``text``. Non-answers ("declined to
+    comment") are flagged with ``nonanswer=True``; they are claims only if they also state a
+    checkable fact, so ask for ``all_sentences=True`` to see every one of them.
+
+    >>> [s.claimant for s in extract("Klarna says its assistant does the work of 700 agents.")]
+    ['Klarna']
+    """
+    figures = parse_figures(text)
+    fig_starts = [f.start for f in figures]
     out = []
-    for m in _SENTENCE.finditer(text):
-        s = m.group(0)
-        stripped = s.strip()
-        if not stripped:
-            continue
-        start = m.start() + (len(s) - len(s.lstrip()))
-        item = ExtractedSentence(sentence=stripped, start=start, end=start + len(stripped))
-        item.is_claim = bool(re.search(r"\d", stripped))
+    for start, end in split_sentences(text):
+        sentence = text[start:end]
+        i = bisect_left(fig_starts, start)
+        mine = []
+        while i < len(figures) and figures[i].start < end:
+            if figures[i].end <= end:
+                mine.append(figures[i])
+            i += 1
+        claimant, cue = attribute(sentence, text, start)
+        na = nonanswer(sentence) is not None
+        fired = checkworthy.features(sentence, mine, cue, claimant, na)
+        score = checkworthy.score(fired)
+        item = ExtractedSentence(
+            sentence=sentence,
+            start=start,
+            end=end,
+            is_claim=checkworthy.is_claim(fired, score),
+            checkworthy=score,
+            features=fired,
+            claimant=claimant,
+            cue=cue,
+            hedged=hedge(sentence) is not None,
+            nonanswer=na,
+            figures=mine,
+        )
         if item.is_claim or all_sentences:
             out.append(item)
     return out

@@ -1,0 +1,315 @@
+"""Attribution: who asserts a sentence, and the cue that says so.
+
+``attribute(sentence, context)`` returns ``(claimant, cue)``. It recognises
+
+- "<who> says/said/estimates/told/claims ..." (with an appositive: "Siemiatkowski, Klarna's
+  chief executive, said"), and "..., <who> said." at the end;
+- "..., said <who>" (inverted);
+- "according to <who>";
+- "<who> reportedly ..." gives the cue "reportedly" and no claimant.
+
+``<who>`` is a proper name ("Klarna", "Sebastian Siemiatkowski", "Adobe Analytics"), a role or
+organisation phrase ("a spokesperson", "analysts", "the report"), or a reference to an
+organisation ("the company", "the firm", "the Stockholm-based company", "it"), which is
+resolved to the organisation most recently named before the sentence (see
+:func:`last_organisation`); "he"/"she" resolve to the most recently named person.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .numbers import word_regex
+
+CUE_VERBS = """said says say told tells tell estimates estimated estimate claims claimed claim
+asserts asserted assert reported reports announced announces stated states added adds noted
+notes wrote writes expects expected predicts predicted forecasts forecast projects projected
+believes believed argued argues insisted insists maintains maintained acknowledged
+acknowledges confirmed confirms disclosed discloses revealed reveals explained explains
+boasted boasts touted touts highlighted highlights emphasised emphasized emphasizes
+emphasises stressed stresses calculated calculates found finds showed shows suggests
+suggested warned warns admitted admits denied denies expect predict believe argue warn
+insist maintain suggest note add state estimate claim report forecasts""".split()
+# Cues that are often something else ("Netflix added 13 million subscribers", "the
+# company's notes"): they count only before "that", punctuation or a quote.
+WEAK_CUES = frozenset(
+    "added adds add noted notes note stated states state found finds showed shows "
+    "highlights highlighted wrote writes".split()
+)
+_WEAK_OK = re.compile(
+    r"(?:[ ]that\b|[,.:;\"“”]|[ ]?$|[ ](?:in|on|to)[ ](?:a|an|the|its|his|her)[ ])"
+)
+
+ORG_NOUNS = """company firm bank startup start-up group business lender retailer fintech giant
+platform maker provider operator carrier insurer developer manufacturer airline automaker
+carmaker chipmaker brand chain outlet publisher broadcaster network service app
+organisation organization fund major reinsurer planemaker toymaker""".split()
+ROLE_NOUNS = """spokesperson spokesman spokeswoman representative rep executive executives
+ceo cfo coo cto chief founder co-founder cofounder chairman chairwoman chair president
+director directors manager managers head analyst analysts economist economists official
+officials minister secretary researcher researchers lawyer lawyers report statement survey
+study data website memo filing filings release blog post letter analysis figures estimates
+investors critics experts sources regulator regulators employees staff spokespeople
+insiders people agency government ministry department court union governor mayor owner
+owners leaders""".split()
+
+_CAP = r"[A-ZÀ-ÖØ-Þ](?:[\w&'’-]|\.(?=\w))*"
+_NAME = rf"{_CAP}(?:[ ](?:{_CAP}|of|for|de|van|von|der|&|and(?=[ ][A-Z])))*"
+_DET = r"(?:the|The|a|A|an|An|its|Its|their|Their|his|His|her|Her|our|Our|this|This)"
+_GENERIC = (
+    rf"{_DET}(?:[ ](?:[\w’'-]+))??(?:[ ](?:[\w’'-]+))??[ ](?:{'|'.join(ORG_NOUNS + ROLE_NOUNS)})"
+    rf"(?:['’]s[ ](?:[\w-]+[ ]){{0,2}}?(?:{'|'.join(ROLE_NOUNS)}))?"
+)
+_BARE = (
+    r"(?:(?:[A-Z]\w+[ ])?(?:[Aa]nalysts|[Oo]fficials|[Ee]xecutives|[Ee]conomists|[Ee]xperts|"
+    r"[Rr]esearchers|[Cc]ritics|[Ii]nvestors|[Rr]egulators|[Ss]ources|[Ll]eaders)|"
+    r"[Pp]eople[ ]familiar[ ]with[ ]the[ ]matter)"
+)
+BARE_ROLES = frozenset(
+    "analysts officials executives economists experts researchers critics investors "
+    "regulators sources leaders".split()
+)
+# "the maker of frozen meals", "the company behind the app"
+_ORG_OF = rf"(?:the|The)[ ](?:[\w-]+[ ]){{0,2}}?(?:{'|'.join(ORG_NOUNS)})[ ](?:of|behind)[ ](?:[\w-]+[ ]?){{1,4}}"
+_PRONOUN = r"(?:[Ii]t|[Hh]e|[Ss]he|[Tt]hey|[Ww]e|I)"
+_WHO = (
+    rf"(?:{_NAME}(?:['’]s[ ](?:[\w-]+[ ]){{0,2}}?(?:{'|'.join(ROLE_NOUNS)}))?|{_ORG_OF}|"
+    rf"{_GENERIC}|{_BARE}|{_PRONOUN})"
+)
+
+_CUE = re.compile(word_regex(CUE_VERBS) + r"(?![\w])")
+_ADVERBS = (
+    r"(?:(?:also|has|have|had|previously|recently|now|publicly|reportedly|once|then|"
+    r"later|earlier|first|repeatedly|had[ ]previously|has[ ]long|on[ ]\w+day)[ ])*"
+)
+_BEFORE_CUE = re.compile(
+    rf"(?:^|(?<=[\s,;:(\"“—–-]))(?P<who>{_WHO})\.?(?:,[ ](?P<appos>[^,]{{2,90}}),)?[ ]{_ADVERBS}\[?$"
+)
+_AFTER_CUE = re.compile(rf"[ ](?P<who>{_WHO})(?![\w])")
+_ACCORDING = re.compile(
+    rf"(?<![\w])(?:[Aa]ccording[ ]to|[Aa]s[ ]reported[ ]by|[Pp]er)[ ]"
+    rf"(?:(?:a|an|the)[ ](?:\w+[ ]){{0,3}}?(?:from|by|of)[ ])?"
+    rf"(?P<who>{_WHO}|(?:[a-z][\w-]*[ ]){{0,2}}(?:data|figures|estimates|statistics|research))"
+)
+_REPORTEDLY = re.compile(r"(?<![\w])(?:reportedly|allegedly)(?![\w])")
+
+_STRIP_LEAD = frozenset(
+    """but and however yet so still meanwhile now also separately earlier later previously
+    instead overall indeed today yesterday on in at last this that when while as after
+    before since although though""".split()
+)
+_GENERIC_ORG = re.compile(
+    rf"^(?:the|this|that)[ ](?:[\w’'-]+[ ]){{0,2}}?(?:{'|'.join(ORG_NOUNS)})"
+    rf"(?:[ ](?:of|behind)[ ].*)?$",
+    re.I,
+)
+_NOT_NAMES = frozenset(
+    """The A An In On At But And However It He She They We I This That These Those Its His
+    Her Their Our Yet So Still Meanwhile Now Also AI Monday Tuesday Wednesday Thursday Friday
+    Australia Australian Austria Belgium Brazil Canada Denmark Danish Finland Finnish Norway
+    Norwegian Spain Spanish Italy Italian Netherlands Dutch Poland Russia Ukraine Turkey Syria
+    Israel Iran Korea Mexico Switzerland Swiss Ireland Irish Scotland Wales England Africa
+    Asia Europe North South East West Latin America Americas Middle Indiana Texas California
+    Virginia Jersey Brussels Andalusia Dublin Madrid Rome Milan Amsterdam Copenhagen Oslo
+    Helsinki Vienna Zurich Geneva Sydney Toronto Beijing Shanghai Singapore Seoul Austin
+    Washington Chicago Boston Silicon Valley Wall Street Red Sea Europe's US UK EU
+    Series Q1 Q2 Q3 Q4 H1 H2 GDP EV EVs SMR Covid Covid-19 COVID-19
+    Saturday Sunday January February March April May June July August September October
+    November December Europe European America American Asia Africa Sweden Swedish US U.S.
+    UK U.K. Britain British China Chinese Germany German France French India Japan Stockholm
+    London New York Paris Berlin Tokyo CEO CFO IPO Mr Mrs Ms Dr Prof According Despite
+    After Before When While As If Although Though Since Last Next Some Many Most Companies
+    Company Firm Other Chatbots Bots""".split()
+)
+_LEADING_NOISE = frozenset(
+    """The A An In On At But And However It He She They We I This That These Those Its His
+    Her Their Our Yet So Still Meanwhile Now Also Monday Tuesday Wednesday Thursday Friday
+    Saturday Sunday January February March April May June July August September October
+    November December According Despite After Before When While As If Although Though Since
+    Last Next Some Many Most Mr Mrs Ms Dr Prof""".split()
+)
+_NAME_IN_TEXT = re.compile(rf"(?<![\w’'])({_NAME})")
+_PERSON_ROLE = re.compile(
+    r"(?:,[ ](?:the[ ]|its[ ]|[A-Z]\w+['’]s[ ])?(?:[\w-]+[ ]){0,2}?"
+    r"(?:chief|CEO|CFO|COO|CTO|founder|co-founder|cofounder|chairman|chairwoman|president|"
+    r"spokesperson|spokesman|spokeswoman|analyst|economist|director|head|professor|minister|"
+    r"secretary|partner|manager|researcher|executive))"
+)
+_ROLE_BEFORE = re.compile(
+    r"(?:CEO|CFO|COO|CTO|[Ff]ounder|[Cc]hief[ ]executive|[Cc]hairman|[Pp]resident|[Mm]r\.?|"
+    r"[Mm]s\.?|[Mm]rs\.?|[Dd]r\.?|[Pp]rof\.?|[Aa]nalyst|[Ee]conomist|[Ss]pokesperson)[ ]$"
+)
+_ORG_SUFFIX = re.compile(
+    r"(?:Inc\.?|Corp\.?|Ltd\.?|LLC|plc|AB|AG|SA|Group|Bank|Technologies|Labs|Analytics|"
+    r"Holdings|Capital|Partners|Ventures|Motors|Airlines|Systems|Networks|Media|Company)$"
+)
+
+
+def attribute(sentence: str, text: str = "", offset: int = 0) -> tuple[str | None, str | None]:
+    """(claimant, cue) of ``sentence``; ``text[:offset]`` is what came before it, used to
+    resolve "the company", "it", "he" and "she".
+
+    >>> attribute("Klarna says its assistant does the work of 700 agents.")
+    ('Klarna', 'says')
+    """
+    m = _ACCORDING.search(sentence)
+    if m:
+        who = _clean(m.group("who"))
+        cue = "according to" if "ccording" in m.group(0)[:10] else m.group(0).split()[0].lower()
+        return _resolve(who, sentence, text, offset, m.start("who")), cue
+    for c in _CUE.finditer(sentence):
+        cs = c.start()
+        if cs and (sentence[cs - 1].isalnum() or sentence[cs - 1] == "-"):
+            continue
+        cue = c.group(0).lower()
+        if cue in WEAK_CUES and not _WEAK_OK.match(sentence, c.end()):
+            continue
+        prefix = sentence[max(0, cs - 140) : cs]
+        b = _BEFORE_CUE.search(prefix)
+        if b:
+            who = _clean(b.group("who"))
+            if who and who.endswith(("'s", "’s")):
+                who = None  # "Sensor Tower's estimates are based on": a noun, not a cue
+            appos = b.group("appos")
+            if (
+                who
+                and appos
+                and who.split(" ")[0].lower() in ("its", "the", "a", "an", "their", "his", "her")
+                and _PERSON_NAME.fullmatch(appos)
+            ):
+                # "Its founder, Anita Roy, said": the name, not the role
+                who = appos
+            if who:
+                return _resolve(who, sentence, text, offset, cs - len(prefix) + b.start("who")), cue
+        # inverted: '..., said Sebastian Siemiatkowski' or '"...," said the company'
+        if (
+            cs >= 2
+            and sentence[cs - 2 : cs] in (", ", "” ", '" ', "' ", "’ ")
+            or (cs >= 3 and sentence[cs - 3 : cs] in (",” ", '," '))
+        ):
+            a = _AFTER_CUE.match(sentence, c.end())
+            if (
+                a
+                and a.group("who") not in ("it", "It")
+                or (a and sentence[a.end() :].strip(" .") == "")
+            ):
+                who = _clean(a.group("who"))
+                if who:
+                    return _resolve(who, sentence, text, offset, a.start("who")), cue
+    r = _REPORTEDLY.search(sentence)
+    if r:
+        return None, r.group(0).lower()
+    return None, None
+
+
+_PERSON_NAME = re.compile(rf"{_CAP}(?:[ ]{_CAP}){{0,3}}")
+_TITLES = frozenset(
+    """CEO CFO COO CTO Chairman Chairwoman President Founder Co-founder Minister Chancellor
+    Governor Senator Secretary Commissioner Mayor Director Chief Executive Analyst Economist
+    Spokesperson Spokesman Spokeswoman Prime Sen. Rep. Gov. Dr. Mr. Ms. Mrs. Prof. Dr Mr Ms
+    Mrs Prof""".split()
+)
+
+
+def _clean(who: str) -> str | None:
+    words = who.split(" ")
+    # "Klarna CEO Sebastian Siemiatkowski", "Prime Minister Anthony Albanese": the name
+    titled = [i for i, w in enumerate(words) if w in _TITLES]
+    if titled and titled[-1] + 1 < len(words) and words[0][:1].isupper():
+        words = words[titled[-1] + 1 :]
+    # "The IMF": the article is not part of the name
+    if len(words) > 1 and words[0] in ("The", "A", "An") and all(w[:1].isupper() for w in words):
+        words = words[1:]
+    while words and words[0].lower() in _STRIP_LEAD and len(words) > 1:
+        words = words[1:]
+    if words and words[0].lower() in _STRIP_LEAD:
+        return None
+    out = " ".join(words).rstrip(".,")
+    if out in ("They", "they", "We", "we", "I"):
+        return None
+    return out or None
+
+
+def _resolve(who: str, sentence: str, text: str, offset: int, at: int) -> str | None:
+    lw = who.lower()
+    if lw in ("it", "he", "she") or _GENERIC_ORG.match(who):
+        want = "person" if lw in ("he", "she") else "org"
+        # what the sentence names before the reference counts too
+        before = text[max(0, offset - 3000) : offset] + " " + sentence[:at]
+        found = last_named(before, want)
+        if found:
+            return found
+        return None if lw in ("it", "he", "she") else who
+    if who[0].isupper() and who.split()[0] in ("The", "A", "An", "This"):
+        return who[0].lower() + who[1:]
+    return who
+
+
+def last_named(before: str, want: str = "org") -> str | None:
+    """The organisation (or person) most recently named in ``before``.
+
+    A name is a run of capitalised words that is not a sentence opener, a month or day, or a
+    common place. It is a person when a role stands next to it ("Siemiatkowski, Klarna's
+    chief executive", "CEO Sebastian Siemiatkowski") or when it shares a word with such a
+    name named earlier; otherwise it counts as an organisation. Names that are the subject of
+    a sentence or the source of an attribution ("Klarna said", "according to IDC") win over
+    names in other positions ("a round led by Sequoia"); a single capitalised word at the
+    start of a sentence counts only if it is capitalised elsewhere too ("Sales rose" is not a
+    name), unless nothing else is found.
+    """
+    names = []  # (name, person, subject, sentence_initial)
+    for m in _NAME_IN_TEXT.finditer(before):
+        raw = m.group(1).rstrip(".")
+        possessive = bool(re.search(r"['’]s?(?:[ ]|$)", raw))
+        name = re.split(r"['’]s?(?:[ ]|$)", raw)[0]  # "Klarna's AI" names Klarna
+        words = name.split(" ")
+        while words and (words[0] in _LEADING_NOISE or words[0].lower() in _STRIP_LEAD):
+            words = words[1:]
+        while words and words[-1] in ("of", "for", "and", "&", "de", "van", "von", "der"):
+            words = words[:-1]
+        if not words:
+            continue
+        name = " ".join(words)
+        if name in _NOT_NAMES or len(name) < 2 or name.isdigit():
+            continue
+        after = before[m.end() : m.end() + 40]
+        if after.startswith("-"):
+            continue  # "Stockholm-based"
+        person = bool(
+            _PERSON_ROLE.match(before, m.end()) or _ROLE_BEFORE.search(before, 0, m.start())
+        ) and not _ORG_SUFFIX.search(name)
+        initial = _starts_sentence(before, m.start())
+        claimant = bool(_SAYS_AFTER.match(after)) or bool(
+            _ACCORDING_BEFORE.search(before, max(0, m.start() - 16), m.start())
+        )
+        names.append((name, person, initial or claimant, initial and not (claimant or possessive)))
+    persons = {w for n, p, _s, _i in names if p for w in n.split(" ")}
+    mid = {n for n, _p, _s, initial in names if not initial}
+
+    def accepted(name, initial):
+        return not initial or " " in name or name in mid or name[1:] != name[1:].lower()
+
+    fallback = second = None
+    for name, person, subject, initial in reversed(names):
+        is_person = person or any(w in persons for w in name.split(" "))
+        if (want == "person") != is_person:
+            continue
+        if fallback is None:
+            fallback = name
+        if accepted(name, initial):
+            if subject:
+                return name
+            if second is None:
+                second = name
+    return second or fallback
+
+
+_SAYS_AFTER = re.compile(r"(?:,[^,]{2,60},)?[ ](?:\w+[ ])?" + word_regex(CUE_VERBS) + r"\b")
+_ACCORDING_BEFORE = re.compile(r"according[ ]to[ ]$", re.I)
+
+
+def _starts_sentence(text: str, i: int) -> bool:
+    j = i - 1
+    while j >= 0 and text[j] in " \t\"'“‘(*>-#_":
+        j -= 1
+    return j < 0 or text[j] in ".!?\n:"
