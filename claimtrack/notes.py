@@ -282,8 +282,10 @@ def parse_summary(text: str, name: str = "note") -> Note:
     """A structured summary of an article: the summary paragraphs become ``summary`` segments
     and each text cell of its tables a ``table`` segment."""
     lines = text.lstrip("\ufeff").splitlines()
-    first_index = next(i for i, line in enumerate(lines) if line.strip())
-    heading = lines[first_index][2:].strip()
+    first = next((line.strip() for line in lines if line.strip()), "")
+    if not first.startswith("# "):
+        raise InputError(f"{name}: a structured summary starts with a '# Title' line")
+    heading = first[2:].strip()
     summary_page = None
     m = _FROM_PAGE.search(heading)
     if m:
