@@ -168,6 +168,39 @@ def claim_attributes(assessment: Assessment | None) -> dict[str, Any]:
     return attrs
 
 
+def _scalars(attrs: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for name, value in attrs.items():
+        v = scalar(value)
+        if v is not None:
+            out[name] = v
+    return out
+
+
+def flat_items(
+    bundle: Bundle,
+) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, str, dict[str, Any]]]]:
+    """The bundle's nodes as ``(id, attributes)`` and edges as ``(source, target, key,
+    attributes)``, in the graph's order, with only scalar attributes (see ``flat_graph``)."""
+    nodes = []
+    for node, attrs in bundle.graph.nodes(data=True):
+        out = _scalars(attrs)
+        if attrs.get("type") == "claim":
+            out["figure_count"] = len(attrs.get("figures") or [])
+            out.update(claim_attributes(bundle.assessments.get(node)))
+        out.setdefault("label", str(node))
+        out.setdefault("type", "other")
+        nodes.append((node, out))
+    edges = []
+    for u, v, key, attrs in bundle.graph.edges(keys=True, data=True):
+        out = _scalars(attrs)
+        out.setdefault("relation", "related")
+        out.setdefault("label", out["relation"])
+        out["id"] = str(key)
+        edges.append((u, v, key, out))
+    return nodes, edges
+
+
 def flat_graph(bundle: Bundle) -> nx.MultiDiGraph:
     """A copy of the bundle's graph with only scalar attributes (see the module docstring).
 
@@ -178,28 +211,11 @@ def flat_graph(bundle: Bundle) -> nx.MultiDiGraph:
     import networkx as nx
 
     flat = nx.MultiDiGraph()
-    for node, attrs in bundle.graph.nodes(data=True):
-        out = {}
-        for name, value in attrs.items():
-            v = scalar(value)
-            if v is not None:
-                out[name] = v
-        if attrs.get("type") == "claim":
-            out["figure_count"] = len(attrs.get("figures") or [])
-            out.update(claim_attributes(bundle.assessments.get(node)))
-        out.setdefault("label", str(node))
-        out.setdefault("type", "other")
-        flat.add_node(node, **out)
-    for u, v, key, attrs in bundle.graph.edges(keys=True, data=True):
-        out = {}
-        for name, value in attrs.items():
-            s = scalar(value)
-            if s is not None:
-                out[name] = s
-        out.setdefault("relation", "related")
-        out.setdefault("label", out["relation"])
-        out["id"] = str(key)
-        flat.add_edge(u, v, key=key, **out)
+    nodes, edges = flat_items(bundle)
+    for node, attrs in nodes:
+        flat.add_node(node, **attrs)
+    for u, v, key, attrs in edges:
+        flat.add_edge(u, v, key=key, **attrs)
     return flat
 
 

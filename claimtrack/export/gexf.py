@@ -7,7 +7,7 @@ once per class. Edges carry ``kind`` = their relation, so Gephi keeps an ``asser
 
 from __future__ import annotations
 
-from .flatten import Bundle, attribute_types, flat_graph, format_value, xml_attr
+from .flatten import Bundle, attribute_types, flat_items, format_value, xml_attr
 from .svg import NODE_COLOURS, RELATION_COLOURS, rgb
 
 NAMESPACE = "http://gexf.net/1.3"
@@ -24,13 +24,11 @@ _q = xml_attr
 
 def to_gexf(bundle: Bundle) -> str:
     """The bundle's graph as a GEXF 1.3 document."""
-    flat = flat_graph(bundle)
-    nodes = [
-        (n, {k: v for k, v in a.items() if k not in _NODE_OWN}, a) for n, a in flat.nodes(data=True)
-    ]
+    flat_nodes, flat_edges = flat_items(bundle)
+    nodes = [(n, {k: v for k, v in a.items() if k not in _NODE_OWN}, a) for n, a in flat_nodes]
     edges = [
         (u, v, k, {n: x for n, x in a.items() if n not in _EDGE_OWN}, a)
-        for u, v, k, a in flat.edges(keys=True, data=True)
+        for u, v, k, a in flat_edges
     ]
     node_types = attribute_types(a for _, a, _ in nodes)
     edge_types = attribute_types(a for *_, a, _ in edges)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from .flatten import Bundle, attribute_types, flat_graph, format_value, xml_attr, xml_content
+from .flatten import Bundle, attribute_types, flat_items, format_value, xml_attr, xml_content
 
 NAMESPACE = "http://graphml.graphdrawing.org/xmlns"
 SCHEMA_LOCATION = "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"
@@ -73,10 +73,10 @@ def _keys(domain: str, types: dict[str, type]) -> dict[str, tuple[str, type]]:
 
 def to_graphml(bundle: Bundle) -> str:
     """The bundle's graph as a GraphML document (a string, UTF-8 declared)."""
-    flat = flat_graph(bundle)
-    node_attrs = [a for _, a in flat.nodes(data=True)]
+    nodes, edges = flat_items(bundle)
+    node_attrs = [a for _, a in nodes]
     # The edge's own id is the <edge id=...>; it is not repeated as data.
-    edge_attrs = [{k: v for k, v in a.items() if k != "id"} for *_, a in flat.edges(data=True)]
+    edge_attrs = [{k: v for k, v in a.items() if k != "id"} for *_, a in edges]
     node_keys = _keys("node", attribute_types(node_attrs))
     edge_keys = _keys("edge", attribute_types(edge_attrs))
 
@@ -95,12 +95,12 @@ def to_graphml(bundle: Bundle) -> str:
     out.append('  <graph id="claimtrack" edgedefault="directed">\n')
 
     node_ids = _Ids()
-    for node, attrs in zip(flat.nodes, node_attrs, strict=True):
+    for (node, _), attrs in zip(nodes, node_attrs, strict=True):
         out.append(f"    <node id={xml_attr(node_ids.get(node))}>\n")
         _data(out, attrs, node_keys)
         out.append("    </node>\n")
     edge_ids = _Ids()
-    for (u, v, key, full), attrs in zip(flat.edges(keys=True, data=True), edge_attrs, strict=True):
+    for (u, v, key, full), attrs in zip(edges, edge_attrs, strict=True):
         out.append(
             f"    <edge id={xml_attr(edge_ids.get(full.get('id', key)))} "
             f"source={xml_attr(node_ids.get(u))} target={xml_attr(node_ids.get(v))}>\n"
