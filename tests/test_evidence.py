@@ -402,3 +402,32 @@ def test_evidence_of_a_merged_claim_resolves_to_the_survivor(ws, story):
     ws.save(merged)
     ev = add_evidence(ws, "c-0123456789ab", source.id, "context").evidence
     assert ev.claim == claim.id
+
+
+def test_file_source_is_ingested_once(ws, run, story, tmp_path):
+    _, claim = story
+    page = tmp_path / "analysis.txt"
+    page.write_text(
+        "Counting the bot\n\nOur estimate puts the assistant at roughly 700 full-time agents.\n",
+        encoding="utf-8",
+    )
+    args = (
+        "evidence",
+        "add",
+        claim.id,
+        str(page),
+        "--supports",
+        "--quote",
+        "roughly 700 full-time agents",
+    )
+    first = run(*args)
+    assert first.exit_code == 0, first.output
+    assert "Ingested" in first.output and "Added evidence" in first.output
+    before = snapshot_tree(ws.root)
+    second = run(*args)  # the same file again: already archived, already recorded
+    assert second.exit_code == 0 and "Already recorded" in second.output
+    assert "Ingested" not in second.output
+    assert snapshot_tree(ws.root) == before
+    records = ws.records()
+    [ev] = list_evidence(records, claim=claim.id)
+    assert records.sources[ev.source].input == str(page)

@@ -120,7 +120,9 @@ def evidence_add(
     )
     ev = result.evidence
     if as_json:
-        print_json_lines([evidence_summary(ev) | {"created": result.created}])
+        row = evidence_summary(ev) | {"created": result.created}
+        row["source_title"] = result.source.title
+        print_json_lines([row])
         return
     if result.created:
         what = "Added"
