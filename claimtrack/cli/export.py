@@ -81,6 +81,11 @@ def export_cmd(
     elif not _DATE.match(date):
         raise click.BadParameter("use YYYY-MM-DD", param_hint="--date")
     settings = ws.settings
+    for name in ("author", "publisher"):
+        if settings.get(name) is not None and not isinstance(settings[name], str):
+            raise click.ClickException(
+                f'the workspace setting "{name}" in {ws.root / "claimtrack.json"} must be text'
+            )
     author = author or settings.get("author")
     publisher = publisher or settings.get("publisher")
     claims = [ws.resolve(c, "claim")[1] for c in claim_ids]
