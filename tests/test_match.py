@@ -238,3 +238,26 @@ def test_match_command_human_output_marks_same_claims(ws, run):
     result = run("match", "Klarna is cutting nearly 2,000 jobs")
     assert result.exit_code == 0
     assert f"same {JOBS.id}" in result.output
+
+
+def test_same_figure_same_unit_but_another_subject_is_not_the_same_claim():
+    work = Claim(
+        id="c-c00000000001",
+        text="Klarna says its AI assistant does the work of 700 people",
+        claimant="Klarna",
+        figures=[fig("700 people", 700, "people")],
+    )
+    index = ClaimIndex([work])
+    for text in ("Klarna laid off 700 people in 2022", "Klarna employs 700 people in Stockholm"):
+        found = index.query(text, [fig("700 people", 700, "people")], claimant="Klarna")
+        assert not found or not is_same_claim(found[0].score), (text, found)
+
+
+def test_a_described_claimant_is_not_a_different_claimant():
+    top = best(
+        ClaimIndex(ALL),
+        "The buy-now-pay-later firm claims its chatbot is equivalent to 700 customer service staff",
+        [fig("700 customer service staff", 700, "customer service staff")],
+        claimant="The buy-now-pay-later firm",
+    )
+    assert top.claim == AGENTS.id and is_same_claim(top.score)
