@@ -533,3 +533,25 @@ def test_decode_prefers_what_reads_right():
     assert decode(russian.encode("cp1251"), "iso-8859-1") == russian  # a wrong Latin-1 label
     assert decode(TEXT.encode("utf-8"), "iso-8859-1") == TEXT
     assert decode(b"\xef\xbb\xbfplain") == "plain"
+
+
+def test_cli_module_does_not_import_heavy_modules():
+    code = (
+        "import sys, claimtrack.cli.ingest; "
+        "print(sorted(m for m in ('httpx', 'trafilatura', 'rich', 'lxml') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_prepare_writes_nothing_and_commit_writes_it(ws):
+    from claimtrack.ingest import IngestOptions, commit, prepare
+
+    before = snapshot_tree(ws.root)
+    prepared = prepare(ws, str(NOTE), client=None, opts=IngestOptions.build())
+    assert snapshot_tree(ws.root) == before
+    assert not prepared.existing and "2.3 million conversations" in prepared.text
+    result = commit(ws, prepared)
+    assert result.new and ws.source_text(result.source) == prepared.text
+    again = prepare(ws, str(NOTE), client=None, opts=IngestOptions.build())
+    assert again.existing and commit(ws, again).new is False
