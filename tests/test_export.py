@@ -620,3 +620,13 @@ def test_export_as_a_subprocess_writes_utf8_whatever_the_locale(ws, tmp_path):
     assert bad.returncode == 1
     assert bad.stderr.startswith("Error: ") and bad.stderr.count("\n") == 1
     assert bad.stdout == ""
+
+
+def test_dossier_shows_origins_from_claimtrack_flags(case):
+    # The real assessment (no fake): the dossier explains which origins stand behind a claim.
+    html = export(case, "html")
+    article = html.split('<article class="claim" id="c-000000000001"')[1].split("</article>")[0]
+    assert "<h4>Origins (" in article
+    assert "the claimant&#x27;s own word" in article or "independent of the claimant" in article
+    md = export(case, "markdown")
+    assert "**Origins (" in md

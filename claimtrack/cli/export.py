@@ -97,7 +97,7 @@ def export_cmd(
         svg_path = output.with_suffix(".svg")
         if svg_path == output:
             svg_path = output.with_name(output.name + ".graph.svg")
-    bundle = prepare(records, claims=claims)
+    bundle = prepare(records, claims=claims, explain=fmt in ("markdown", "html"))
     text = render(
         bundle,
         fmt,

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ..workspace import Records
 
 FORMATS = ("graphml", "gexf", "json", "claimreview", "markdown", "html")
+DOSSIERS = ("markdown", "html")
 SUFFIXES = {
     "graphml": ".graphml",
     "gexf": ".gexf",
@@ -58,7 +59,7 @@ def export(
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    bundle = prepare(records, claims=claims, assessments=assessments)
+    bundle = prepare(records, claims=claims, assessments=assessments, explain=fmt in DOSSIERS)
     return render(bundle, fmt, author=author, publisher=publisher, date=date, svg_href=svg_href)
 
 

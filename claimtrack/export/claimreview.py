@@ -78,8 +78,11 @@ def reviews(
         sources = [records.sources[s] for s in source_ids if s in records.sources]
         with_url = sorted((s for s in sources if s.url and _WEB_URL.match(s.url)), key=_first_key)
         item: dict = {"@type": "Claim"}
-        if claim.claimant:
-            item["author"] = {"@type": "Organization", "name": claim.claimant}
+        # The claimant, or who claimtrack.flags works out asserts it (a company's own
+        # statement with no attribution in the sentence is still the company's claim).
+        claimant = claim.claimant or getattr(assessment, "claimant", None)
+        if claimant:
+            item["author"] = {"@type": "Organization", "name": claimant}
         if with_url:
             item["appearance"] = [_appearance(s) for s in with_url]
             item["firstAppearance"] = _appearance(with_url[0])

@@ -75,6 +75,16 @@ class ClaimView:
         return list(self.assessment.flags) if self.assessment else []
 
     @property
+    def origins(self) -> list[tuple[str, int, bool]]:
+        """(label, number of sources, is the claimant's own word) of each origin behind it."""
+        groups = getattr(self.assessment, "groups", None) or []
+        return [
+            (str(g.label), len(g.sources), bool(g.claimant))
+            for g in groups
+            if hasattr(g, "label") and hasattr(g, "sources")
+        ]
+
+    @property
     def open_questions(self) -> list[Question]:
         return [q for q in self.questions if q.status == "open"]
 
@@ -320,6 +330,14 @@ def _claim_html(out: list[str], v: ClaimView) -> None:
                 + "</li>\n"
             )
         out.append("</ul>\n")
+    if v.origins:
+        out.append(f'<h4>Origins ({len(v.origins)})</h4>\n<ul class="origins">\n')
+        for label, count, own in v.origins:
+            whose = "the claimant's own word" if own else "independent of the claimant"
+            out.append(
+                f'<li>{h(label)} <span class="meta">{_n(count, "source")}, {whose}</span></li>\n'
+            )
+        out.append("</ul>\n")
 
     out.append(f"<h4>Mentions ({len(v.mentions)})</h4>\n")
     if v.mentions:
@@ -478,6 +496,12 @@ def _claim_markdown(out: list[str], v: ClaimView) -> None:
         for f in v.flags:
             why = flag_explanation(f.code)
             out.append(f"- `{f.code}` {md(f.detail)}" + (f" *{md(why)}*" if why else "") + "\n")
+        out.append("\n")
+    if v.origins:
+        out.append(f"**Origins ({len(v.origins)})**\n\n")
+        for label, count, own in v.origins:
+            whose = "the claimant's own word" if own else "independent of the claimant"
+            out.append(f"- {md(label)} ({_n(count, 'source')}, {whose})\n")
         out.append("\n")
     out.append(f"**Mentions ({len(v.mentions)})**\n\n")
     if not v.mentions:

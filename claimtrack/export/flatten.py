@@ -87,14 +87,24 @@ def prepare(
     *,
     claims: Iterable[str] | None = None,
     assessments: dict | None = None,
+    explain: bool = False,
 ) -> Bundle:
-    """Build the graph, assess every claim, and cut both down to ``claims``' neighbourhood."""
+    """Build the graph, assess every claim, and cut both down to ``claims``' neighbourhood.
+
+    ``explain`` asks ``claimtrack.flags.assess`` for each claim's origin groups too (the
+    dossier shows them).
+    """
+    import inspect
+
     from .. import flags
     from ..graph import build
 
     graph = build(records)
     if assessments is None:
-        assessments = flags.assess(records, graph)
+        if explain and "explain" in inspect.signature(flags.assess).parameters:
+            assessments = flags.assess(records, graph, explain=True)
+        else:
+            assessments = flags.assess(records, graph)
     bundle = Bundle(records=records, graph=graph, assessments=assessments)
     focus = list(dict.fromkeys(claims or ()))
     if focus:
