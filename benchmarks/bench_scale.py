@@ -11,6 +11,8 @@ subtracting the start-up time of ``claimtrack claims`` on an empty workspace: 1.
 above 1.15 is marked as worse than linear.
 
 Targets at 100k claims: ``flags`` under 5 s and 1 GB; ingesting one more article under 1 s.
+"ingest first article" is the first ingest into the generated workspace, which also builds the
+matching index; "ingest one more article" is the next one, with the index in place.
 """
 
 from __future__ import annotations
@@ -31,9 +33,9 @@ import synth  # noqa: E402
 
 PY = sys.executable
 QUERY = "Klarna says its AI assistant does the work of 700 customer service agents"
-ARTICLE = """<html><head><title>Northwind Pay figures questioned</title></head><body><article>
-<h1>Northwind Pay figures questioned</h1>
-<p>Northwind Pay says its assistant handled 2.3 million conversations in its first month,
+ARTICLE = """<html><head><title>{company} figures questioned</title></head><body><article>
+<h1>{company} figures questioned</h1>
+<p>{company} says its assistant handled 2.3 million conversations in its first month,
 the work of 700 full-time agents.</p>
 <p>The company estimates the change will add $40 million to profit in {year}.</p>
 <p>A spokesperson declined to say how the figures were calculated.</p>
@@ -106,7 +108,6 @@ def plan(ws: Path, tmp: Path, size: int, env: dict) -> list[tuple[str, list[str]
     flags_help = help_text(["flags"], env)
     steps.append(("flags --json", [*cli, "flags", "--json"] if "--json" in flags_help else None))
     steps.append((f"show {claim_id[:8]}", [*cli, "show", claim_id[:8]]))
-    steps.append(("match one query", [*cli, "match", QUERY] if available(["match"], env) else None))
     export_help = help_text(["export"], env)
     if "graphml" in export_help:
         out = tmp / f"export-{size}.graphml"
@@ -114,12 +115,22 @@ def plan(ws: Path, tmp: Path, size: int, env: dict) -> list[tuple[str, list[str]
         steps.append(("export --format graphml", [*cli, "export", "--format", "graphml", *opt]))
     else:
         steps.append(("export --format graphml", None))
-    if available(["ingest"], env):
-        article = tmp / f"northwind-{size}.html"
-        article.write_text(ARTICLE.format(year=2000 + size % 97), encoding="utf-8")
-        steps.append(("ingest one more article", [*cli, "ingest", str(article)]))
-    else:
-        steps.append(("ingest one more article", None))
+    has_ingest = available(["ingest"], env)
+    articles = []
+    for n, company in enumerate(["Northwind Pay", "Cobalt Freight"]):
+        article = tmp / f"article-{size}-{n}.html"
+        article.write_text(
+            ARTICLE.format(company=company, year=2000 + size % 97 + n), encoding="utf-8"
+        )
+        articles.append(article)
+    # The first ingest into a workspace also builds the matching index (.cache/match/).
+    steps.append(
+        ("ingest first article", [*cli, "ingest", str(articles[0])] if has_ingest else None)
+    )
+    steps.append(("match one query", [*cli, "match", QUERY] if available(["match"], env) else None))
+    steps.append(
+        ("ingest one more article", [*cli, "ingest", str(articles[1])] if has_ingest else None)
+    )
     return steps
 
 
