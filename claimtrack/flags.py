@@ -4,8 +4,13 @@ Nothing here is stored: ``assess`` derives every claim's status, flags and indep
 from the records each time, so they cannot go stale. docs/flags.md explains the rules for
 journalists; this docstring is the precise version.
 
+**Claimant.** ``Claim.claimant``; when it is empty, the party the claim's mentions attribute it
+to most often; else the publisher of a press release or statement that mentions it
+(``effective_claimant``).
+
 **Origins.** The sources behind a claim are those that mention it and those given as
-evidence that *supports* it. Sources collapse into one origin when
+evidence that *supports* it; a source recorded only as contradicting it is not behind it, even
+when it mentions it. Sources collapse into one origin when
 
 1. they are linked by ``derived_from``, in either direction and transitively;
 2. they are the claimant's own: kind ``press_release`` or ``statement`` and a publisher that
@@ -109,6 +114,7 @@ class Assessment:
     flags: list[Flag] = field(default_factory=list)
     origins: int = 0
     mentions: int = 0
+    claimant: str | None = None  # who asserts it (``effective_claimant``)
     sources: int = 0  # distinct sources behind it (mentions and supporting evidence)
     groups: list[Origin] = field(default_factory=list)
     supporting: list[str] = field(default_factory=list)  # verified independent support ids
@@ -314,10 +320,32 @@ def for_claim(records: Records, claim_id: str, graph=None) -> Assessment:
     return assess(records, graph, claims=[claim_id], explain=True)[claim_id]
 
 
+def effective_claimant(claim: Claim, sources: dict[str, Source]) -> str | None:
+    """Who asserts ``claim``: its claimant; else the party its mentions attribute it to most
+    often; else the publisher of a press release or statement that states it in its own voice.
+
+    A claim first seen in a company's statement ("Our assistant does the work of 700 agents")
+    has no attribution in its text, yet it is the company's claim.
+    """
+    if claim.claimant:
+        return claim.claimant
+    counts: dict[str, int] = {}
+    for m in claim.mentions:
+        if m.claimant:
+            counts[m.claimant] = counts.get(m.claimant, 0) + 1
+    if counts:
+        return max(counts, key=counts.__getitem__)  # ties: the first attributed
+    for m in claim.mentions:
+        source = sources.get(m.source)
+        if source is not None and source.kind in OWN_KINDS and source.publisher:
+            return source.publisher
+    return None
+
+
 def _assess_claim(
     claim, sources, groups, evidence, questions, conflicts, claims, explain
 ) -> Assessment:
-    claimant = claim.claimant
+    claimant = claim.claimant or effective_claimant(claim, sources)
     find = groups.find
     # Per source: does it carry a mention of the claim not attributed to the claimant?
     mention_sources: dict[str, bool] = {}
@@ -337,6 +365,12 @@ def _assess_claim(
         contradicts = [e for e in evidence if e.stance == "contradicts"]
     else:
         supports = contradicts = []
+    if contradicts:
+        # A source recorded as contradicting the claim is not behind it, even if linking
+        # found the claim in it ("far fewer than 700 agents").
+        against = {e.source for e in contradicts} - {e.source for e in supports}
+        for sid in against:
+            mention_sources.pop(sid, None)
     roots = {sid: find(sid) for sid in mention_sources}
     for e in supports:
         if e.source not in roots:
@@ -458,6 +492,7 @@ def _assess_claim(
         )
     return Assessment(
         claim=claim.id,
+        claimant=claimant,
         status=status,
         flags=flags,
         origins=n_origins,

@@ -397,3 +397,27 @@ def test_long_derived_chains_collapse_into_one_origin():
     for i in (0, 1, 5, 2999):
         picks = [(i * 7 + k * 3) % 2000 for k in range(3)]
         assert result[f"c-{i:012x}"].origins == len({p // 10 for p in picks})
+
+
+def test_claimant_taken_from_mentions_or_the_statement_when_the_claim_has_none():
+    case = Case(claimant=None)
+    own = case.source("statement", kind="statement", publisher="Klarna")
+    case.mention(own)  # the statement says it in its own voice
+    a = case.assess()
+    assert a.claimant == "Klarna" and "self-reported" in codes(a)
+    case.mention(case.source("wire"), claimant="Klarna AB")
+    case.mention(case.source("tech"), claimant="Klarna AB")
+    a = case.assess()
+    assert a.claimant == "Klarna AB"  # the attribution most mentions give
+    assert (a.origins, a.sources) == (1, 3) and "single-origin" in codes(a)
+
+
+def test_a_contradicting_source_is_not_behind_the_claim():
+    case = Case()
+    case.mention(case.source("statement", kind="statement", publisher="Klarna"))
+    critic = case.source("critic")
+    case.mention(critic)  # linking found "far fewer than 700 agents" in it
+    case.evidence(critic, "contradicts")
+    a = case.assess()
+    assert (a.origins, a.sources, a.status) == (1, 1, "contradicted")
+    assert "self-reported" in codes(a)

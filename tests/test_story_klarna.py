@@ -5,12 +5,13 @@ repeat it with attribution; a fourth reports that the company could not explain 
 calculation; an independent analysis supports the figure; a later article contradicts it; a
 draft citing the figure and an untracked one fails the pre-publication check.
 
-The sources are the fixture texts in tests/fixtures/story/ (our own words), archived in the
-workspace as ingest would archive them. The claim and its mentions are recorded through the
-library API (``Workspace.save``) rather than by ingesting the files, so that this test pins
-evidence, flags and the check and not what extraction and linking make of each sentence; the
-quotes and offsets are real positions in the archived texts. Evidence, provenance links, flags,
-show and check go through the command line.
+The sources are the fixture texts in tests/fixtures/story/ (our own words).
+``test_klarna_story`` archives them as ingest would and records the claim and its mentions
+through the library API (``Workspace.save``), so that it pins evidence, flags and the check
+independently of what extraction and linking make of each sentence (the quotes and offsets are
+real positions in the archived texts). ``test_klarna_story_through_ingest`` plays the same
+story with nothing built by hand: ingest, extraction, linking, evidence, questions, flags and
+check, all through the command line.
 """
 
 from __future__ import annotations
@@ -220,3 +221,66 @@ def test_klarna_story(ws, run, tmp_path):
     assert untracked["claim"] is None and untracked["status"] is None
     assert "3,800" in untracked["sentence"]
     assert snapshot_tree(ws.root) == before  # checking a draft writes nothing
+
+
+def test_klarna_story_through_ingest(ws, run, tmp_path):
+    """The same story with nothing built by hand: every source goes through ``ingest`` (or
+    ``evidence add`` with a file), so extraction finds the figures and attribution, linking
+    matches the repetitions to one claim and raises the non-answer question."""
+
+    def ingest(name, *options):
+        result = run("ingest", str(STORY / name), "--url", f"https://news.example/{name}", *options)
+        assert result.exit_code == 0, result.output
+
+    def the_claim() -> dict:
+        rows = [json.loads(x) for x in run("claims", "--json").output.splitlines()]
+        agents = [
+            r
+            for r in rows
+            if any(f["value"] == 700 and f["unit"] == "agents" for f in r["figures"])
+        ]
+        return max(agents, key=lambda r: r["mentions"])
+
+    ingest("klarna-statement.txt", "--kind", "statement", "--publisher", "Klarna")
+    for name in ("article-wire.txt", "article-tech.txt", "article-business.txt"):
+        ingest(name, "--kind", "article")
+    claim = the_claim()
+    assert claim["mentions"] == 4  # the statement and the three repetitions: one claim
+    row = flags_of(run, claim["id"])
+    assert row["status"] == "unsupported"
+    assert {"self-reported", "single-origin"} <= codes(row)
+    assert row["origins"] == 1
+
+    ingest("article-nonanswer.txt", "--kind", "article")
+    row = flags_of(run, claim["id"])
+    assert "open-question" in codes(row)
+    questions = [json.loads(x) for x in run("questions", "--json").output.splitlines()]
+    [question] = [q for q in questions if q["claim"] == claim["id"] and q["status"] == "open"]
+
+    result = run(
+        "evidence", "add", claim["id"], str(STORY / "analysis-independent.txt"), "--supports",
+        "--kind", "report", "--publisher", "Example Data Desk",
+        "--quote", "the assistant\u2019s output matches the work of roughly 700 full-time agents",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    [support] = [json.loads(x) for x in run("evidence", "list", "--json").output.splitlines()]
+    assert run("question", "answer", question["id"], "--evidence", support["id"]).exit_code == 0
+    assert flags_of(run, claim["id"]) is None
+    assert the_claim()["status"] == "supported"
+
+    result = run(
+        "evidence", "add", claim["id"], str(STORY / "article-later.txt"), "--contradicts",
+        "--quote", "the assistant absorbed the work of far fewer than 700 agents",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    row = flags_of(run, claim["id"])
+    assert row["status"] == "contested" and "contradicted" in codes(row)
+
+    draft = tmp_path / "draft.md"
+    draft.write_bytes((STORY / "draft.md").read_bytes())
+    result = run("check", str(draft), "--json")
+    assert result.exit_code == 1
+    rows = {r["verdict"]: r for r in map(json.loads, result.output.splitlines())}
+    assert set(rows) == {"flagged", "untracked"}
+    assert rows["flagged"]["claim"] == claim["id"] and "700" in rows["flagged"]["sentence"]
+    assert "3,800" in rows["untracked"]["sentence"]
