@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from claimtrack import notes
@@ -169,14 +169,8 @@ def test_extract_offsets_always_slice_the_input(text, all_sentences):
 @SETTINGS
 @given(text=texts)
 def test_extract_is_a_pure_function_of_text(text):
-    assert extract(text) == extract(text)
-    assume(text.strip())
-    prefix = "Intro line.\n\n"
-    shifted = extract(prefix + text)
-    # Extraction of the text does not depend on where the text sits in a larger document.
-    assert [s.sentence for s in shifted if s.start >= len(prefix)] == [
-        s.sentence for s in extract(text)
-    ] or len(prefix.strip()) == 0
+    first, second = extract(text), extract(text)
+    assert [s.to_json() for s in first] == [s.to_json() for s in second]
 
 
 # -- note parsers ---------------------------------------------------------------------------------
