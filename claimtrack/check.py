@@ -18,6 +18,7 @@ explains it for journalists and documents the JSON.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -319,6 +320,7 @@ def check_text(
     allowed = set(allow)
     prose = mask_markdown(text) if markdown else text
 
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     out: list[SentenceCheck] = []
     for item in extract(prose, all_sentences=True):
         figures = _checkable(item.figures)
@@ -326,7 +328,7 @@ def check_text(
             continue
         start, end = item.start, item.end
         sentence = " ".join(prose[start:end].split())
-        line = text.count("\n", 0, start) + 1
+        line = bisect.bisect_right(line_starts, start)
         check = SentenceCheck(
             sentence=sentence, start=start, end=end, line=line, figures=figures, verdict=""
         )

@@ -47,6 +47,7 @@ _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uf
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _ELLIPSIS = re.compile(r"\s*(?:\.\s*\.\s*\.|\u2026)\s*")
 _TRIM = "\"' \t\r\n" + _SINGLE_QUOTES + _DOUBLE_QUOTES
+_OUTER = '" \t\r\n' + _DOUBLE_QUOTES  # stripped from a found passage (not apostrophes)
 _MAX_ELISION_GAP = 400  # characters of source text an ellipsis may stand for
 
 
@@ -290,10 +291,14 @@ def _quote_check(source: Source, text: str, quote: str) -> tuple[str, tuple[int,
         # Keep the passage without the quotation marks around it, so that the same quote typed
         # with or without them is the same evidence (same id).
         start, end = span
-        while start < end and text[start] in _TRIM:
+        while start < end and text[start] in _OUTER:
             start += 1
-        while end > start and text[end - 1] in _TRIM + ",;:":
+        while end > start and text[end - 1] in _OUTER + ",;:":
             end -= 1
+        if start < end and text[start] in "'\u2018" and text[end - 1] in "'\u2019":
+            start, end = start + 1, end - 1  # 'single quotes' around the whole passage
+        if start >= end:
+            start, end = span
         return text[start:end], (start, end)
     closest = closest_passage(text, quote)
     passage = closest[0] if closest else None

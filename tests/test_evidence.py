@@ -431,3 +431,23 @@ def test_file_source_is_ingested_once(ws, run, story, tmp_path):
     records = ws.records()
     [ev] = list_evidence(records, claim=claim.id)
     assert records.sources[ev.source].input == str(page)
+
+
+@pytest.mark.parametrize(
+    "text, quote, stored",
+    [
+        ("The bank said its customers' savings grew.", "its customers'", "its customers'"),
+        (
+            "He called it \u2018the work of 700 agents\u2019 twice.",
+            "'the work of 700 agents'",
+            "the work of 700 agents",
+        ),
+        ("It said \u201c700 agents\u201d, then stopped.", "\u201c700 agents\u201d,", "700 agents"),
+    ],
+)
+def test_stored_passage_drops_quotation_marks_around_it_but_not_apostrophes(
+    ws, text, quote, stored
+):
+    source = add_source(ws, text, url="https://example.org/q")
+    claim = add_claim(ws, source)
+    assert add_evidence(ws, claim.id, source.id, "context", quote=quote).evidence.quote == stored
