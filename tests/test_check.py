@@ -276,3 +276,34 @@ def test_check_command_errors_are_one_line(ws, run, tracked, tmp_path):
     empty.write_text("Nothing to count here.\n")
     result = run("check", str(empty))
     assert result.exit_code == 0 and "no figures found" in result.output
+
+
+def test_check_exit_status_as_a_subprocess(tmp_path):
+    """What a publishing pipeline sees: the installed command's exit status."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CLAIMTRACK_WORKSPACE": ""}
+
+    def claimtrack(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "claimtrack", *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+
+    assert claimtrack("init").returncode == 0
+    (tmp_path / "clean.md").write_text("# Notes\n\nNothing here is a number.\n")
+    (tmp_path / "story.md").write_text("The company employs 3,800 people in Stockholm.\n")
+    clean = claimtrack("check", "clean.md")
+    assert clean.returncode == 0, clean.stderr
+    story = claimtrack("check", "story.md", "--json")
+    assert story.returncode == 1, story.stderr
+    [row] = [json.loads(line) for line in story.stdout.splitlines()]
+    assert row["verdict"] == "untracked" and "3,800" in row["sentence"]
+    missing = claimtrack("check", "nope.md")
+    assert missing.returncode == 1 and missing.stderr.startswith("Error: no such draft")
