@@ -152,6 +152,8 @@ class IngestResult:
     """One-line message when the input failed; nothing was written for it then."""
     text_chars: int = 0
     """Length of the source's archived text."""
+    updated: bool = False
+    """The source existed and this input added text or notes to it (``new`` is False)."""
     exception: ClaimtrackError | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -206,7 +208,13 @@ class Prepared:
     text: str = ""
     sentences: list[tuple[str, list[ExtractedSentence]]] = field(default_factory=list)
     existing: bool = False
+    """The source is already in the workspace and nothing would change: nothing to write."""
     archived: bool = False
+    merged: bool = False
+    """The source exists and this input adds text or notes to it (``Source`` updated)."""
+    segments: list[Segment] = field(default_factory=list)
+    document: Document | None = None
+    extract: bool = True
 
 
 # -- decoding -----------------------------------------------------------------------------------
@@ -481,8 +489,8 @@ def prepare(
         url = str(target)
         result.url = url
         known = _existing(ws, opts.url or url)
-        if known is not None:
-            return _already(ws, result, known)
+        if known is not None and known.content_type == "text/html":
+            return _already(ws, result, known)  # the page is archived already: not fetched
         fetched = fetch(url, client=client, options=opts.fetch_options())
         name = url
         raw = fetched.content
@@ -511,9 +519,6 @@ def prepare(
         make_id("source", canonical) if canonical else make_id("source", "sha256:" + raw_sha)
     )
     result.url = canonical or result.url
-    if ws.exists("source", source_id):
-        return _already(ws, result, ws.load("source", source_id))
-
     segments = [s for s in doc.segments if s.text.strip()]
     text = SEPARATOR.join(s.text for s in segments)
     source = Source(
@@ -532,23 +537,77 @@ def prepare(
         input=item,
         notes=list(doc.notes),
     )
-    prepared = Prepared(result=result, raw=raw, text=text)
+    prepared = Prepared(
+        result=result, raw=raw, text=text, segments=segments, document=doc, extract=opts.extract
+    )
     if opts.extract:
         from . import linking  # noqa: F401  (fail here, before writing, if it cannot load)
-
-        prepared.sentences = _extract_segments(segments)
     result.source = source
     result.text_chars = len(text)
+    if ws.exists("source", source_id):
+        return merge_into(ws, prepared, ws.load("source", source_id))
+    if opts.extract:
+        prepared.sentences = _extract_segments(segments)
     return prepared
 
 
-def _extract_segments(segments: list[Segment]) -> list[tuple[str, list[ExtractedSentence]]]:
-    """Every sentence of every segment, with offsets into the joined text, grouped by origin
-    (one ``attach`` call per origin rather than per table cell)."""
+def merge_into(ws: Workspace, prepared: Prepared, old: Source) -> Prepared:
+    """``prepared`` as an addition to the source ``old`` that has the same id: nothing to do
+    (``existing``) when this input brings no text and no notes that ``old`` lacks; else the
+    old source with the new passages appended to its text (``merged``).
+
+    This is how a reading note and the article it quotes end up as one source, whichever is
+    ingested first: the article's full text is added to the highlights, or the reader's notes
+    to the article. Text is only ever appended, so the offsets of existing mentions and the
+    quotes of existing evidence stay valid.
+    """
+    result = prepared.result
+    if _sha(prepared.raw) == old.sha256:
+        return _already(ws, result, old)
+    old_text = ws.source_text(old)
+    seen = " ".join(old_text.split())
+    added = [s for s in prepared.segments if " ".join(s.text.split()) not in seen]
+    notes = [
+        n for n in (prepared.document.notes if prepared.document else []) if n not in old.notes
+    ]
+    if not added and not notes:
+        return _already(ws, result, old)
+    text = old_text
+    updates: dict = {"notes": [*old.notes, *notes]}
+    if added:
+        start = len(old_text) + len(SEPARATOR) if old_text else 0
+        text = old_text + (SEPARATOR if old_text else "") + SEPARATOR.join(s.text for s in added)
+        updates["text_sha256"] = _sha(text.encode("utf-8"))
+        new = result.source
+        if new is not None:
+            for key in ("title", "author", "publisher", "published", "language"):
+                if getattr(old, key) is None and getattr(new, key) is not None:
+                    updates[key] = getattr(new, key)
+            if new.content_type == "text/html" and old.content_type != "text/html":
+                # The page itself is better evidence than a note about it.
+                updates["sha256"] = new.sha256
+                updates["content_type"] = new.content_type
+        if prepared.extract:
+            prepared.sentences = _extract_segments(added, start)
+    else:
+        prepared.raw = b""
+    source = old.model_copy(update=updates)
+    result.source = source
+    result.text_chars = len(text)
+    prepared.text = text
+    prepared.merged = True
+    return prepared
+
+
+def _extract_segments(
+    segments: list[Segment], offset: int = 0
+) -> list[tuple[str, list[ExtractedSentence]]]:
+    """Every sentence of every segment, with offsets into the joined text (which starts at
+    ``offset`` in the archived text), grouped by origin (one ``attach`` call per origin rather
+    than per table cell)."""
     from .extract import extract, shift
 
     grouped: dict[str, list[ExtractedSentence]] = {}
-    offset = 0
     for segment in segments:
         found = extract(segment.text, all_sentences=True)
         grouped.setdefault(segment.origin, []).extend(
@@ -610,7 +669,8 @@ def archive(ws: Workspace, prepared: Prepared) -> None:
     idempotent), before the Source record that refers to them."""
     if prepared.existing or prepared.archived or prepared.result.source is None:
         return
-    ws.put_blob(prepared.raw)
+    if prepared.raw:
+        ws.put_blob(prepared.raw)
     ws.put_blob(prepared.text.encode("utf-8"))
     prepared.archived = True
 
@@ -624,8 +684,14 @@ def commit(ws: Workspace, prepared: Prepared) -> IngestResult:
     from .linking import attach  # already imported by prepare when extracting
 
     with ws.lock():
-        if ws.exists("source", source.id):  # ingested meanwhile (the same page twice in a batch)
-            return _already(ws, result, ws.load("source", source.id)).result
+        if not prepared.merged and ws.exists("source", source.id):
+            # Ingested meanwhile, e.g. a note and its article in one batch.
+            if prepared.document is None:
+                return _already(ws, result, ws.load("source", source.id)).result
+            prepared = merge_into(ws, prepared, ws.load("source", source.id))
+            if prepared.existing:
+                return prepared.result
+            source = prepared.result.source
         archive(ws, prepared)
         ws.save(source)
         claims: set[str] = set()
@@ -635,7 +701,8 @@ def commit(ws: Workspace, prepared: Prepared) -> IngestResult:
             link = attach(ws, source, sentences, origin=origin)
             claims.update(getattr(link, "new_claims", []))
             claims.update(getattr(link, "matched_claims", []))
-    result.new = True
+    result.new = not prepared.merged
+    result.updated = prepared.merged
     result.claims = len(claims)
     return result
 

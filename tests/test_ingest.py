@@ -264,7 +264,7 @@ def test_canonical_link_to_another_site_is_ignored(ws, site):
 def test_failed_url_leaves_the_workspace_exactly_as_it_was(
     ws, site, path, response, options, message
 ):
-    ingest_one(ws, str(ARTICLE))
+    ingest_one(ws, str(ARTICLE), extract=False)
     site.pages[path] = response
     before = snapshot_tree(ws.root)
     with site.client() as client:
@@ -425,7 +425,7 @@ def test_cli_json_contract_and_exit_code(run, tmp_path):
 
 
 def test_cli_human_output_and_reingest(run):
-    first = run("ingest", str(ARTICLE))
+    first = run("ingest", "--no-extract", str(ARTICLE))
     assert first.exit_code == 0, first.output
     assert first.stdout.startswith("new ") and "Klarna says its AI assistant" in first.stdout
     again = run("ingest", str(ARTICLE), str(NOTE))
@@ -499,7 +499,7 @@ def local_site():
 
 def test_cli_fetches_many_urls_concurrently(run, local_site):
     urls = [f"{local_site}/ok/{i}" for i in range(6)] + [f"{local_site}/gone"]
-    result = run("ingest", "--json", "--jobs", "4", *urls)
+    result = run("ingest", "--json", "--no-extract", "--jobs", "4", *urls)
     assert result.exit_code == 1
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["input"] for line in lines] == urls
@@ -514,7 +514,17 @@ def test_module_entry_point_in_a_subprocess(tmp_path):
         [sys.executable, "-m", "claimtrack", "init", str(ws_dir)], check=True, env=env, cwd=tmp_path
     )
     done = subprocess.run(
-        [sys.executable, "-m", "claimtrack", "-w", str(ws_dir), "ingest", "--json", str(SUMMARY)],
+        [
+            sys.executable,
+            "-m",
+            "claimtrack",
+            "-w",
+            str(ws_dir),
+            "ingest",
+            "--json",
+            "--no-extract",
+            str(SUMMARY),
+        ],
         capture_output=True,
         text=True,
         env=env,
@@ -555,3 +565,101 @@ def test_prepare_writes_nothing_and_commit_writes_it(ws):
     assert result.new and ws.source_text(result.source) == prepared.text
     again = prepare(ws, str(NOTE), client=None, opts=IngestOptions.build())
     assert again.existing and commit(ws, again).new is False
+
+
+# -- a note and its article are one source -------------------------------------------------------
+NOTE_URL = "https://news.example.org/2024/03/klarna-chatbot-workload"
+HIGHLIGHTS = [
+    "Klarna would not say how it had turned chat volumes into a count of 700 full-time agents, "
+    "and a spokesperson did not respond to follow-up questions",
+    "According to the company, the assistant held 2.3 million conversations in its first four "
+    "weeks, about two thirds of all customer service chats.",
+    "The assistant is live in 23 markets and answers in more than 35 languages, the company said.",
+]
+FULL_ARTICLE = (
+    "<html><head><title>How Klarna counts the work its chatbot does</title></head><body>"
+    "<article><h1>How Klarna counts the work its chatbot does</h1>"
+    + "".join(f"<p>{h}</p>" for h in HIGHLIGHTS)
+    + "<p>Klarna's revenue grew 27% in the quarter, its results showed.</p></article></body></html>"
+).encode()
+
+
+def mentions_index_the_text(ws, source_id):
+    text = ws.source_text(ws.load("source", source_id))
+    found = claims_of(ws, source_id)
+    assert all(text[m.start : m.end] == m.quote for _, m in found)
+    return found
+
+
+def test_article_after_its_note_adds_the_full_text(ws, site):
+    site.add("/2024/03/klarna-chatbot-workload", FULL_ARTICLE)
+    note = ingest_one(ws, str(NOTE)).source
+    old_text = ws.source_text(note)
+    before = len(mentions_index_the_text(ws, note.id))
+    with site.client() as client:
+        article = ingest_one(ws, NOTE_URL, client=client)
+    assert article.error is None and article.new is False and article.updated
+    source = ws.load("source", note.id)
+    assert article.source.id == note.id
+    text = ws.source_text(source)
+    assert text.startswith(old_text)  # appended: old offsets and quotes stay valid
+    added = text[len(old_text) :]
+    # the article's whole text, highlighted passages included, follows the note's
+    assert added.startswith("\n\nHow Klarna counts the work its chatbot does\n")
+    assert all(h in added for h in HIGHLIGHTS) and "revenue grew 27% in the quarter" in added
+    assert source.content_type == "text/html" and ws.read_blob(source.sha256) == FULL_ARTICLE
+    assert source.notes == note.notes and source.retrieved_at == note.retrieved_at
+    assert len(mentions_index_the_text(ws, note.id)) > before
+    assert article.to_json()["new"] is False and article.claims >= 1
+    # now the page itself is archived: asking again does not even fetch it
+    tree = snapshot_tree(ws.root)
+    with site.client() as client:
+        again = ingest_one(ws, NOTE_URL, client=client)
+    assert (again.new, again.updated) == (False, False)
+    assert site.hits == {"/2024/03/klarna-chatbot-workload": 1}
+    assert snapshot_tree(ws.root) == tree
+
+
+def test_note_after_its_article_adds_reader_notes_and_summary(ws, site, tmp_path):
+    site.add("/2024/03/klarna-chatbot-workload", FULL_ARTICLE)
+    with site.client() as client:
+        article = ingest_one(ws, NOTE_URL, client=client).source
+    old_text = ws.source_text(article)
+    result = ingest_one(ws, str(NOTE))
+    assert result.updated and not result.new
+    source = ws.load("source", article.id)
+    assert source.notes == [
+        "Ask for the denominator: two thirds of which chats?",
+        "Compare with the press release wording.",
+    ]
+    text = ws.source_text(source)
+    added = text[len(old_text) :]
+    assert text.startswith(old_text) and "credits its OpenAI-based assistant" in added
+    assert not any(h[:40] in added for h in HIGHLIGHTS)  # the highlights are in the article
+    assert source.sha256 == article.sha256  # still the page's snapshot
+    mentions_index_the_text(ws, article.id)
+    assert ingest_one(ws, str(NOTE)).updated is False  # the same note again: nothing new
+
+
+def test_a_longer_version_of_a_note_adds_only_the_new_highlight(ws, tmp_path):
+    first = ingest_one(ws, str(NOTE), extract=False).source
+    longer = tmp_path / "longer.md"
+    longer.write_text(
+        NOTE.read_text(encoding="utf-8")
+        + "\n\n### id900000004\n[[2024-03-06]] 10:00\n> Klarna employed about 3,800 people.\n",
+        encoding="utf-8",
+    )
+    result = ingest_one(ws, str(longer), extract=False)
+    assert result.updated
+    text = ws.source_text(ws.load("source", first.id))
+    assert text == ws.source_text(first) + "\n\nKlarna employed about 3,800 people."
+
+
+def test_note_and_article_in_one_batch_become_one_source(ws, site):
+    site.add("/2024/03/klarna-chatbot-workload", FULL_ARTICLE)
+    with site.client() as client:
+        results = list(iter_ingest(ws, [str(NOTE), NOTE_URL], client=client, jobs=2))
+    assert [(r.new, r.updated) for r in results] == [(True, False), (False, True)]
+    assert ws.ids("source") == [results[0].source.id]
+    assert "revenue grew 27%" in ws.source_text(ws.load("source", results[0].source.id))
+    mentions_index_the_text(ws, results[0].source.id)

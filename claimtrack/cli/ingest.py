@@ -90,7 +90,7 @@ def ingest(
         max_bytes=max_bytes,
         timeout=timeout,
     )
-    counts = {"new": 0, "unchanged": 0, "failed": 0}
+    counts = {"new": 0, "updated": 0, "unchanged": 0, "failed": 0}
     if as_json:
         for result in results:
             counts[_outcome(result)] += 1
@@ -122,8 +122,9 @@ def ingest(
         total = sum(counts.values())
         if total > 1:
             click.echo(
-                f"{total} inputs: {counts['new']} new, {counts['unchanged']} unchanged, "
-                f"{counts['failed']} failed",
+                f"{total} inputs: {counts['new']} new, "
+                + (f"{counts['updated']} updated, " if counts["updated"] else "")
+                + f"{counts['unchanged']} unchanged, {counts['failed']} failed",
                 err=True,
             )
     if counts["failed"]:
@@ -133,6 +134,8 @@ def ingest(
 def _outcome(result) -> str:
     if result.error:
         return "failed"
+    if result.updated:
+        return "updated"
     return "new" if result.new else "unchanged"
 
 
@@ -144,13 +147,14 @@ def _print_result(result, out) -> None:
         return
     source = result.source
     name = escape(source.title or source.url or result.input)
+    claims = f"{result.claims} claim{'s' if result.claims != 1 else ''}"
     if result.new:
-        claims = f"{result.claims} claim{'s' if result.claims != 1 else ''}"
-        out.print(
-            f"new        {source.id}  {name}  ({result.text_chars} chars, {claims})", soft_wrap=True
-        )
+        line = f"new        {source.id}  {name}  ({result.text_chars} chars, {claims})"
+    elif result.updated:
+        line = f"updated    {source.id}  {name}  (text or notes added: {result.text_chars} chars, {claims})"
     else:
-        out.print(f"unchanged  {source.id}  {name}  (already in the workspace)", soft_wrap=True)
+        line = f"unchanged  {source.id}  {name}  (already in the workspace)"
+    out.print(line, soft_wrap=True)
 
 
 @main.command()
