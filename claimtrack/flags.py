@@ -435,8 +435,15 @@ def _assess_claim(
                 "reports attributing the figure to it"
             )
         else:
-            only = _source_label(sources, next(iter(roots)))
-            detail = f"its only source is {claimant}'s own word: {only}"
+            sid = next(iter(roots))
+            only = _source_label(sources, sid)
+            source = sources.get(sid)
+            if source is not None and source.kind in OWN_KINDS:
+                detail = (
+                    f"its only source is {claimant}'s own {source.kind.replace('_', ' ')}: {only}"
+                )
+            else:
+                detail = f"its only source attributes it to {claimant}: {only}"
         flags.append(Flag("self-reported", detail))
     if not verified and not unchecked:
         if not evidence:
