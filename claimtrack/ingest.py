@@ -564,6 +564,11 @@ def merge_into(ws: Workspace, prepared: Prepared, old: Source) -> Prepared:
     result = prepared.result
     if _sha(prepared.raw) == old.sha256:
         return _already(ws, result, old)
+    new_type = prepared.document.content_type if prepared.document else None
+    if old.content_type == "text/html" and new_type == "text/html":
+        # Another copy of a page already archived (it may differ by an ad or a timestamp):
+        # the first archived version stands.
+        return _already(ws, result, old)
     old_text = ws.source_text(old)
     seen = " ".join(old_text.split())
     added = [s for s in prepared.segments if " ".join(s.text.split()) not in seen]

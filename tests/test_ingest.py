@@ -102,6 +102,21 @@ def test_reingesting_the_same_file_or_content_changes_nothing(ws, tmp_path):
     assert snapshot_tree(ws.root) == before
 
 
+def test_another_copy_of_an_archived_page_changes_nothing(ws, tmp_path):
+    ingest_one(ws, str(ARTICLE), extract=False)
+    before = snapshot_tree(ws.root)
+    later = tmp_path / "later.html"
+    later.write_text(
+        ARTICLE.read_text(encoding="utf-8").replace(
+            "</article>", "<p>Updated at 10:42.</p></article>"
+        ),
+        encoding="utf-8",
+    )
+    result = ingest_one(ws, str(later), extract=False)
+    assert (result.new, result.updated, result.error) == (False, False, None)
+    assert snapshot_tree(ws.root) == before
+
+
 def test_text_file_without_url_is_identified_by_content(ws, tmp_path):
     result = ingest_one(ws, str(FIXTURES / "plain_statement.txt"), extract=False)
     source = result.source
