@@ -451,3 +451,22 @@ def test_stored_passage_drops_quotation_marks_around_it_but_not_apostrophes(
     source = add_source(ws, text, url="https://example.org/q")
     claim = add_claim(ws, source)
     assert add_evidence(ws, claim.id, source.id, "context", quote=quote).evidence.quote == stored
+
+
+def test_cli_add_json(ws, run, story):
+    source, claim = story
+    args = (
+        "evidence",
+        "add",
+        claim.id,
+        source.id,
+        "--context",
+        "--quote",
+        "Critics were unconvinced",
+        "--json",
+    )
+    first = json.loads(run(*args).output)
+    assert first["created"] is True and first["source_title"] == "Bot report"
+    assert first["quote"] == "Critics  were unconvinced"  # as the source writes it
+    again = json.loads(run(*args).output)
+    assert again["created"] is False and again["id"] == first["id"]
