@@ -476,8 +476,8 @@ def _assess_claim(
         flags.append(
             Flag(
                 "hedged",
-                f"{hedged} of {_plural(len(claim.mentions), 'mention')} present it as an "
-                "estimate or projection",
+                f"{hedged} of {_plural(len(claim.mentions), 'mention')} "
+                f"{'presents' if hedged == 1 else 'present'} it as an estimate or projection",
             )
         )
     origin_list: list[Origin] = []

@@ -247,7 +247,8 @@ def test_hedged_mentions():
     case.mention(case.source("a"), hedged=True)
     case.mention(case.source("b"))
     assert (
-        detail(case.assess(), "hedged") == "1 of 2 mentions present it as an estimate or projection"
+        detail(case.assess(), "hedged")
+        == "1 of 2 mentions presents it as an estimate or projection"
     )
 
 
