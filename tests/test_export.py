@@ -9,7 +9,9 @@ from datetime import datetime, timezone
 
 import networkx as nx
 import pytest
+from click.testing import CliRunner
 
+from claimtrack.cli import main
 from claimtrack.export import ExportError, export, prepare, render
 from claimtrack.export.dossier import flag_explanation
 from claimtrack.export.dossier import h as escape
@@ -635,3 +637,17 @@ def test_dossier_shows_origins_from_claimtrack_flags(case):
     assert "the claimant&#x27;s own word" in article or "independent of the claimant" in article
     md = export(case, "markdown")
     assert "**Origins (" in md
+
+
+def test_a_corrupt_record_is_named_and_the_rest_exported(ws, run, assessed):
+    build_case(ws)
+    (ws.root / "claims" / "c-0000000000bb.json").write_text("{not json", encoding="utf-8")
+    try:
+        runner = CliRunner(mix_stderr=False)  # click 8.1
+    except TypeError:
+        runner = CliRunner()  # click >= 8.2 keeps stderr apart by itself
+    result = runner.invoke(main, ["export", "-f", "graphml"])
+    assert result.exit_code == 0
+    assert "c-0000000000bb.json" in result.stderr and "Traceback" not in result.stderr
+    g = nx.read_graphml(__import__("io").BytesIO(result.stdout_bytes))
+    assert "c-000000000001" in g and "c-0000000000bb" not in g
