@@ -8,7 +8,8 @@ Measured, each into a fresh workspace, claim extraction left out (it has its own
 - ``ingest_many(ws, [folder], extract=False, jobs=N)`` for N = 1 and 8 (the CLI default):
   read, sniff, decode, extract text and metadata, hash, archive the raw bytes and the text
   and save the Source record (three atomic, fsynced writes per page);
-- ``prepare`` alone: the same work without any write, to show what the writes cost.
+- ``prepare`` alone (the same work without any write) and ``commit`` alone (only the writes),
+  to show where the time goes.
 
 Target: ingest <= 1.25x the baseline. Figures are the best of ``--repeat`` runs.
 """
@@ -103,16 +104,19 @@ def bare(paths: list[Path]) -> float:
     return time.perf_counter() - started
 
 
-def prepare_only(paths: list[Path], scratch: Path) -> float:
-    from claimtrack.ingest import IngestOptions, prepare
+def prepare_then_commit(paths: list[Path], scratch: Path, n: int) -> tuple[float, float]:
+    """(seconds to prepare every page, seconds to then write them all)."""
+    from claimtrack.ingest import IngestOptions, commit, prepare
     from claimtrack.workspace import Workspace
 
-    ws, _ = Workspace.init(scratch / "ws-prepare")
+    ws, _ = Workspace.init(scratch / f"ws-split-{n}")
     opts = IngestOptions.build(extract=False)
     started = time.perf_counter()
-    for path in paths:
-        prepare(ws, str(path), client=None, opts=opts)
-    return time.perf_counter() - started
+    prepared = [prepare(ws, str(path), client=None, opts=opts) for path in paths]
+    middle = time.perf_counter()
+    for item in prepared:
+        commit(ws, item)
+    return middle - started, time.perf_counter() - middle
 
 
 def ingest(folder: Path, scratch: Path, name: str, jobs: int) -> float:
@@ -141,10 +145,18 @@ def main() -> None:
         size = sum(p.stat().st_size for p in paths) / len(paths) / 1024
         bare(paths[:5])  # warm imports and caches for both
         ingest(folder, Path(tmp), "warm", 1)
-        times: dict[str, list[float]] = {"base": [], "prepare": [], "jobs1": [], "jobs8": []}
+        times: dict[str, list[float]] = {
+            "base": [],
+            "prepare": [],
+            "commit": [],
+            "jobs1": [],
+            "jobs8": [],
+        }
         for n in range(args.repeat):
             times["base"].append(bare(paths))
-            times["prepare"].append(prepare_only(paths, Path(tmp)))
+            prepare_time, commit_time = prepare_then_commit(paths, Path(tmp), n)
+            times["prepare"].append(prepare_time)
+            times["commit"].append(commit_time)
             times["jobs1"].append(ingest(folder, Path(tmp), f"1-{n}", 1))
             times["jobs8"].append(ingest(folder, Path(tmp), f"8-{n}", 8))
         best = {k: min(v) for k, v in times.items()}
@@ -153,6 +165,7 @@ def main() -> None:
         rows = [
             ("trafilatura.extract (baseline)", "base"),
             ("ingest, parse only (no writes)", "prepare"),
+            ("ingest, the writes only", "commit"),
             ("ingest --no-extract --jobs 1", "jobs1"),
             ("ingest --no-extract --jobs 8", "jobs8"),
         ]

@@ -788,9 +788,9 @@ def iter_ingest(
 ) -> Iterator[IngestResult]:
     """Ingest many inputs, yielding one result per input in input order (folders expanded).
 
-    Inputs are fetched and parsed by up to ``jobs`` threads at once; everything is written in
-    the calling thread, one input at a time and in input order, while the threads work on the
-    next inputs. One failed input does not stop the others.
+    URLs are fetched and parsed by up to ``jobs`` threads at once (local files by one);
+    everything is written in the calling thread, one input at a time and in input order, while
+    the threads work on the next inputs. One failed input does not stop the others.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -816,7 +816,10 @@ def iter_ingest(
         else:
             first[key] = index
 
-    pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(expanded) or 1)))
+    # Threads help with downloads; parsing local files is CPU work that the GIL serialises
+    # anyway, and more threads only starve the writing thread, so files get one helper.
+    urls = sum(1 for item, _ in expanded if _SCHEME.match(item.strip()))
+    pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, urls)))
     try:
         futures = {
             i: pool.submit(work, entry) for i, entry in enumerate(expanded) if i not in repeats
