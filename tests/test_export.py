@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
@@ -522,6 +523,11 @@ def test_cli_writes_file_or_stdout_and_leaves_workspace_alone(ws, run, tmp_path,
     result = run("export", "--format", "graphml", "-o", str(tmp_path / "g.graphml"))
     assert result.exit_code == 0
     assert (tmp_path / "g.graphml").read_text(encoding="utf-8") == out.output
+    # An export is made to be shared: normal permissions, not a temporary file's 0600.
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "g.graphml").stat().st_mode & 0o777 == 0o666 & ~umask
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
     assert snapshot_tree(ws.root) == before
     bad = run("export", "--format", "html", "--date", "yesterday")
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output

@@ -72,8 +72,7 @@ def export_cmd(
     """
     from datetime import datetime, timezone
 
-    from ..export import prepare, render
-    from ..workspace import atomic_write
+    from ..export import prepare, render, write_file
 
     ws = get_workspace(ctx)
     if date is None:
@@ -119,6 +118,6 @@ def export_cmd(
     if svg_path is not None:
         from ..export.dossier import claim_views, graph_svg
 
-        atomic_write(svg_path, graph_svg(bundle, claim_views(bundle)).encode("utf-8"))
-    atomic_write(output, text.encode("utf-8"))
+        write_file(svg_path, graph_svg(bundle, claim_views(bundle)).encode("utf-8"))
+    write_file(output, text.encode("utf-8"))
     click.echo(f"Wrote {output}" + (f" and {svg_path}" if svg_path else ""), err=True)

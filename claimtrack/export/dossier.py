@@ -211,7 +211,8 @@ th{background:#f5f5f5}
 .status{display:inline-block;padding:0 .5em;border-radius:.6em;font-size:.85em;
 border:1px solid #ccc;white-space:nowrap}
 .flag{font-family:ui-monospace,monospace;font-size:.85em;background:#fff3e0;
-border:1px solid #f0c987;border-radius:.3em;padding:0 .3em}
+border:1px solid #f0c987;border-radius:.3em;padding:0 .3em;white-space:nowrap;
+display:inline-block;margin:1px 0}
 figure{margin:0;overflow-x:auto;border:1px solid #ddd;border-radius:6px;background:#fff}
 figcaption{font-size:.9em;color:#555;padding:.4em .6em}
 article.claim{border:1px solid #ddd;border-left:6px solid #e8912d;border-radius:6px;
