@@ -529,8 +529,9 @@ def test_cli_writes_file_or_stdout_and_leaves_workspace_alone(ws, run, tmp_path,
     assert (tmp_path / "g.graphml").stat().st_mode & 0o777 == 0o666 & ~umask
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
     assert snapshot_tree(ws.root) == before
-    bad = run("export", "--format", "html", "--date", "yesterday")
-    assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
+    for wrong in ("yesterday", "2026-13-45"):
+        bad = run("export", "--format", "html", "--date", wrong)
+        assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
 
 
 def test_claim_with_nothing_and_unicode_everywhere_exports_in_every_format(ws, run, tmp_path):

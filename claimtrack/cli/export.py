@@ -14,6 +14,16 @@ FORMAT_NAMES = ("graphml", "gexf", "json", "claimreview", "markdown", "html")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+def _valid_date(text: str) -> bool:
+    from datetime import date
+
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return bool(_DATE.match(text))
+
+
 @main.command("export")
 @click.option(
     "--format",
@@ -77,8 +87,8 @@ def export_cmd(
     ws = get_workspace(ctx)
     if date is None:
         date = datetime.now(timezone.utc).date().isoformat()
-    elif not _DATE.match(date):
-        raise click.BadParameter("use YYYY-MM-DD", param_hint="--date")
+    elif not _valid_date(date):
+        raise click.BadParameter("use a real date as YYYY-MM-DD", param_hint="--date")
     settings = ws.settings
     for name in ("author", "publisher"):
         if settings.get(name) is not None and not isinstance(settings[name], str):
