@@ -98,7 +98,11 @@ def human_size(n: int) -> str:
 
 def check_url(url: str) -> str:
     """``url`` if it is an http(s) URL with a host, else FetchError saying why."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018  (raises ValueError on a bad port)
+    except ValueError as exc:
+        raise FetchError(f"{url}: not a valid URL ({exc})") from exc
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         shown = f"{scheme}:" if scheme else "a URL without a scheme"
@@ -121,13 +125,15 @@ def normalize_url(url: str) -> str:
     >>> normalize_url("HTTPS://Example.com:443/a?utm_source=x&id=3#top")
     'https://example.com/a?id=3'
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:  # a malformed address is kept as written rather than guessed at
+        return url.strip()
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    if parts.port and not (
-        (scheme == "http" and parts.port == 80) or (scheme == "https" and parts.port == 443)
-    ):
-        host = f"{host}:{parts.port}"
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
     if parts.username:
         host = f"{parts.username}@{host}"
     query = "&".join(
@@ -277,6 +283,8 @@ def _fetch(url: str, client: httpx.Client, options: FetchOptions) -> Fetched:
             raise FetchError(f"{current}: cannot connect ({_reason(exc)})") from exc
         except httpx.HTTPError as exc:
             raise FetchError(f"{current}: the download failed ({_reason(exc)})") from exc
+        except httpx.InvalidURL as exc:
+            raise FetchError(f"{current}: not a valid URL ({_reason(exc)})") from exc
         if isinstance(outcome, Fetched):
             outcome.url = url
             outcome.redirects = redirects

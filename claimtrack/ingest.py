@@ -445,13 +445,23 @@ def _date_or_none(value) -> str | None:
 
 
 def _is_http(url: str) -> bool:
-    parts = urlsplit(str(url))
+    try:
+        parts = urlsplit(str(url))
+        parts.port  # noqa: B018  (raises ValueError on a bad port)
+    except ValueError:
+        return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    except ValueError:
+        return ""
+
+
 def _same_site(a: str, b: str) -> bool:
-    ha = (urlsplit(a).hostname or "").lower().removeprefix("www.")
-    hb = (urlsplit(b).hostname or "").lower().removeprefix("www.")
+    ha, hb = _host(a), _host(b)
     return bool(ha) and (ha == hb or ha.endswith("." + hb) or hb.endswith("." + ha))
 
 

@@ -9,6 +9,8 @@ import time
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claimtrack.errors import FetchError
 from claimtrack.fetch import (
@@ -230,3 +232,18 @@ def test_normalize_url_and_parse_size():
     assert parse_size("1234") == 1234
     with pytest.raises(ValueError):
         parse_size("lots")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    scheme=st.sampled_from(["http://", "https://", "HTTP://", "ftp://", "", "mailto:", "//"]),
+    rest=st.text(max_size=40),
+)
+def test_any_address_is_fetched_or_refused_with_fetch_error(scheme, rest):
+    url = scheme + rest
+    with client_for(lambda r: html(b"", 404)) as client:
+        try:
+            fetch(url, client=client, options=FetchOptions(retries=0))
+        except FetchError as exc:
+            assert "\n" not in str(exc).strip() or url.count("\n")
+    assert isinstance(normalize_url(url), str)
