@@ -20,8 +20,9 @@ from ..models import Figure
 from . import checkworthy
 from .attribution import attribute
 from .figures import parse as parse_figures
-from .hedges import hedge, nonanswer
+from .hedges import nonanswer
 from .sentences import split as split_sentences
+from .triggers import scan as scan_keywords
 
 __all__ = ["ExtractedSentence", "extract", "parse_figures", "shift", "split_sentences"]
 
@@ -84,6 +85,9 @@ def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence
     """
     figures = parse_figures(text)
     fig_starts = [f.start for f in figures]
+    keywords = list(scan_keywords(text))
+    kw_starts = [k[0] for k in keywords]
+    names = checkworthy.named_entities(text)
     out = []
     for start, end in split_sentences(text):
         sentence = text[start:end]
@@ -93,9 +97,20 @@ def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence
             if figures[i].end <= end:
                 mine.append(figures[i])
             i += 1
-        claimant, cue = attribute(sentence, text, start)
-        na = nonanswer(sentence) is not None
-        fired = checkworthy.features(sentence, mine, cue, claimant, na)
+        hits: set[str] = set()
+        words: set[str] = set()
+        k = bisect_left(kw_starts, start)
+        while k < len(keywords) and keywords[k][0] < end:
+            hits |= keywords[k][1]
+            words.add(keywords[k][2])
+            k += 1
+        n = bisect_left(names, start)
+        has_name = n < len(names) and names[n] < end
+        claimant = cue = None
+        if "cue" in hits:
+            claimant, cue = attribute(sentence, text, start, words=words)
+        na = "nonanswer" in hits and nonanswer(sentence) is not None
+        fired = checkworthy.features(sentence, mine, cue, claimant, na, hits, has_name)
         score = checkworthy.score(fired)
         item = ExtractedSentence(
             sentence=sentence,
@@ -106,7 +121,7 @@ def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence
             features=fired,
             claimant=claimant,
             cue=cue,
-            hedged=hedge(sentence) is not None,
+            hedged="hedge" in hits,
             nonanswer=na,
             figures=mine,
         )

@@ -91,6 +91,10 @@ _ACCORDING = re.compile(
     rf"(?:(?:a|an|the)[ ](?:\w+[ ]){{0,3}}?(?:from|by|of)[ ])?"
     rf"(?P<who>{_WHO}|(?:[a-z][\w-]*[ ]){{0,2}}(?:data|figures|estimates|statistics|research))"
 )
+_ACCORDING_WORDS = frozenset(
+    ["according to", "According to", "as reported by", "As reported by", "per", "Per"]
+)
+_REPORTEDLY_WORDS = frozenset(["reportedly", "allegedly", "Reportedly", "Allegedly"])
 _REPORTEDLY = re.compile(r"(?<![\w])(?:reportedly|allegedly)(?![\w])")
 
 _STRIP_LEAD = frozenset(
@@ -128,7 +132,8 @@ _LEADING_NOISE = frozenset(
     November December According Despite After Before When While As If Although Though Since
     Last Next Some Many Most Mr Mrs Ms Dr Prof""".split()
 )
-_NAME_IN_TEXT = re.compile(rf"(?<![\w’'])({_NAME})")
+# the capital first, then the look back, so that the regex engine can skip to capitals
+_NAME_IN_TEXT = re.compile(rf"(?=[A-ZÀ-ÖØ-Þ])(?<![\w’'])({_NAME})")
 _PERSON_ROLE = re.compile(
     r"(?:,[ ](?:the[ ]|its[ ]|[A-Z]\w+['’]s[ ])?(?:[\w-]+[ ]){0,2}?"
     r"(?:chief|CEO|CFO|COO|CTO|founder|co-founder|cofounder|chairman|chairwoman|president|"
@@ -145,14 +150,18 @@ _ORG_SUFFIX = re.compile(
 )
 
 
-def attribute(sentence: str, text: str = "", offset: int = 0) -> tuple[str | None, str | None]:
+def attribute(
+    sentence: str, text: str = "", offset: int = 0, *, words: set[str] | None = None
+) -> tuple[str | None, str | None]:
     """(claimant, cue) of ``sentence``; ``text[:offset]`` is what came before it, used to
     resolve "the company", "it", "he" and "she".
 
     >>> attribute("Klarna says its assistant does the work of 700 agents.")
     ('Klarna', 'says')
     """
-    m = _ACCORDING.search(sentence)
+    m = None
+    if words is None or words & _ACCORDING_WORDS:
+        m = _ACCORDING.search(sentence)
     if m:
         who = _clean(m.group("who"))
         cue = "according to" if "ccording" in m.group(0)[:10] else m.group(0).split()[0].lower()
@@ -196,7 +205,9 @@ def attribute(sentence: str, text: str = "", offset: int = 0) -> tuple[str | Non
                 who = _clean(a.group("who"))
                 if who:
                     return _resolve(who, sentence, text, offset, a.start("who")), cue
-    r = _REPORTEDLY.search(sentence)
+    r = None
+    if words is None or words & _REPORTEDLY_WORDS:
+        r = _REPORTEDLY.search(sentence)
     if r:
         return None, r.group(0).lower()
     return None, None
@@ -235,11 +246,13 @@ def _resolve(who: str, sentence: str, text: str, offset: int, at: int) -> str | 
     if lw in ("it", "he", "she") or _GENERIC_ORG.match(who):
         want = "person" if lw in ("he", "she") else "org"
         # what the sentence names before the reference counts too
-        before = text[max(0, offset - 3000) : offset] + " " + sentence[:at]
+        before = text[max(0, offset - 800) : offset] + " " + sentence[:at]
         found = last_named(before, want)
         if found:
             return found
-        return None if lw in ("it", "he", "she") else who
+        if lw in ("it", "he", "she"):
+            return None
+        return who[0].lower() + who[1:]
     if who[0].isupper() and who.split()[0] in ("The", "A", "An", "This"):
         return who[0].lower() + who[1:]
     return who
@@ -251,17 +264,17 @@ def last_named(before: str, want: str = "org") -> str | None:
     A name is a run of capitalised words that is not a sentence opener, a month or day, or a
     common place. It is a person when a role stands next to it ("Siemiatkowski, Klarna's
     chief executive", "CEO Sebastian Siemiatkowski") or when it shares a word with such a
-    name named earlier; otherwise it counts as an organisation. Names that are the subject of
-    a sentence or the source of an attribution ("Klarna said", "according to IDC") win over
-    names in other positions ("a round led by Sequoia"); a single capitalised word at the
-    start of a sentence counts only if it is capitalised elsewhere too ("Sales rose" is not a
-    name), unless nothing else is found.
+    name; otherwise it counts as an organisation. Names that are the subject of a sentence or
+    the source of an attribution ("Klarna said", "according to IDC") win over names in other
+    positions ("a round led by Sequoia"); a single capitalised word at the start of a sentence
+    counts only if it is capitalised elsewhere too ("Sales rose" is not a name), is
+    possessive ("Nvidia's revenue") or attributes something, unless nothing else is found.
     """
-    names = []  # (name, person, subject, sentence_initial)
+    found = []
     for m in _NAME_IN_TEXT.finditer(before):
         raw = m.group(1).rstrip(".")
-        possessive = bool(re.search(r"['’]s?(?:[ ]|$)", raw))
-        name = re.split(r"['’]s?(?:[ ]|$)", raw)[0]  # "Klarna's AI" names Klarna
+        cut = _POSSESSIVE.search(raw)
+        name = raw[: cut.start()] if cut else raw  # "Klarna's AI" names Klarna
         words = name.split(" ")
         while words and (words[0] in _LEADING_NOISE or words[0].lower() in _STRIP_LEAD):
             words = words[1:]
@@ -270,42 +283,45 @@ def last_named(before: str, want: str = "org") -> str | None:
         if not words:
             continue
         name = " ".join(words)
-        if name in _NOT_NAMES or len(name) < 2 or name.isdigit():
-            continue
-        after = before[m.end() : m.end() + 40]
-        if after.startswith("-"):
-            continue  # "Stockholm-based"
-        person = bool(
-            _PERSON_ROLE.match(before, m.end()) or _ROLE_BEFORE.search(before, 0, m.start())
-        ) and not _ORG_SUFFIX.search(name)
-        initial = _starts_sentence(before, m.start())
-        claimant = bool(_SAYS_AFTER.match(after)) or bool(
-            _ACCORDING_BEFORE.search(before, max(0, m.start() - 16), m.start())
-        )
-        names.append((name, person, initial or claimant, initial and not (claimant or possessive)))
-    persons = {w for n, p, _s, _i in names if p for w in n.split(" ")}
-    mid = {n for n, _p, _s, initial in names if not initial}
-
-    def accepted(name, initial):
-        return not initial or " " in name or name in mid or name[1:] != name[1:].lower()
-
+        if name in _NOT_NAMES or len(name) < 2 or _DESCRIPTIVE.search(name):
+            continue  # "Stockholm-based", "US-listed"
+        found.append((m, name, cut is not None))
+    persons: set[str] = set()
+    for m, name, _p in found:
+        if _PERSON_ROLE.match(before, m.end()) or _ROLE_BEFORE.search(
+            before, max(0, m.start() - 24), m.start()
+        ):
+            persons.update(name.split(" "))
+    mid = None
     fallback = second = None
-    for name, person, subject, initial in reversed(names):
-        is_person = person or any(w in persons for w in name.split(" "))
+    for m, name, possessive in reversed(found):
+        is_person = any(w in persons for w in name.split(" ")) and not _ORG_SUFFIX.search(name)
         if (want == "person") != is_person:
             continue
         if fallback is None:
             fallback = name
-        if accepted(name, initial):
-            if subject:
+        initial = _starts_sentence(before, m.start())
+        claimant = bool(_SAYS_AFTER.match(before, m.end())) or before.endswith(
+            ("according to ", "According to "), 0, m.start()
+        )
+        ok = not initial or claimant or possessive or " " in name
+        if not ok and name[1:] != name[1:].lower():
+            ok = True  # "IDC", "McKinsey"
+        if not ok:
+            if mid is None:
+                mid = {n for mm, n, _p in found if not _starts_sentence(before, mm.start())}
+            ok = name in mid
+        if ok:
+            if initial or claimant:
                 return name
             if second is None:
                 second = name
     return second or fallback
 
 
+_DESCRIPTIVE = re.compile(r"-[a-z]")
+_POSSESSIVE = re.compile(r"['’]s?(?:[ ]|$)")
 _SAYS_AFTER = re.compile(r"(?:,[^,]{2,60},)?[ ](?:\w+[ ])?" + word_regex(CUE_VERBS) + r"\b")
-_ACCORDING_BEFORE = re.compile(r"according[ ]to[ ]$", re.I)
 
 
 def _starts_sentence(text: str, i: int) -> bool:

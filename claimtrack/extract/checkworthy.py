@@ -47,52 +47,29 @@ WEIGHTS = {
     "short": -0.30,
 }
 
-_CHANGE = re.compile(
-    r"(?<![\w-])(?:cut|cuts|cutting|slashed|slash|laid\s+off|lay\s+off|layoffs|hired|hires|"
-    r"hiring|rose|rise|rises|risen|fell|fall|falls|fallen|grew|grow|grows|grown|increased|"
-    r"increase|increases|decreased|decline|declined|declines|dropped|drops|jumped|jumps|"
-    r"surged|surges|soared|plunged|plunges|doubled|tripled|halved|raised|raises|raising|"
-    r"earned|lost|losses|reported|reports|launched|launches|acquired|acquires|bought|sold|"
-    r"sells|invested|invests|spent|spends|saved|saves|reduced|reduces|reduce|expanded|"
-    r"expands|closed|closes|opened|opens|paid|pays|fined|valued|handles|handled|serves|served|"
-    r"employs|employed|generated|generates|recorded|posted|boost|boosted|boosts|topped|"
-    r"reached|reaches|exceeded|equivalent|revenue|profit|profits|sales|shares|valuation|"
-    r"turnover|workforce|jobs|speak|speaks|available|operates|operate|overtook|overtakes|"
-    r"written\s+off|wrote\s+(?:off|down)|write-downs?|fined|ordered|filed|signed|agreed|"
-    r"delivered|shipped|carried|recalled|cancelled|canceled|won|approved)(?![\w-])",
-    re.I,
+_FIRST_PERSON = re.compile(r"(?<![\w’'])(?:I|me|my|mine|myself|Me|My)(?![\w’'])")
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+# A capitalised word inside a sentence (after a word or a comma, so not its first word), or an
+# acronym. The capital comes first so the regex engine can skip to capitals quickly.
+_NAME_INSIDE = re.compile(r"[A-ZÀ-ÖØ-Þ](?:(?<=[\w,;:]\s.)[a-z]+|(?<=\s.)[A-Z]+(?![a-z]))")
+_NOT_ENTITIES = frozenset(
+    """January February March April May June July August September October November December
+    Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday
+    Saturday Sunday""".split()
 )
-_SUPERLATIVE = re.compile(
-    r"(?<![\w])(?:largest|biggest|smallest|highest|lowest|fastest|slowest|most|least|record|"
-    r"all-time|first|best|worst|ever|straight|consecutive|in\s+a\s+row|only)(?![\w-])",
-    re.I,
-)
-_COMPARISON = re.compile(
-    r"(?<![\w-])(?:more\s+than|less\s+than|fewer\s+than|higher|lower|larger|bigger|faster|"
-    r"slower|cheaper|better|worse|compared|than|outperform\w*|leading|times|double|"
-    r"overtook|beat|beating)(?![\w-])",
-    re.I,
-)
-_OPINION = re.compile(
-    r"(?<![\w-])(?:I\s+think|I\s+believe|I\s+feel|we\s+think|in\s+my\s+(?:opinion|view)|"
-    r"so\s+true|amazing|awesome|terrible|awful|wonderful|great\s+(?:job|read)|love|hate|"
-    r"must|ought|hopefully|sadly|frankly|obviously|clearly|imo|lol|wow|"
-    r"beautiful|exciting|scary|crazy|interesting|fascinating|brilliant|"
-    r"stunning|shocking|disgraceful|shameful|ridiculous|absurd)(?![\w-])",
-    re.I,
-)
-_FIRST_PERSON = re.compile(r"(?<![\w’'])(?:I|me|my|mine|myself)(?![\w’'])")
-_BOILERPLATE = re.compile(
-    r"(?<![\w-])(?:thanks?\s+(?:you\s+)?for\s+reading|subscribe|sign\s+up|click\s+here|"
-    r"read\s+more|follow\s+us|all\s+rights\s+reserved|cookie|newsletter|hello|hi\s+there|"
-    r"good\s+morning|welcome\s+to|share\s+this|view\s+highlight|advertisement|"
-    r"related\s+articles?|copyright)(?![\w-])",
-    re.I,
-)
-_NAME_INSIDE = re.compile(
-    r"(?<=[\w,;:]\s)(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|"
-    r"Sat|Sun)[a-z]*\b)[A-ZÀ-ÖØ-Þ][a-z]+|(?<=\s)[A-Z]{2,}(?![a-z])"
-)
+
+
+def named_entities(text: str, start: int = 0, end: int | None = None) -> list[int]:
+    """Offsets of the capitalised names inside sentences of ``text`` (months and days are not
+    names)."""
+    stop = len(text) if end is None else end
+    return [
+        m.start()
+        for m in _NAME_INSIDE.finditer(text, start, stop)
+        if m.group(0) not in _NOT_ENTITIES
+    ]
+
+
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
 
 _FIGURE_KINDS = frozenset(
@@ -116,8 +93,18 @@ def features(
     cue: str | None,
     claimant: str | None = None,
     nonanswer: bool = False,
+    hits: set[str] | None = None,
+    has_name: bool | None = None,
 ) -> list[str]:
-    """The names of the features of ``sentence`` that fire, in the order of WEIGHTS."""
+    """The names of the features of ``sentence`` that fire, in the order of WEIGHTS.
+
+    ``hits`` is the set of keyword categories found in the sentence
+    (:func:`claimtrack.extract.triggers.categories`); computed here when not given.
+    """
+    if hits is None:
+        from .triggers import categories
+
+        hits = categories(sentence)
     fired = []
     kinds = {f.kind for f in figures}
     if kinds & _FIGURE_KINDS:
@@ -126,26 +113,26 @@ def features(
         fired.append("money_or_percent")
     if cue:
         fired.append("attributed")
-    if _CHANGE.search(sentence):
-        fired.append("change")
-    if _SUPERLATIVE.search(sentence):
-        fired.append("superlative")
-    if _COMPARISON.search(sentence):
-        fired.append("comparison")
-    if _proper(claimant) or _NAME_INSIDE.search(sentence):
+    for name in ("change", "superlative", "comparison"):
+        if name in hits:
+            fired.append(name)
+    if has_name is None:
+        has_name = bool(named_entities(sentence))
+    if has_name or _proper(claimant):
         fired.append("named_entity")
     if "year" in kinds or "date" in kinds:
         fired.append("time_reference")
     if sentence.rstrip("\"”’' )*_").endswith("?"):
         fired.append("question")
-    if _OPINION.search(sentence):
+    if "opinion" in hits:
         fired.append("opinion")
-    unquoted = _QUOTED.sub("", sentence) if ('"' in sentence or "“" in sentence) else sentence
-    if _FIRST_PERSON.search(unquoted):
-        fired.append("first_person")
+    if "first_person" in hits:
+        quoted = '"' in sentence or "“" in sentence
+        if not quoted or _FIRST_PERSON.search(_QUOTED.sub("", sentence)):
+            fired.append("first_person")
     if nonanswer:
         fired.append("nonanswer")
-    if _BOILERPLATE.search(sentence):
+    if "boilerplate" in hits:
         fired.append("boilerplate")
     if sentence.count(" ") < 3:
         fired.append("short")

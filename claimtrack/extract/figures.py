@@ -133,7 +133,7 @@ _NUMERIC = re.compile(
     (?P<date>
         \d{{4}}-\d{{1,2}}-\d{{1,2}}(?!\d)
       | \d{{1,2}}/\d{{1,2}}/\d{{2,4}}(?!\d)
-      | {_MONTH}[ ]\d{{1,2}}(?:st|nd|rd|th)?(?:,?[ ]\d{{4}})?(?![\d,])
+      | {_MONTH}[ ]\d{{1,2}}(?:st|nd|rd|th)?(?:,?[ ]\d{{4}})?(?!\d|,\d)
       | \d{{1,2}}(?:st|nd|rd|th)?[ ]{_MONTH}(?:,?[ ]\d{{4}})?(?!\d)
       | {_MONTH},?[ ](?:1[89]|20)\d\d(?!\d)
     )
@@ -552,6 +552,11 @@ def _scan_words(text: str):
         else:
             tokens = re.findall(r"[A-Za-z]+", s)
             value, used = words_value(tokens)
+            if tokens[0].lower() in ("a", "an") and used < 2 and len(tokens) > 1:
+                # "a two-year plan": the article is not part of the number
+                start = text.index(tokens[1], start + len(tokens[0]))
+                tokens = tokens[1:]
+                value, used = words_value(tokens)
             if value is None:
                 continue
             if used < len(tokens):
@@ -594,7 +599,9 @@ def parse(text: str) -> list[Figure]:
 def _make(
     text, start, end, value, kind, unit=None, currency=None, qualifier="exact", low=None, high=None
 ) -> Figure:
-    return Figure.model_construct(
+    # validated construction is quicker than model_construct in pydantic 2 and checks the
+    # kind and qualifier literals
+    return Figure(
         text=text[start:end],
         start=start,
         end=end,
@@ -642,7 +649,7 @@ def _read(text: str, c: _Candidate) -> Figure | None:
                 return None
             if prev == "/" or text.startswith("/", c.end):
                 return _slash(text, c)
-            if _NUMBER_SIGN.search(before) or text.startswith("](", c.end):
+            if _NUMBER_SIGN.search(before, len(before) - 8) or text.startswith("](", c.end):
                 return None
             if len(digits) >= 8 and digits.isdigit():
                 return None  # an id or a date written as digits, not an amount
@@ -775,7 +782,7 @@ def _read(text: str, c: _Candidate) -> Figure | None:
         and low is None
         and "," not in (c.digits or ",")
     ):
-        pw = _PREV_WORD.search(before)
+        pw = _PREV_WORD.search(before, max(0, len(before) - 30))
         if pw:
             w = pw.group(1)
             if (
@@ -861,8 +868,20 @@ def _currency_from(m: re.Match) -> tuple[str, float]:
     return _NAMES[name], 1.0
 
 
+_QUALIFIER_ENDS = frozenset(
+    """nearly almost to under of below about around roughly approximately approx approx.
+    some estimated circa c. ~ approximate over above than least minimum up many much most
+    maximum as""".split()
+)
+
+
 def _qualifier(before: str, start: int) -> tuple[str, int]:
-    m = _QUALIFIER.search(before)
+    # most numbers have no qualifier: look at the last word before running the regex
+    tail = before[-14:].rstrip()
+    last = tail[tail.rfind(" ") + 1 :].lower() if tail else ""
+    if last not in _QUALIFIER_ENDS and not last.endswith("~"):
+        return "exact", start
+    m = _QUALIFIER.search(before, max(0, len(before) - 24))
     if not m:
         return "exact", start
     return m.lastgroup, start - (len(before) - m.start())

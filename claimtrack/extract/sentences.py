@@ -125,10 +125,16 @@ def _ends_sentence(text: str, sent_start: int, p: int, end: int, stop: int) -> b
     punct = text[p]
     if punct != "." or text[p : p + 2] == "..":
         return True
-    tok = _PREV_TOKEN.search(text, max(sent_start, p - 20), p)
+    tok = _PREV_TOKEN.search(text, max(0, p - 20), p)
     if not tok:
         return True
     word = tok.group(1).lower().strip("'’")
+    if (
+        word.isdigit()
+        and len(word) <= 2
+        and (p - len(word) == 0 or text[p - len(word) - 1] == "\n")
+    ):
+        return False  # "1. First item": a list marker
     if word in NEVER_END:
         return False
     if len(word) == 1 and word.isalpha() and tok.group(1).isupper():

@@ -1,0 +1,118 @@
+"""One scan over the whole text for every keyword that extraction looks at.
+
+Attribution cues, hedges, the words that start a non-answer, and the check-worthiness
+keywords (change verbs, comparisons, superlatives, opinion words, page furniture, first
+person) are listed here as plain words and phrases. ``scan(text)`` finds them all in one
+regex pass and says which categories each hit belongs to; ``extract`` then gives each
+sentence the set of categories that fired in it, and runs the detailed attribution and
+non-answer patterns only on the sentences that need them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .attribution import CUE_VERBS
+from .hedges import HEDGE_PHRASES, HEDGE_WORDS
+from .numbers import word_regex
+
+CATEGORIES: dict[str, list[str]] = {
+    "cue": [*CUE_VERBS, "according to", "reportedly", "allegedly", "as reported by", "per"],
+    "hedge": [*HEDGE_WORDS, *HEDGE_PHRASES],
+    "nonanswer": """declined refused not unable unavailable neither cannot didn't doesn't
+        don't wouldn't couldn't won't hasn't haven't hadn't wasn't weren't isn't aren't
+        no""".split(),
+    "change": """cut cuts cutting slashed slash layoffs hired hires hiring rose rise rises
+        risen fell fall falls fallen grew grow grows grown increased increase increases
+        decreased decline declined declines dropped drops jumped jumps surged surges soared
+        plunged plunges doubled tripled halved raised raises raising earned lost losses
+        reported reports launched launches acquired acquires bought sold sells invested
+        invests spent spends saved saves reduced reduces reduce expanded expands closed
+        closes opened opens paid pays fined valued handles handled serves served employs
+        employed generated generates recorded posted boost boosted boosts topped reached
+        reaches exceeded equivalent revenue profit profits sales shares valuation turnover
+        workforce jobs speak speaks available operates operate overtook overtakes write-down
+        write-downs ordered filed signed agreed delivered shipped carried recalled cancelled
+        canceled won approved""".split()
+    + ["laid off", "lay off", "written off", "wrote off", "wrote down"],
+    "superlative": """largest biggest smallest highest lowest fastest slowest most least
+        record all-time first best worst ever straight consecutive only""".split()
+    + ["in a row"],
+    "comparison": """higher lower larger bigger faster slower cheaper better worse compared
+        than outperformed outperforms leading times double overtook beat beating""".split()
+    + ["more than", "less than", "fewer than"],
+    "opinion": """amazing awesome terrible awful wonderful love hate must ought hopefully
+        sadly frankly obviously clearly imo lol wow beautiful exciting scary crazy
+        interesting fascinating brilliant stunning shocking disgraceful shameful ridiculous
+        absurd""".split()
+    + [
+        "I think",
+        "I believe",
+        "I feel",
+        "we think",
+        "in my opinion",
+        "in my view",
+        "so true",
+        "great job",
+        "great read",
+    ],
+    "boilerplate": """subscribe newsletter hello cookie cookies advertisement copyright""".split()
+    + [
+        "thanks for reading",
+        "thank you for reading",
+        "sign up",
+        "click here",
+        "read more",
+        "follow us",
+        "all rights reserved",
+        "hi there",
+        "good morning",
+        "welcome to",
+        "share this",
+        "view highlight",
+        "related articles",
+        "related article",
+    ],
+    "first_person": ["I", "me", "my", "mine", "myself"],
+}
+
+
+def _key(s: str) -> str:
+    return " ".join(s.replace("’", "'").split()).lower()
+
+
+_LOOKUP: dict[str, frozenset[str]] = {}
+for _cat, _words in CATEGORIES.items():
+    for _w in _words:
+        k = _key(_w)
+        _LOOKUP[k] = _LOOKUP.get(k, frozenset()) | {_cat}
+# "I" is first person only as a capital; "me"/"my" are fine in any case at a word start
+_VARIANTS = set()
+for _w in _LOOKUP:
+    _VARIANTS.add(_w)
+    if "'" in _w:
+        _VARIANTS.add(_w.replace("'", "’"))
+_VARIANTS.discard("i")
+_VARIANTS |= {"I", "I think", "I believe", "I feel"}
+_FIRST = sorted({v[0] for v in _VARIANTS} | {v[0].upper() for v in _VARIANTS})
+_TRIGGER = re.compile(
+    "(?=[" + re.escape("".join(_FIRST)) + r"])\b" + word_regex(sorted(_VARIANTS)) + r"(?![\w'’-])"
+)
+
+
+def scan(text: str, start: int = 0, end: int | None = None):
+    """Yield (offset, categories, word) for every keyword in ``text[start:end]``."""
+    get = _LOOKUP.get
+    for m in _TRIGGER.finditer(text, start, len(text) if end is None else end):
+        word = m.group(0)
+        cats = get(word) or get(_key(word))
+        if cats is not None:
+            yield m.start(), cats, word
+
+
+def categories(sentence: str) -> set[str]:
+    """The categories of the keywords in ``sentence``."""
+    out: set[str] = set()
+    for _pos, cats, _w in scan(sentence):
+        out |= cats
+    return out
