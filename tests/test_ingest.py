@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import snapshot_tree
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from claimtrack.errors import FetchError
 from claimtrack.ids import make_id
@@ -678,3 +680,30 @@ def test_note_and_article_in_one_batch_become_one_source(ws, site):
     assert ws.ids("source") == [results[0].source.id]
     assert "revenue grew 27%" in ws.source_text(ws.load("source", results[0].source.id))
     mentions_index_the_text(ws, results[0].source.id)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.binary(max_size=400)
+    | st.text(max_size=300).map(lambda t: f"<html><body><p>{t}</p></body></html>".encode())
+    | st.text(max_size=300).map(str.encode),
+    suffix=st.sampled_from([".html", ".txt", ".md", ".dat"]),
+)
+def test_any_file_is_ingested_or_refused_cleanly(tmp_path_factory, data, suffix):
+    from claimtrack.errors import InputError
+    from claimtrack.ingest import IngestOptions, prepare
+
+    path = tmp_path_factory.mktemp("fuzz") / f"input{suffix}"
+    path.write_bytes(data)
+    ws_root = tmp_path_factory.mktemp("ws")
+    from claimtrack.workspace import Workspace
+
+    ws, _ = Workspace.init(ws_root / "claims")
+    try:
+        prepared = prepare(ws, str(path), client=None, opts=IngestOptions.build(extract=False))
+    except InputError as exc:
+        assert str(path) in str(exc)
+        return
+    assert prepared.result.source is not None and isinstance(prepared.text, str)
