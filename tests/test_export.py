@@ -658,3 +658,21 @@ def test_a_corrupt_record_is_named_and_the_rest_exported(ws, run, assessed):
     assert "c-0000000000bb.json" in result.stderr and "Traceback" not in result.stderr
     g = nx.read_graphml(__import__("io").BytesIO(result.stdout_bytes))
     assert "c-000000000001" in g and "c-0000000000bb" not in g
+
+
+def test_neighbourhood_keeps_the_sources_its_claims_name(case):
+    from claimtrack.export.flatten import neighbourhood
+
+    bundle = _bundle(case)
+    bundle.graph.add_edge(
+        "c-000000000002", "c-000000000003", key="x", relation="conflicts_with", reason="test"
+    )
+    near = neighbourhood(bundle, ["c-000000000002"])
+    assert set(near.records.claims) == {"c-000000000002", "c-000000000003"}
+    # c-3 is one edge away; its source is two, so not in the graph, but its record is kept so
+    # that the dossier can name it.
+    assert "s-00000000000a" not in near.graph
+    assert "s-00000000000a" in near.records.sources
+    html = render(near, "html")
+    assert "missing from the workspace" not in html
+    assert "Klarna&#x27;s chatbot is said to equal 700 agents" in html

@@ -118,12 +118,19 @@ def export_cmd(
     if output is None:
         # Always UTF-8 (the XML declares it), whatever the terminal's locale says.
         binary = getattr(sys.stdout, "buffer", None)
-        if binary is None:
-            click.echo(text, nl=False)
-        else:
-            sys.stdout.flush()
-            binary.write(text.encode("utf-8"))
-            binary.flush()
+        try:
+            if binary is None:
+                click.echo(text, nl=False)
+            else:
+                sys.stdout.flush()
+                binary.write(text.encode("utf-8"))
+                binary.flush()
+        except BrokenPipeError:
+            # The reader stopped early (| head): not an error. Point stdout at /dev/null so
+            # that Python's exit-time flush does not complain either.
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
     if svg_path is not None:
         from ..export.dossier import claim_views, graph_svg

@@ -115,7 +115,8 @@ def prepare(
 def neighbourhood(bundle: Bundle, claim_ids: list[str]) -> Bundle:
     """The given claims and everything one edge away from them, in either direction: the
     sources that assert, support or contradict them, their questions and claimants, and the
-    claims they conflict with. Records are kept when their node is kept.
+    claims they conflict with. Records are kept when their node is kept, and so are the
+    sources that the kept claims' mentions name.
     """
     from ..workspace import Records
 
@@ -131,10 +132,15 @@ def neighbourhood(bundle: Bundle, claim_ids: list[str]) -> Bundle:
     sub = graph.subgraph([n for n in graph.nodes if n in nodes]).copy()
     rec = bundle.records
     claims = {k: v for k, v in rec.claims.items() if k in nodes}
+    evidence = {k: v for k, v in rec.evidence.items() if v.claim in claims and v.source in nodes}
+    # A kept claim's records name their sources (a conflicting claim's mentions, two edges
+    # from the focus): keep those source records too, so that they are not shown as missing.
+    wanted = set(nodes)
+    wanted.update(m.source for c in claims.values() for m in c.mentions)
     records = Records(
         claims=claims,
-        sources={k: v for k, v in rec.sources.items() if k in nodes},
-        evidence={k: v for k, v in rec.evidence.items() if v.claim in claims and v.source in nodes},
+        sources={k: v for k, v in rec.sources.items() if k in wanted},
+        evidence=evidence,
         questions={k: v for k, v in rec.questions.items() if k in nodes},
         problems=list(rec.problems),
     )
