@@ -1,6 +1,6 @@
 """Fetching many URLs at once: ``claimtrack ingest --jobs 16`` vs ``--jobs 1``.
 
-    python benchmarks/bench_fetch_concurrency.py [--urls 100] [--delay 0.2]
+    python benchmarks/bench_fetch_concurrency.py [--urls 100] [--delay 0.2] [--extract] [--quick]
 
 A local HTTP server on 127.0.0.1 answers every request after an artificial delay (200 ms, like
 a slow news site), with a distinct small article per URL. Each run is the real command in a
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import http.server
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -88,7 +89,10 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.2, help="seconds per response")
     parser.add_argument("--jobs", type=int, default=16)
     parser.add_argument("--extract", action="store_true", help="include claim extraction")
+    parser.add_argument("--quick", action="store_true", help="smoke test: 20 URLs")
     args = parser.parse_args()
+    if args.quick or os.environ.get("BENCH_QUICK"):
+        args.urls = min(args.urls, 20)
     server = serve(args.delay)
     base = f"http://127.0.0.1:{server.server_port}/article"
     urls = [f"{base}/{n}" for n in range(args.urls)]

@@ -1,6 +1,6 @@
 """Ingest cost against bare text extraction, over the same folder of news-like HTML pages.
 
-    python benchmarks/bench_ingest.py [--pages 150] [--repeat 3]
+    python benchmarks/bench_ingest.py [--pages 100] [--repeat 3] [--quick]
 
 Baseline: ``trafilatura.extract(bytes)`` on every page (reading the file included).
 Measured, each into a fresh workspace, claim extraction left out (it has its own benchmark):
@@ -17,6 +17,7 @@ Target: ingest <= 1.25x the baseline. Figures are the best of ``--repeat`` runs.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import tempfile
@@ -137,7 +138,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="smoke test: 30 pages, once")
     args = parser.parse_args()
+    if args.quick or os.environ.get("BENCH_QUICK"):
+        args.pages, args.repeat = min(args.pages, 30), 1
     with tempfile.TemporaryDirectory(prefix="bench_ingest_") as tmp:
         folder = Path(tmp) / "pages"
         folder.mkdir()
