@@ -34,7 +34,7 @@ def _size(ctx, param, value):
 @click.option("--no-extract", is_flag=True, help="Archive the text only; find no claims.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=8, show_default=True,
               help="How many URLs to fetch at once.")  # fmt: skip
-@click.option("--max-bytes", callback=_size, default="20MB", show_default=True,
+@click.option("--max-bytes", callback=_size, default="20MB", show_default=True, metavar="SIZE",
               help="Largest page or file to accept (e.g. 5MB).")  # fmt: skip
 @click.option("--timeout", type=click.FloatRange(0.1, 600), default=20.0, show_default=True,
               help="Seconds to wait for a server before giving up.")  # fmt: skip
@@ -59,7 +59,8 @@ def ingest(
 
     SOURCE is an http(s) URL, an HTML, text or Markdown file, a folder of them, a Readwise
     highlight note or a structured summary. The raw bytes and the extracted text are kept
-    in the workspace by sha256. Ingesting the same URL or file again changes nothing.
+    in the workspace by sha256. Ingesting the same URL or file again changes nothing; a
+    reading note and the article it quotes become one source, whichever comes first.
     One failed input does not stop the others; the exit code is 1 if any failed.
 
     \b
