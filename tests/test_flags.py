@@ -422,3 +422,13 @@ def test_a_contradicting_source_is_not_behind_the_claim():
     a = case.assess()
     assert (a.origins, a.sources, a.status) == (1, 1, "contradicted")
     assert "self-reported" in codes(a)
+
+
+def test_flags_limit(ws, run):
+    contradicted, self_reported, *_ = build_workspace(ws)
+    table = run("flags", "--limit", "1")
+    assert contradicted.id in table.output and self_reported.id not in table.output
+    assert "and 1 more" in table.output
+    rows = run("flags", "--json", "--limit", "1").output.splitlines()
+    assert [json.loads(x)["claim"] for x in rows] == [contradicted.id]
+    assert len(run("flags", "--json").output.splitlines()) == 2  # --json lists all by default

@@ -20,6 +20,7 @@ from .base import (
 
 # flags.py imports nothing heavy, so the codes can be offered as choices at import time.
 FLAG_CODE_NAMES = tuple(FLAG_CODES)
+TABLE_LIMIT = 50  # claims shown by the flags table unless --limit says otherwise
 
 
 def _short(text: str | None, limit: int = 90) -> str:
@@ -255,9 +256,15 @@ def link_cmd(ctx: click.Context, source: str, parents: tuple[str, ...], remove: 
     type=click.Choice(FLAG_CODE_NAMES),
     help="Only claims with this flag (repeatable).",
 )
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help=f"Show the worst N (default: {TABLE_LIMIT} in the table, all with --json; 0: all).",
+)
 @json_option
 @click.pass_context
-def flags_cmd(ctx: click.Context, codes: tuple[str, ...], as_json: bool) -> None:
+def flags_cmd(ctx: click.Context, codes: tuple[str, ...], limit: int | None, as_json: bool) -> None:
     """List the figure claims that need work before publication, worst first.
 
     Each flag is a reason code with a one-line explanation; see docs/flags.md.
@@ -266,7 +273,7 @@ def flags_cmd(ctx: click.Context, codes: tuple[str, ...], as_json: bool) -> None
     Example:
         claimtrack flags
         claimtrack flags --code single-origin --code self-reported
-        claimtrack flags --json
+        claimtrack flags --json --limit 20
     """
     from ..flags import assess, flagged_figure_claims
 
@@ -274,12 +281,17 @@ def flags_cmd(ctx: click.Context, codes: tuple[str, ...], as_json: bool) -> None
     records = ws.records()
     report_problems(ws)
     ranked = flagged_figure_claims(records, assess(records), codes=codes)
+    if limit is None:
+        limit = 0 if as_json else TABLE_LIMIT
+    shown = ranked[:limit] if limit else ranked
     if as_json:
-        print_json_lines(a.to_json(records.claims[a.claim]) for a in ranked)
+        print_json_lines(a.to_json(records.claims[a.claim]) for a in shown)
         return
     if not ranked:
         click.echo("No flagged figure claims.")
         return
+    more = len(ranked) - len(shown)
+    ranked = shown
     print_table(
         ["claim", "status", "origins", "text", "flags"],
         [
@@ -292,8 +304,10 @@ def flags_cmd(ctx: click.Context, codes: tuple[str, ...], as_json: bool) -> None
             )
             for a in ranked
         ],
-        title=f"{len(ranked)} flagged figure claims (origins/sources)",
+        title=f"{len(ranked) + more} flagged figure claims, worst first (origins/sources)",
     )
+    if more:
+        click.echo(f"... and {more} more; --limit 0 shows them all, --json lists them all")
 
 
 @main.command("check")
