@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from .models import Claim, Figure
     from .workspace import Workspace
 
-VERSION = 3
+VERSION = 4
 CACHE_DIR = ".cache"
 INDEX_DIR = "match"
 SHARDS = 4096
@@ -96,7 +96,11 @@ def _doc_keys(doc: dict) -> list[str]:
 
 def _doc_features(doc: dict) -> Features:
     return Features(
-        tuple(doc["w"]), tuple(FigureSpan(*f) for f in doc["f"]), doc["c"], tuple(doc["b"])
+        tuple(doc["w"]),
+        tuple(FigureSpan(*f) for f in doc["f"]),
+        doc["c"],
+        tuple(doc["b"]),
+        tuple(doc["n"]),
     )
 
 
@@ -107,6 +111,7 @@ def _make_doc(claim: Claim) -> dict:
         "f": [[s.group, s.lo, s.hi, s.unit] for s in feats.figures],
         "c": feats.claimant,
         "b": list(feats.subject),
+        "n": list(feats.names),
         "s": sorted({m.source for m in claim.mentions}),
         "h": claim_hash(claim),
     }
@@ -188,7 +193,7 @@ class WorkspaceIndex:
     def doc(self, claim_id: str) -> dict | None:
         doc = self._load_shard("d", _doc_shard(claim_id)).get(claim_id)
         if doc is not None and not (
-            isinstance(doc, dict) and {"w", "f", "c", "b", "s", "h"} <= set(doc)
+            isinstance(doc, dict) and {"w", "f", "c", "b", "n", "s", "h"} <= set(doc)
         ):
             raise StaleIndex(f"bad entry for {claim_id}")
         return doc

@@ -261,3 +261,16 @@ def test_a_described_claimant_is_not_a_different_claimant():
         claimant="The buy-now-pay-later firm",
     )
     assert top.claim == AGENTS.id and is_same_claim(top.score)
+
+
+def test_the_same_figure_about_another_named_company_is_not_the_same_claim():
+    klarna = Claim(id="c-d00000000001", text="Klarna's revenue grew 27% in 2023")
+    index = ClaimIndex([klarna])
+    other = best(index, "Affirm's revenue grew 27% in 2023")
+    assert not is_same_claim(other.score)
+    for text in ("Revenue at the company grew 27% in 2023", "Klarna's sales rose 27% in 2023"):
+        assert is_same_claim(best(index, text).score), text
+    # A nationality is not a name: the Swedish company may well be Klarna.
+    assert is_same_claim(
+        best(ClaimIndex(ALL), "The Swedish company's chatbot does the work of 700 agents").score
+    )
