@@ -33,6 +33,11 @@ class ClaimtrackGroup(click.Group):
             return super().invoke(ctx)
         except ClaimtrackError as exc:
             raise click.ClickException(one_line(str(exc))) from None
+        except BrokenPipeError:
+            # `claimtrack claims | head`: the reader left; that is not an error.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(0)
         except OSError as exc:
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             raise click.ClickException(one_line(f"{where}{exc.strerror or exc}")) from None
