@@ -88,6 +88,7 @@ def read_draft(path: str | Path) -> str:
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$", re.S | re.M)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_INLINE_CODE = re.compile(r"`[^`\n]+`")
 _IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _LINK_TARGET = re.compile(r"\]\([^)\n]*\)|\]\[[^\]\n]*\]")
 _REF_DEF = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[^\n]*$", re.M)
@@ -104,8 +105,9 @@ def mask_markdown(text: str) -> str:
     """``text`` with Markdown markup replaced by spaces, so that extraction sees prose and
     every offset still points at the same character of the draft.
 
-    Front matter, code, HTML, images, link targets, URLs, footnote marks, list numbers
-    ("1.") and heading and quote markers are blanked; link texts and prose stay.
+    Front matter, code (fenced and inline), HTML, images, link targets, URLs, footnote marks,
+    list numbers ("1."), heading and quote markers, emphasis and table bars are blanked; link
+    texts and prose stay.
 
     >>> mask_markdown("1. See [the report](https://x.org/7) **now**.")
     '   See  the report                     now  .'
@@ -117,7 +119,15 @@ def mask_markdown(text: str) -> str:
             if chars[i] != "\n":
                 chars[i] = " "
 
-    for pattern in (_FRONT_MATTER, _FENCE, _HTML_COMMENT, _REF_DEF, _IMAGE, _LINK_TARGET):
+    for pattern in (
+        _FRONT_MATTER,
+        _FENCE,
+        _HTML_COMMENT,
+        _INLINE_CODE,
+        _REF_DEF,
+        _IMAGE,
+        _LINK_TARGET,
+    ):
         for m in pattern.finditer(text):
             blank(m)
     masked = "".join(chars)

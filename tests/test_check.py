@@ -61,14 +61,26 @@ def test_mask_markdown_keeps_offsets_and_drops_markup():
         "---\ntitle: Draft 2024\n---\n# Klarna, 2024\n\n"
         "1. The bot does the work of **700 agents** ([source](https://x.org/91039401)).\n"
         "> It speaks 35 languages.[^1]\n\n```\ncode 12345\n```\n<!-- note 999 -->\n"
-        "![chart 42](img/42.png) See https://example.com/2/3 too.\n"
+        "![chart 42](img/42.png) See https://example.com/2/3 too, and `v7.5` as well.\n"
     )
     masked = mask_markdown(text)
     assert len(masked) == len(text)
     assert [i for i, c in enumerate(masked) if c == "\n"] == [
         i for i, c in enumerate(text) if c == "\n"
     ]
-    for gone in ("title", "91039401", "12345", "999", "42", "https", "[^1]", "**", "#", "1."):
+    for gone in (
+        "title",
+        "91039401",
+        "12345",
+        "999",
+        "42",
+        "https",
+        "[^1]",
+        "**",
+        "#",
+        "1.",
+        "7.5",
+    ):
         assert gone not in masked, gone
     for kept in ("The bot does the work of", "700 agents", "source", "It speaks 35 languages."):
         assert kept in masked
