@@ -43,7 +43,8 @@ CANDIDATES = 40
 """How many claims, pre-ranked by shared rare words and figures, get a full score per query."""
 
 COMMON_POSTINGS = 2000
-"""Words on more claims than this (or 5% of them) do not nominate candidates by themselves."""
+"""Keys (words, figure buckets) on more claims than this nominate candidates only when the
+rarer keys found too few."""
 
 
 OTHER_NAMES = 0.5
@@ -436,18 +437,23 @@ _NOT_NAMES = frozenset(
 
 def proper_names(text: str) -> tuple[str, ...]:
     """Capitalised words that name someone or something ("Klarna", "Siemiatkowski"), as
-    content words. The first word of the text counts only when possessive ("Klarna's").
+    content words. The first word of the text is capitalised anyway: it counts when it is
+    possessive ("Klarna's") or not a common word of news copy (a stopword, a word of the
+    paraphrase table, or a plural like "Analysts").
 
     >>> proper_names("Sales at Tael grew 35% in March, Klarna's chief said")
     ('klarna', 'tael')
+    >>> proper_names("Kadoast opened 57 new stores in Chile")
+    ('chil', 'kadoast')
     """
     found = set()
+    first = len(text) - len(text.lstrip())
     for m in _NAME.finditer(text):
         word = m.group(0)
-        if m.start() == len(text) - len(text.lstrip()) and not text[m.end() :].startswith(
-            ("'s", "’s")
-        ):
-            continue
+        if m.start() == first and not text[m.end() :].startswith(("'s", "’s")):
+            lower = word.casefold()
+            if lower in STOPWORDS or _strip(lower) in SYNONYMS or lower.endswith("s"):
+                continue
         if word.casefold() in _NOT_NAMES or word.endswith(_NATIONALITY):
             continue  # "Swedish", "European": say where, not who
         found.update(content_words(word))
@@ -610,26 +616,32 @@ def rank(
     def weight(word: str) -> float:
         return idf(dfs.get(word, 0), n)
 
-    pre: dict[str, float] = {}
-    common = max(COMMON_POSTINGS, n // 20)
-    for word, ids in lists.items():
-        if len(ids) > common:
-            continue  # too common to tell claims apart; still weighs in the full score
-        w = weight(word)
-        for cid in ids:
-            pre[cid] = pre.get(cid, 0.0) + w
-    # A figure in the same bucket counts like a word as rare as the bucket (once per claim);
-    # half as much in a neighbouring bucket.
-    figure_bonus: dict[str, float] = {}
+    # Rarest keys first. A key on more than COMMON_POSTINGS claims only nominates candidates
+    # while there are too few (so a query of common words still finds something), which keeps
+    # the work per query bounded however many claims there are.
     own = set(figure_keys(query.figures))
+    keys: list[tuple[int, str, list[str], float, bool]] = []
+    for word, ids in lists.items():
+        keys.append((len(ids), word, ids, weight(word), False))
     for key in query_figure_keys(query.figures):
         ids = list(postings(key))
-        if len(ids) > common:
-            continue
-        w = idf(len(ids), n) * (1.0 if key in own else 0.5)
-        for cid in ids:
-            if figure_bonus.get(cid, 0.0) < w:
-                figure_bonus[cid] = w
+        # A figure in the same bucket counts like a word as rare as the bucket (once per
+        # claim); half as much in a neighbouring bucket.
+        keys.append((len(ids), key, ids, idf(len(ids), n) * (1.0 if key in own else 0.5), True))
+    keys.sort(key=lambda k: (k[0], k[1]))
+    pre: dict[str, float] = {}
+    figure_bonus: dict[str, float] = {}
+    pool = max(candidates, top)
+    for size, _, ids, w, is_figure in keys:
+        if size > COMMON_POSTINGS and len(pre) + len(figure_bonus) >= pool:
+            continue  # too common to tell claims apart; still weighs in the full score
+        if is_figure:
+            for cid in ids:
+                if figure_bonus.get(cid, 0.0) < w:
+                    figure_bonus[cid] = w
+        else:
+            for cid in ids:
+                pre[cid] = pre.get(cid, 0.0) + w
     for cid, w in figure_bonus.items():
         pre[cid] = pre.get(cid, 0.0) + w
     best = sorted(pre.items(), key=lambda kv: (-kv[1], kv[0]))[: max(candidates, top)]

@@ -274,3 +274,12 @@ def test_the_same_figure_about_another_named_company_is_not_the_same_claim():
     assert is_same_claim(
         best(ClaimIndex(ALL), "The Swedish company's chatbot does the work of 700 agents").score
     )
+
+
+def test_a_company_named_first_in_the_sentence_counts_as_a_name():
+    index = ClaimIndex(
+        [Claim(id="c-e00000000001", text="Kadoast opened 57 new stores in Chile last year")]
+    )
+    assert not is_same_claim(best(index, "Dovemart opened 57 new stores in Chile").score)
+    assert is_same_claim(best(index, "Kadoast added 57 new stores in Chile").score)
+    assert is_same_claim(best(index, "Analysts say Kadoast opened 57 new stores in Chile").score)
