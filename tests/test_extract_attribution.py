@@ -39,6 +39,7 @@ from claimtrack.extract.hedges import hedge, nonanswer
         ),
         ("Klarna reportedly made more cuts.", None, "reportedly"),
         ("Klarna cut 700 jobs.", None, None),
+        ("Prices rose, according to them, by 5%.", None, None),
     ],
 )
 def test_claimant_and_cue(sentence, claimant, cue):

@@ -73,11 +73,8 @@ def _inputs(paths, input_format):
 
     for path in paths:
         name = "stdin" if path == "-" else path
-        if path == "-":
-            data = click.get_binary_stream("stdin").read()
-        else:
-            with open(path, "rb") as fh:
-                data = fh.read()
+        with click.open_file(path, "rb") as fh:  # "-" is standard input
+            data = fh.read()
         text = decode(data, name)
         if input_format == "jsonl":
             yield from jsonl_records(text.splitlines(), name)

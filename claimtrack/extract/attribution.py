@@ -165,7 +165,8 @@ def attribute(
     if m:
         who = _clean(m.group("who"))
         cue = "according to" if "ccording" in m.group(0)[:10] else m.group(0).split()[0].lower()
-        return _resolve(who, sentence, text, offset, m.start("who")), cue
+        if who:
+            return _resolve(who, sentence, text, offset, m.start("who")), cue
     for c in _CUE.finditer(sentence):
         cs = c.start()
         if cs and (sentence[cs - 1].isalnum() or sentence[cs - 1] == "-"):

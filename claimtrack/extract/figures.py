@@ -89,6 +89,8 @@ _NAMES = {
     "cent": "USD",
     "cents": "USD",
     "pence": "GBP",
+    "dime": "USD",
+    "dimes": "USD",
     "p": "GBP",
 }
 _NATIONAL = {
@@ -117,7 +119,15 @@ _CODE_RE = "|".join(sorted(_CODES))
 # ---------------------------------------------------------------------------------------------
 # Candidate scans
 
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+_DIGITS = (
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+    r"|\d{1,3}(?:[\u00a0\u202f]\d{3})+(?![\d])"
+    r"|\d{1,3}(?:[ ]\d{3})+(?=[ ]?(?:%|per[ ]?cent|dollars?|euros?|pounds?|kronor|kroner|yen|"
+    r"francs?|[A-Z]{3}\b))"
+    r"|\d+(?:\.\d+)?|\.\d+"
+)
+# scientific notation: "2.48×10−5", "4e14"
+_EXPONENT = re.compile(r"(?:[ ]?[×x][ ]?10(?:\^|\*\*)?([−-]?\d{1,3})|[eE]([−-]?\d{1,3}))(?![\w.])")
 _MONTH = (
     r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|"
     r"Aug(?:ust|\.)?|Sep(?:tember|t\.|\.|t)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
@@ -214,7 +224,7 @@ _CUR_AFTER = re.compile(
       | [ ](?:(?P<nat>US|U\.S\.|American|Australian|Canadian|Hong[ ]Kong|Singapore|New[ ]Zealand|
               Swedish|Norwegian|Danish|Swiss|Japanese|Chinese|Indian|Mexican|Brazilian)[ ])?
             (?P<name>dollars?|euros?|pounds[ ]sterling|pounds?|sterling|kronor|krona|kroner|krone|
-              yen|yuan|renminbi|rupees?|francs?|pesos?|reais|won|cents?|pence)(?![\w-])
+              yen|yuan|renminbi|rupees?|francs?|pesos?|reais|won|cents?|pence|dimes?)(?![\w-])
     )""",
     re.X,
 )
@@ -454,7 +464,7 @@ def _is_word_start(text: str, i: int) -> bool:
 
 
 def _number(s: str) -> float:
-    return float(s.replace(",", ""))
+    return float(s.replace(",", "").replace(" ", "").replace("\u00a0", "").replace("\u202f", ""))
 
 
 class _Candidate:
@@ -641,7 +651,7 @@ def _read(text: str, c: _Candidate) -> Figure | None:
         prev = text[c.start - 1] if c.start > 0 else ""
         if c.currency is None:
             # attached to letters: "Q3", "A320", "Covid-19", "GPT-4", "FY2024"
-            if prev.isalpha() or (prev == "-" and c.start > 1 and text[c.start - 2].isalpha()):
+            if prev.isalpha() or (prev in "-+" and c.start > 1 and text[c.start - 2].isalnum()):
                 if len(digits) in (2, 4) and _YEARISH_PREFIX.search(before):
                     y = _year_value(digits)
                     if y is not None:
@@ -676,6 +686,14 @@ def _read(text: str, c: _Candidate) -> Figure | None:
         dm = _NUMERIC.match(text, rm.end())
         if dm and dm.lastgroup == "date":
             return _make(text, c.start, dm.end(), None, "date")
+
+    # scientific notation: "2.48×10−5"
+    if not c.words and value is not None:
+        ex = _EXPONENT.match(text, end)
+        if ex and ("." in (c.digits or "") or ex.group(1) is not None):
+            power = (ex.group(1) or ex.group(2)).replace("−", "-")
+            value = value * 10.0 ** int(power)
+            end = ex.end()
 
     # scale words: "$40 million", "1.2bn", "200k"
     m = _SCALE.match(text, end)
@@ -857,8 +875,9 @@ def _currency_from(m: re.Match) -> tuple[str, float]:
         return _CODES[m.group("code")], 1.0
     name = m.group("name").lower()
     nat = m.group("nat")
-    if name in ("cent", "cents", "pence"):
-        return (_NATIONAL.get(nat.lower(), "USD") if nat else _NAMES[name]), 0.01
+    if name in ("cent", "cents", "pence", "dime", "dimes"):
+        factor = 0.1 if name.startswith("dime") else 0.01
+        return (_NATIONAL.get(nat.lower(), "USD") if nat else _NAMES[name]), factor
     if name.startswith("pound") or name == "sterling":
         return "GBP", 1.0
     if nat and name.startswith(("dollar", "krona", "kronor", "kroner", "krone", "franc", "peso")):
@@ -896,8 +915,10 @@ def _ratio(text: str, c: _Candidate) -> Figure | None:
     if not d:
         return None
     den = _simple_value(d.group(0))
-    if not den or c.value is None or c.value >= den:
+    if not den or c.value is None or c.value >= den or den > 10000:
         return None
+    if d.group(0).isdigit() and len(d.group(0)) == 4 and 1800 <= den <= 2100:
+        return None  # "2 in 1979"
     qualifier, qstart = _qualifier(text[max(0, c.start - 40) : c.start], c.start)
     return _make(text, qstart, d.end(), c.value / den, "ratio", qualifier=qualifier)
 
@@ -918,7 +939,7 @@ def _slash(text: str, c: _Candidate) -> Figure | None:
     if not m or text[c.start - 1 : c.start] == "/":
         return None
     a, b = int(m.group(1)), int(m.group(2))
-    if b not in (2, 3, 4, 5, 8, 10, 16, 100) or a >= b:
+    if a >= b or not (b in (2, 3, 4, 5, 8, 10, 16, 100) or (a == 1 and b <= 1000)):
         return None
     end = c.start + m.end()
     qualifier, qstart = _qualifier(text[max(0, c.start - 40) : c.start], c.start)

@@ -1,0 +1,198 @@
+"""Extraction quality: precision, recall and F1 of claimtrack's figures, claimants and
+check-worthiness on its labelled set, and of figure values side by side with the quantulum3
+library, on claimtrack's set and on quantulum3's own test sentences.
+
+    python benchmarks/bench_quality.py [--errors]
+
+The quantulum3 comparison is restricted to what claimtrack is for: plain values, money and
+percentages. A gold quantity in another unit (metres, degrees, bytes...) is out of scope: it
+is not counted, and neither is a prediction that overlaps it or that is itself of another
+unit. A prediction is correct when its category (value, money, percent) and value agree with
+a gold quantity whose text it overlaps. Ranges are compared by their midpoint.
+
+Needs the ``bench`` extra (``pip install quantulum3``); without it only claimtrack's scores
+are printed. quantulum3's optional classifier (scikit-learn) is not needed and is used if
+installed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "quality"))
+
+from gold import evaluate, load  # noqa: E402
+
+from claimtrack.extract import extract  # noqa: E402
+
+DATASETS = ROOT.parent / "shared" / "datasets" / "quantulum3"
+
+MONEY_UNITS = {"dollar", "euro", "pound sterling", "penny", "cent", "dime", "yen", "yuan"}
+OUR_CATEGORY = {
+    "currency": "money",
+    "percent": "percent",
+    "count": "value",
+    "number": "value",
+    "year": "value",
+    "ratio": "value",
+    "multiplier": "value",
+}
+
+
+def q3_category(unit_name: str, entity: str) -> str | None:
+    if unit_name == "dimensionless":
+        return "value"
+    if unit_name == "percentage":
+        return "percent"
+    if unit_name in MONEY_UNITS or (entity == "currency" and " per " not in unit_name):
+        return "money"
+    return None
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def overlaps(a, b) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def score(cases, predict):
+    """cases: [(text, [(category|None, value, (start, end))])]; predict(text) -> same shape."""
+    tp = fp = fn = 0
+    errors = []
+    for text, gold in cases:
+        preds = predict(text)
+        in_scope = [g for g in gold if g[0] is not None]
+        out_scope = [g for g in gold if g[0] is None]
+        unmatched = list(in_scope)
+        for cat, value, span in preds:
+            if cat is None or any(overlaps(span, g[2]) for g in out_scope):
+                continue
+            hit = next(
+                (
+                    g
+                    for g in unmatched
+                    if g[0] == cat
+                    and value is not None
+                    and math.isclose(g[1], value, rel_tol=1e-3)
+                    and overlaps(span, g[2])
+                ),
+                None,
+            )
+            if hit:
+                unmatched.remove(hit)
+                tp += 1
+            else:
+                fp += 1
+                errors.append(f"  extra {cat} {value} {text[span[0] : span[1]]!r} in {text[:70]!r}")
+        fn += len(unmatched)
+        errors.extend(f"  missed {g[0]} {g[1]} in {text[:70]!r}" for g in unmatched)
+    return prf(tp, fp, fn), errors
+
+
+def ours(text):
+    return [
+        (OUR_CATEGORY.get(f.kind), f.value, (f.start, f.end))
+        for s in extract(text, all_sentences=True)
+        for f in s.figures
+    ]
+
+
+def theirs(parser):
+    def predict(text):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            quantities = parser.parse(text)
+        return [
+            (q3_category(q.unit.name, q.unit.entity.name), q.value, tuple(q.span))
+            for q in quantities
+        ]
+
+    return predict
+
+
+def quantulum3_cases():
+    cases = []
+    for name in ("quantities.json", "quantities.ambiguity.json"):
+        for item in json.loads((DATASETS / name).read_text(encoding="utf-8")):
+            text = item["req"]
+            gold = []
+            for r in item["res"]:
+                start = text.find(r["surface"])
+                span = (start, start + len(r["surface"])) if start >= 0 else (0, len(text))
+                entity = r.get("entity", "")
+                gold.append((q3_category(r["unit"], entity), float(r["value"]), span))
+            cases.append((text, gold))
+    return cases
+
+
+def labelled_cases():
+    cases = []
+    for story in load():
+        for s in story.sentences:
+            gold = [
+                (OUR_CATEGORY.get(f.kind), f.value, (0, len(s.text)))
+                for f in s.figures
+                if f.value is not None
+            ]
+            # out-of-scope gold figures have no offsets in the labelled set: drop them and the
+            # predictions of out-of-scope kinds (which neither system is scored on)
+            cases.append((s.text, [g for g in gold if g[0] is not None]))
+    return cases
+
+
+def row(name, scores, seconds, n):
+    p, r, f = scores
+    return f"  {name:12s} P={p:.3f} R={r:.3f} F1={f:.3f}   {n / seconds:8.0f} sentences/s"
+
+
+def main(show_errors: bool = False) -> None:
+    t0 = time.perf_counter()
+    report = evaluate()
+    t1 = time.perf_counter()
+    print(f"claimtrack's labelled set ({report.sentences} sentences, {report.figures} figures)")
+    for name, (p, r, f) in report.scores.items():
+        print(f"  {name:18s} P={p:.3f} R={r:.3f} F1={f:.3f}")
+    print(f"  ({t1 - t0:.2f} s)")
+    if show_errors:
+        print("\n".join("  " + e for e in report.errors))
+
+    try:
+        from quantulum3 import parser
+    except ImportError:
+        print("\nquantulum3 is not installed (pip install quantulum3): no side-by-side")
+        return
+
+    for title, cases in (
+        ("quantulum3's test sentences (values, money, percentages)", quantulum3_cases()),
+        ("claimtrack's labelled set, same restriction", labelled_cases()),
+    ):
+        n_gold = sum(1 for _t, g in cases for x in g if x[0] is not None)
+        print(f"\n{title}: {len(cases)} sentences, {n_gold} quantities in scope")
+        results = {}
+        for name, predict in (("claimtrack", ours), ("quantulum3", theirs(parser))):
+            predict(cases[0][0])  # warm up (quantulum3 loads its unit tables)
+            t0 = time.perf_counter()
+            scores, errors = score(cases, predict)
+            seconds = time.perf_counter() - t0
+            results[name] = scores
+            print(row(name, scores, seconds, len(cases)))
+            if show_errors:
+                print("\n".join(errors))
+        ratio = (
+            results["claimtrack"][2] / results["quantulum3"][2] if results["quantulum3"][2] else 0
+        )
+        print(f"  F1 ratio claimtrack / quantulum3: {ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main(show_errors="--errors" in sys.argv)
