@@ -84,6 +84,12 @@ def normalize_quote(text: str) -> tuple[str, list[int]]:
                 chars.append(" ")
                 where.append(i)
             continue
+        if chars and unicodedata.combining(ch):
+            # "e" + combining acute is "é": compose, so decomposed and precomposed text match.
+            composed = unicodedata.normalize("NFC", chars[-1] + ch)
+            if len(composed) == 1:
+                chars[-1] = composed
+                continue
         folded = _fold_char(ch)
         if folded == "-":
             if chars and chars[-1] == " ":  # "word - word": the space before the dash goes
