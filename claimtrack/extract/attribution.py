@@ -214,6 +214,8 @@ def attribute(
     return None, None
 
 
+# a determiner or pronoun alone ("A report by ...", "Those estimates are ...") asserts nothing
+_NOT_CLAIMANTS = frozenset("they we i a an the this that these those".split())
 _PERSON_NAME = re.compile(rf"{_CAP}(?:[ ]{_CAP}){{0,3}}")
 _TITLES = frozenset(
     """CEO CFO COO CTO Chairman Chairwoman President Founder Co-founder Minister Chancellor
@@ -237,7 +239,7 @@ def _clean(who: str) -> str | None:
     if words and words[0].lower() in _STRIP_LEAD:
         return None
     out = " ".join(words).rstrip(".,")
-    if out in ("They", "they", "We", "we", "I"):
+    if out.lower() in _NOT_CLAIMANTS:
         return None
     return out or None
 
