@@ -83,6 +83,9 @@ FLAG_CODES: dict[str, tuple[float, str]] = {
     "hedged": (1, "it is presented as an estimate or projection"),
 }
 
+_RANKS = {status: i for i, status in enumerate(STATUSES)}
+_WEIGHTS = {code: float(weight) for code, (weight, _) in FLAG_CODES.items()}
+
 OWN_KINDS = frozenset({"press_release", "statement"})
 CLAIMANT = "claimant"  # key of the claimant origin
 
@@ -130,9 +133,10 @@ class Assessment:
 
     def severity(self) -> tuple:
         """Sort key, worst first: status, then flag weight, then how widely it is repeated."""
-        rank = STATUSES.index(self.status) if self.status in STATUSES else len(STATUSES)
-        weight = sum(FLAG_CODES.get(f.code, (0, ""))[0] for f in self.flags)
-        return (rank, -weight, -self.mentions, self.claim)
+        weight = 0.0
+        for f in self.flags:
+            weight += _WEIGHTS.get(f.code, 0.0)
+        return (_RANKS.get(self.status, len(STATUSES)), -weight, -self.mentions, self.claim)
 
     def to_json(self, claim: Claim) -> dict:
         """The ``flags --json`` contract (docs/flags.md)."""
@@ -521,10 +525,14 @@ def flagged_figure_claims(
     with one of ``codes`` when given."""
     assessments = assessments if assessments is not None else assess(records)
     wanted = set(codes)
-    out = [
-        a
-        for cid, a in assessments.items()
-        if a.flags and records.claims[cid].figures and (not wanted or wanted.intersection(a.codes))
-    ]
-    out.sort(key=Assessment.severity)
+    claims = records.claims
+    with _gc_paused():
+        out = [
+            a
+            for cid, a in assessments.items()
+            if a.flags
+            and claims[cid].figures
+            and (not wanted or any(f.code in wanted for f in a.flags))
+        ]
+        out.sort(key=Assessment.severity)
     return out
