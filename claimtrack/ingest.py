@@ -755,11 +755,21 @@ def _prepare_or_fail(
     try:
         return prepare(ws, item, client=client, opts=opts)
     except ClaimtrackError as exc:
-        path = None
-        candidate = Path(item.strip()).expanduser()
-        if not _SCHEME.match(item.strip()) and candidate.is_file():
-            path = str(candidate.resolve())
-        return _failed(item, exc, path)
+        return _failed(item, exc, _file_path(item))
+    except Exception as exc:  # a bug met on one document must not stop a batch of hundreds
+        problem = ClaimtrackError(
+            f"{item}: unexpected {type(exc).__name__} while reading it ({exc}); "
+            "nothing was stored for it; please report this"
+        )
+        problem.__cause__ = exc
+        return _failed(item, problem, _file_path(item))
+
+
+def _file_path(item: str) -> str | None:
+    candidate = Path(item.strip()).expanduser()
+    if not _SCHEME.match(item.strip()) and candidate.is_file():
+        return str(candidate.resolve())
+    return None
 
 
 # -- many inputs --------------------------------------------------------------------------------

@@ -707,3 +707,20 @@ def test_any_file_is_ingested_or_refused_cleanly(tmp_path_factory, data, suffix)
         assert str(path) in str(exc)
         return
     assert prepared.result.source is not None and isinstance(prepared.text, str)
+
+
+def test_a_crash_on_one_document_does_not_stop_the_batch(ws, monkeypatch):
+    import claimtrack.extract
+
+    def flaky(text, **kw):
+        if "Fewer than 300" in text:
+            raise ZeroDivisionError("division by zero")
+        return []
+
+    monkeypatch.setattr(claimtrack.extract, "extract", flaky)
+    before = snapshot_tree(ws.root)
+    bad = ingest_one(ws, str(FIXTURES / "plain_statement.txt"))
+    assert "unexpected ZeroDivisionError" in bad.error and "please report" in bad.error
+    assert snapshot_tree(ws.root) == before
+    results = ingest_many(ws, [str(FIXTURES / "plain_statement.txt"), str(ARTICLE)])
+    assert [r.error is None for r in results] == [False, True]
