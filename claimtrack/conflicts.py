@@ -24,6 +24,7 @@ from .match import (
     figure_group,
     idf,
     interval,
+    proper_names,
     same_claimant,
     unit_key,
 )
@@ -58,6 +59,8 @@ class _Entry:
     hi: float
     words: frozenset[str]
     claimant: str | None
+    names: frozenset[str]
+    all_words: frozenset[str]
 
 
 def _entries(claims) -> list[tuple[tuple, _Entry]]:
@@ -65,7 +68,10 @@ def _entries(claims) -> list[tuple[tuple, _Entry]]:
     for claim in claims:
         claimant = claimant_key(claim.claimant)
         name_words = set(content_words(claim.claimant or ""))
-        base = set(content_words(claim.text)) - name_words
+        text_words = set(content_words(claim.text))
+        base = text_words - name_words
+        names = frozenset(set(proper_names(claim.text)) | (name_words if claimant else set()))
+        all_words = frozenset(text_words | name_words)
         for f in claim.figures:
             if f.value is None or not math.isfinite(f.value) or f.kind in _SKIP_KINDS:
                 continue
@@ -77,10 +83,17 @@ def _entries(claims) -> list[tuple[tuple, _Entry]]:
             out.append(
                 (
                     (figure_group(f.kind, f.currency), unit),
-                    _Entry(claim, f, lo, hi, words, claimant),
+                    _Entry(claim, f, lo, hi, words, claimant, names, all_words),
                 )
             )
     return out
+
+
+def _other_names(a: _Entry, b: _Entry) -> bool:
+    """Each names someone the other does not mention ("Klarna's" / "Affirm's" 700 agents)."""
+    if not (a.names and b.names):
+        return False
+    return bool(a.names - b.names - b.all_words) and bool(b.names - a.names - a.all_words)
 
 
 def _similarity(a: frozenset, b: frozenset, weight) -> float:
@@ -130,8 +143,13 @@ def conflicts_among(claims) -> list[Conflict]:
     for claim in claims:
         df.update(set(content_words(claim.text)))
 
+    weights: dict[str, float] = {}
+
     def weight(word: str) -> float:
-        return idf(df[word], n)
+        w = weights.get(word)
+        if w is None:
+            w = weights[word] = idf(df[word], n)
+        return w
 
     buckets: dict[tuple, list[_Entry]] = defaultdict(list)
     for key, entry in _entries(claims):
@@ -144,7 +162,7 @@ def conflicts_among(claims) -> list[Conflict]:
             if a.lo <= b.hi and b.lo <= a.hi:
                 continue  # the figures can both be true
             pair = tuple(sorted((a.claim.id, b.claim.id)))
-            if pair in found:
+            if pair in found or _other_names(a, b):
                 continue
             similarity = _similarity(a.words, b.words, weight)
             same = same_claimant(a.claimant, b.claimant) is True
