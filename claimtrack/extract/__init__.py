@@ -13,7 +13,6 @@ docs/extraction.md describes the rules and the conventions figures follow.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 
 from ..models import Figure
@@ -84,47 +83,52 @@ def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence
     ['Klarna']
     """
     figures = parse_figures(text)
-    fig_starts = [f.start for f in figures]
     keywords = list(scan_keywords(text))
-    kw_starts = [k[0] for k in keywords]
     names = checkworthy.named_entities(text)
+    n_fig, n_kw, n_names = len(figures), len(keywords), len(names)
+    i = k = n = 0  # sentences, figures, keywords and names are all in text order
     out = []
     for start, end in split_sentences(text):
         sentence = text[start:end]
-        i = bisect_left(fig_starts, start)
+        while i < n_fig and figures[i].start < start:
+            i += 1
         mine = []
-        while i < len(figures) and figures[i].start < end:
+        while i < n_fig and figures[i].start < end:
             if figures[i].end <= end:
                 mine.append(figures[i])
             i += 1
-        hits: set[str] = set()
-        words: set[str] = set()
-        k = bisect_left(kw_starts, start)
-        while k < len(keywords) and keywords[k][0] < end:
-            hits |= keywords[k][1]
-            words.add(keywords[k][2])
+        while k < n_kw and keywords[k][0] < start:
             k += 1
-        n = bisect_left(names, start)
-        has_name = n < len(names) and names[n] < end
+        hits: set[str] = set()
+        first = k
+        while k < n_kw and keywords[k][0] < end:
+            hits |= keywords[k][1]
+            k += 1
+        while n < n_names and names[n] < start:
+            n += 1
+        has_name = n < n_names and names[n] < end
         claimant = cue = None
         if "cue" in hits:
+            words = {kw[2] for kw in keywords[first:k]}
             claimant, cue = attribute(sentence, text, start, words=words)
         na = "nonanswer" in hits and nonanswer(sentence) is not None
         fired = checkworthy.features(sentence, mine, cue, claimant, na, hits, has_name)
         score = checkworthy.score(fired)
-        item = ExtractedSentence(
-            sentence=sentence,
-            start=start,
-            end=end,
-            is_claim=checkworthy.is_claim(fired, score),
-            checkworthy=score,
-            features=fired,
-            claimant=claimant,
-            cue=cue,
-            hedged="hedge" in hits,
-            nonanswer=na,
-            figures=mine,
-        )
-        if item.is_claim or all_sentences:
-            out.append(item)
+        is_claim = score >= checkworthy.THRESHOLD
+        if is_claim or all_sentences:
+            out.append(
+                ExtractedSentence(
+                    sentence=sentence,
+                    start=start,
+                    end=end,
+                    is_claim=is_claim,
+                    checkworthy=score,
+                    features=fired,
+                    claimant=claimant,
+                    cue=cue,
+                    hedged="hedge" in hits,
+                    nonanswer=na,
+                    figures=mine,
+                )
+            )
     return out

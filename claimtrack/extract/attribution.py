@@ -134,16 +134,6 @@ _LEADING_NOISE = frozenset(
 )
 # the capital first, then the look back, so that the regex engine can skip to capitals
 _NAME_IN_TEXT = re.compile(rf"(?=[A-ZÀ-ÖØ-Þ])(?<![\w’'])({_NAME})")
-_PERSON_ROLE = re.compile(
-    r"(?:,[ ](?:the[ ]|its[ ]|[A-Z]\w+['’]s[ ])?(?:[\w-]+[ ]){0,2}?"
-    r"(?:chief|CEO|CFO|COO|CTO|founder|co-founder|cofounder|chairman|chairwoman|president|"
-    r"spokesperson|spokesman|spokeswoman|analyst|economist|director|head|professor|minister|"
-    r"secretary|partner|manager|researcher|executive))"
-)
-_ROLE_BEFORE = re.compile(
-    r"(?:CEO|CFO|COO|CTO|[Ff]ounder|[Cc]hief[ ]executive|[Cc]hairman|[Pp]resident|[Mm]r\.?|"
-    r"[Mm]s\.?|[Mm]rs\.?|[Dd]r\.?|[Pp]rof\.?|[Aa]nalyst|[Ee]conomist|[Ss]pokesperson)[ ]$"
-)
 _ORG_SUFFIX = re.compile(
     r"(?:Inc\.?|Corp\.?|Ltd\.?|LLC|plc|AB|AG|SA|Group|Bank|Technologies|Labs|Analytics|"
     r"Holdings|Capital|Partners|Ventures|Motors|Airlines|Systems|Networks|Media|Company)$"
@@ -273,8 +263,16 @@ def last_named(before: str, want: str = "org") -> str | None:
     counts only if it is capitalised elsewhere too ("Sales rose" is not a name), is
     possessive ("Nvidia's revenue") or attributes something, unless nothing else is found.
     """
-    found = []
-    for m in _NAME_IN_TEXT.finditer(before):
+    matches = list(_NAME_IN_TEXT.finditer(before))
+    if not matches:
+        return None
+    persons = _person_words(before)
+    names: dict[int, tuple[str, bool] | None] = {}
+
+    def name_of(m: re.Match) -> tuple[str, bool] | None:
+        """(name, possessive) for a capitalised run, or None when it is not a name."""
+        if m.start() in names:
+            return names[m.start()]
         raw = m.group(1).rstrip(".")
         cut = _POSSESSIVE.search(raw)
         name = raw[: cut.start()] if cut else raw  # "Klarna's AI" names Klarna
@@ -283,22 +281,25 @@ def last_named(before: str, want: str = "org") -> str | None:
             words = words[1:]
         while words and words[-1] in ("of", "for", "and", "&", "de", "van", "von", "der"):
             words = words[:-1]
-        if not words:
-            continue
         name = " ".join(words)
-        if name in _NOT_NAMES or len(name) < 2 or _DESCRIPTIVE.search(name):
-            continue  # "Stockholm-based", "US-listed"
-        found.append((m, name, cut is not None))
-    persons: set[str] = set()
-    for m, name, _p in found:
-        if _PERSON_ROLE.match(before, m.end()) or _ROLE_BEFORE.search(
-            before, max(0, m.start() - 24), m.start()
-        ):
-            persons.update(name.split(" "))
+        found = None
+        if name and name not in _NOT_NAMES and len(name) > 1 and not _DESCRIPTIVE.search(name):
+            found = (name, cut is not None)  # not "Stockholm-based", "US-listed"
+        names[m.start()] = found
+        return found
+
     mid = None
     fallback = second = None
-    for m, name, possessive in reversed(found):
-        is_person = any(w in persons for w in name.split(" ")) and not _ORG_SUFFIX.search(name)
+    for m in reversed(matches):
+        found = name_of(m)
+        if found is None:
+            continue
+        name, possessive = found
+        is_person = (
+            bool(persons)
+            and any(w in persons for w in name.split(" "))
+            and not _ORG_SUFFIX.search(name)
+        )
         if (want == "person") != is_person:
             continue
         if fallback is None:
@@ -312,7 +313,11 @@ def last_named(before: str, want: str = "org") -> str | None:
             ok = True  # "IDC", "McKinsey"
         if not ok:
             if mid is None:
-                mid = {n for mm, n, _p in found if not _starts_sentence(before, mm.start())}
+                mid = set()
+                for mm in matches:
+                    f = name_of(mm)
+                    if f and not _starts_sentence(before, mm.start()):
+                        mid.add(f[0])
             ok = name in mid
         if ok:
             if initial or claimant:
@@ -324,6 +329,40 @@ def last_named(before: str, want: str = "org") -> str | None:
 
 _DESCRIPTIVE = re.compile(r"-[a-z]")
 _POSSESSIVE = re.compile(r"['’]s?(?:[ ]|$)")
+_ROLES_BEFORE_NAME = """CEO CFO COO CTO founder co-founder chairman chairwoman president Mr Mr.
+Ms Ms. Mrs Mrs. Dr Dr. Prof Prof. analyst economist spokesperson chief executive""".split()
+_ROLES_BEFORE_NAME.append("chief executive")
+_ROLES_AFTER_NAME = """chief CEO CFO COO CTO founder co-founder cofounder chairman chairwoman
+president spokesperson spokesman spokeswoman analyst economist director head professor minister
+secretary partner manager researcher executive""".split()
+_ROLE_WORD = re.compile(word_regex([*_ROLES_BEFORE_NAME, *_ROLES_AFTER_NAME]) + r"(?![\w-])")
+_NAME_AFTER_ROLE = re.compile(rf"[ ]({_CAP}(?:[ ]{_CAP}){{0,3}})")
+_NAME_BEFORE_ROLE = re.compile(
+    rf"({_CAP}(?:[ ]{_CAP}){{0,3}}),[ ](?:the[ ]|its[ ]|[A-Z]\w+['’]s[ ])?(?:[\w-]+[ ]){{0,2}}$"
+)
+_BEFORE_NAME_SET = frozenset(w.lower() for w in _ROLES_BEFORE_NAME)
+_AFTER_NAME_SET = frozenset(w.lower() for w in _ROLES_AFTER_NAME)
+
+
+def _person_words(before: str) -> set[str]:
+    """The words of the names that a role marks as people: "CEO Sebastian Siemiatkowski",
+    "Siemiatkowski, Klarna's chief executive"."""
+    words: set[str] = set()
+    for r in _ROLE_WORD.finditer(before):
+        if r.start() and (before[r.start() - 1].isalnum() or before[r.start() - 1] == "-"):
+            continue
+        role = r.group(0).lower()
+        if role in _BEFORE_NAME_SET:
+            a = _NAME_AFTER_ROLE.match(before, r.end())
+            if a and not _ORG_SUFFIX.search(a.group(1)):
+                words.update(a.group(1).split(" "))
+        if role.split(" ")[0] in _AFTER_NAME_SET:
+            b = _NAME_BEFORE_ROLE.search(before, max(0, r.start() - 70), r.start())
+            if b and not _ORG_SUFFIX.search(b.group(1)):
+                words.update(b.group(1).split(" "))
+    return words
+
+
 _SAYS_AFTER = re.compile(r"(?:,[^,]{2,60},)?[ ](?:\w+[ ])?" + word_regex(CUE_VERBS) + r"\b")
 
 

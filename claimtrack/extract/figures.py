@@ -609,20 +609,27 @@ def parse(text: str) -> list[Figure]:
 def _make(
     text, start, end, value, kind, unit=None, currency=None, qualifier="exact", low=None, high=None
 ) -> Figure:
-    # validated construction is quicker than model_construct in pydantic 2 and checks the
-    # kind and qualifier literals
-    return Figure(
-        text=text[start:end],
-        start=start,
-        end=end,
-        value=_tidy(value),
-        low=_tidy(low),
-        high=_tidy(high),
-        unit=unit,
-        kind=kind,
-        currency=currency,
-        qualifier=qualifier,
-    )
+    assert kind in _KINDS and qualifier in _QUALIFIER_NAMES  # nothing else is ever built
+    values = {
+        "text": text[start:end],
+        "start": start,
+        "end": end,
+        "value": _tidy(value),
+        "low": _tidy(low),
+        "high": _tidy(high),
+        "unit": unit,
+        "kind": kind,
+        "currency": currency,
+        "qualifier": qualifier,
+    }
+    # What Figure.model_construct does, without its per-call overhead (a third of the time
+    # of building figures): the values above are already of the model's types.
+    fig = _new_figure(Figure)
+    _set(fig, "__dict__", values)
+    _set(fig, "__pydantic_fields_set__", set(values))
+    _set(fig, "__pydantic_extra__", None)
+    _set(fig, "__pydantic_private__", None)
+    return fig
 
 
 def _read(text: str, c: _Candidate) -> Figure | None:
@@ -830,7 +837,18 @@ def _read(text: str, c: _Candidate) -> Figure | None:
 
 def _tidy(v: float | None) -> float | None:
     """12 significant digits: "$16.6 billion" is 16600000000.0, not 16600000000.000002."""
-    return None if v is None else float(f"{v:.12g}")
+    if v is None:
+        return None
+    v = float(v)
+    if v.is_integer() and abs(v) < 1e15:
+        return v
+    return float(f"{v:.12g}")
+
+
+_new_figure = object.__new__
+_set = object.__setattr__
+_KINDS = frozenset(Figure.model_fields["kind"].annotation.__args__)
+_QUALIFIER_NAMES = frozenset(Figure.model_fields["qualifier"].annotation.__args__)
 
 
 def _year_value(digits: str) -> float | None:

@@ -100,14 +100,16 @@ _TRIGGER = re.compile(
 )
 
 
-def scan(text: str, start: int = 0, end: int | None = None):
-    """Yield (offset, categories, word) for every keyword in ``text[start:end]``."""
+def scan(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, frozenset, str]]:
+    """(offset, categories, word) for every keyword in ``text[start:end]``, in order."""
     get = _LOOKUP.get
+    out = []
     for m in _TRIGGER.finditer(text, start, len(text) if end is None else end):
         word = m.group(0)
         cats = get(word) or get(_key(word))
         if cats is not None:
-            yield m.start(), cats, word
+            out.append((m.start(), cats, word))
+    return out
 
 
 def categories(sentence: str) -> set[str]:

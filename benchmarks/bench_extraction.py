@@ -1,0 +1,76 @@
+"""Extraction speed on one core: MB/s of news text through ``claimtrack.extract.extract``,
+and the same as a ratio to a plain regex sentence split over the same text in the same run.
+
+    python benchmarks/bench_extraction.py [MB]      # default 10
+
+The text is benchmarks/news_corpus.py's deterministic business-news corpus (about 45% of its
+sentences state a figure). Times are process CPU seconds (``time.process_time``), the best of
+three runs for the small stages, so that other work on a shared machine disturbs them less;
+the wall-clock time of the full run is printed too. Each stage is timed on its own, so the
+stages add up to a little less than the whole (the per-sentence work is the rest).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from news_corpus import corpus  # noqa: E402
+
+from claimtrack.extract import extract  # noqa: E402
+from claimtrack.extract.figures import parse  # noqa: E402
+from claimtrack.extract.sentences import split  # noqa: E402
+from claimtrack.extract.triggers import scan  # noqa: E402
+
+BASELINE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)", re.M)
+
+
+def cpu(fn, repeat=1):
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.process_time()
+        fn()
+        best = min(best, time.process_time() - t0)
+    return best
+
+
+def main(mb: float = 10.0) -> None:
+    text = corpus(int(mb * 1_000_000))
+    size = len(text.encode("utf-8")) / 1e6
+    print(f"{size:.1f} MB of news text, {text.count(chr(10) * 2) + 1} paragraphs")
+
+    baseline = cpu(lambda: BASELINE.findall(text), repeat=3)
+    wall0 = time.perf_counter()
+    t0 = time.process_time()
+    found = extract(text)
+    full = time.process_time() - t0
+    wall = time.perf_counter() - wall0
+    figures = sum(len(s.figures) for s in found)
+    print(f"{len(found)} claim sentences, {figures} figures")
+    print()
+    print(f"{'stage':34s} {'MB/s':>8s} {'x baseline':>11s}")
+    print(f"{'baseline: regex sentence split':34s} {size / baseline:8.1f} {1.0:11.2f}")
+    print(
+        f"{'extract() (whole pipeline)':34s} {size / full:8.2f} {baseline / full:11.3f}"
+        f"   ({full:.1f} s CPU, {wall:.1f} s wall)"
+    )
+    sample = text[: len(text) // 5]  # stages on a fifth of the text, best of three
+    ssize = size / 5
+    for name, fn in (
+        ("  sentences.split", lambda: split(sample)),
+        ("  figures.parse", lambda: parse(sample)),
+        ("  triggers.scan", lambda: list(scan(sample))),
+    ):
+        t = cpu(fn, repeat=3)
+        print(f"{name:34s} {ssize / t:8.2f} {baseline / size * ssize / t:11.3f}")
+    print()
+    verdict = "meets" if size / full >= 2.0 else "is below"
+    print(f"extract() runs at {size / full:.2f} MB/s on one core: {verdict} the 2 MB/s target")
+
+
+if __name__ == "__main__":
+    main(float(sys.argv[1]) if len(sys.argv) > 1 else 10.0)
