@@ -109,8 +109,14 @@ def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence
         has_name = n < n_names and names[n] < end
         claimant = cue = None
         if "cue" in hits:
-            words = {kw[2] for kw in keywords[first:k]}
-            claimant, cue = attribute(sentence, text, start, words=words)
+            mine_kw = keywords[first:k]
+            claimant, cue = attribute(
+                sentence,
+                text,
+                start,
+                words={kw[2] for kw in mine_kw},
+                cues=[(kw[0] - start, kw[2]) for kw in mine_kw if "cue" in kw[1]],
+            )
         na = "nonanswer" in hits and nonanswer(sentence) is not None
         fired = checkworthy.features(sentence, mine, cue, claimant, na, hits, has_name)
         score = checkworthy.score(fired)

@@ -78,6 +78,7 @@ _WHO = (
 )
 
 _CUE = re.compile(word_regex(CUE_VERBS) + r"(?![\w])")
+_CUE_SET = frozenset(CUE_VERBS)
 _ADVERBS = (
     r"(?:(?:also|has|have|had|previously|recently|now|publicly|reportedly|once|then|"
     r"later|earlier|first|repeatedly|had[ ]previously|has[ ]long|on[ ]\w+day)[ ])*"
@@ -141,7 +142,12 @@ _ORG_SUFFIX = re.compile(
 
 
 def attribute(
-    sentence: str, text: str = "", offset: int = 0, *, words: set[str] | None = None
+    sentence: str,
+    text: str = "",
+    offset: int = 0,
+    *,
+    words: set[str] | None = None,
+    cues: list[tuple[int, str]] | None = None,
 ) -> tuple[str | None, str | None]:
     """(claimant, cue) of ``sentence``; ``text[:offset]`` is what came before it, used to
     resolve "the company", "it", "he" and "she".
@@ -157,12 +163,16 @@ def attribute(
         cue = "according to" if "ccording" in m.group(0)[:10] else m.group(0).split()[0].lower()
         if who:
             return _resolve(who, sentence, text, offset, m.start("who")), cue
-    for c in _CUE.finditer(sentence):
-        cs = c.start()
+    if cues is None:
+        cues = [(c.start(), c.group(0)) for c in _CUE.finditer(sentence)]
+    for cs, word in cues:
+        if word.lower() not in _CUE_SET:
+            continue
         if cs and (sentence[cs - 1].isalnum() or sentence[cs - 1] == "-"):
             continue
-        cue = c.group(0).lower()
-        if cue in WEAK_CUES and not _WEAK_OK.match(sentence, c.end()):
+        cue = word.lower()
+        cue_end = cs + len(word)
+        if cue in WEAK_CUES and not _WEAK_OK.match(sentence, cue_end):
             continue
         prefix = sentence[max(0, cs - 140) : cs]
         b = _BEFORE_CUE.search(prefix)
@@ -187,7 +197,7 @@ def attribute(
             and sentence[cs - 2 : cs] in (", ", "” ", '" ', "' ", "’ ")
             or (cs >= 3 and sentence[cs - 3 : cs] in (",” ", '," '))
         ):
-            a = _AFTER_CUE.match(sentence, c.end())
+            a = _AFTER_CUE.match(sentence, cue_end)
             if (
                 a
                 and a.group("who") not in ("it", "It")
