@@ -119,3 +119,10 @@ def test_graph_gets_conflicts_with_edges():
     g = build(records)
     edges = [d for _, _, d in g.edges(data=True) if d["relation"] == "conflicts_with"]
     assert len(edges) == 1 and "853 agents" in edges[0]["reason"]
+
+
+def test_claims_about_different_named_companies_do_not_conflict():
+    affirm = claim(20, "Affirm's AI assistant does the work of 853 agents", 853, "agents")
+    unnamed = claim(21, "The AI assistant does the work of 853 agents", 853, "agents")
+    assert conflicts_among([AGENTS_700, affirm]) == []
+    assert pairs(conflicts_among([AGENTS_700, unnamed])) == {(AGENTS_700.id, unnamed.id)}
