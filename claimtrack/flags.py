@@ -9,8 +9,8 @@ to most often; else the publisher of a press release or statement that mentions 
 (``effective_claimant``).
 
 **Origins.** The sources behind a claim are those that mention it and those given as
-evidence that *supports* it; a source recorded only as contradicting it is not behind it, even
-when it mentions it. Sources collapse into one origin when
+evidence that *supports* it; a source recorded only as contradicting it, or only as context,
+is not behind it, even when it mentions it. Sources collapse into one origin when
 
 1. they are linked by ``derived_from``, in either direction and transitively;
 2. they are the claimant's own: kind ``press_release`` or ``statement`` and a publisher that
@@ -369,11 +369,13 @@ def _assess_claim(
         contradicts = [e for e in evidence if e.stance == "contradicts"]
     else:
         supports = contradicts = []
-    if contradicts:
-        # A source recorded as contradicting the claim is not behind it, even if linking
-        # found the claim in it ("far fewer than 700 agents").
-        against = {e.source for e in contradicts} - {e.source for e in supports}
-        for sid in against:
+    if evidence:
+        # A source the journalist recorded as contradicting the claim, or as context only, is
+        # not behind it, even if linking found the claim in it ("far fewer than 700 agents",
+        # "did not literally replace 700 people"): recording it is the judgement that it does
+        # not assert the claim.
+        judged = {e.source for e in evidence if e.stance != "supports"}
+        for sid in judged - {e.source for e in supports}:
             mention_sources.pop(sid, None)
     roots = {sid: find(sid) for sid in mention_sources}
     for e in supports:

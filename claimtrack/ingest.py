@@ -321,7 +321,7 @@ def parse_html(data: bytes, *, charset: str | None = None, url: str | None = Non
         page_url = None  # a canonical pointing at another site is not this page's address
     m = _HTML_LANG.search(html[:4096])
     return Document(
-        segments=[Segment(_tidy(text), "text")],
+        segments=[Segment(_blocks(text), "text")],
         content_type="text/html",
         url=page_url or url,
         title=getattr(meta, "title", None) or None,
@@ -435,6 +435,12 @@ def _tidy(text: str) -> str:
     """Trailing spaces gone and runs of blank lines reduced to one: the archived form."""
     lines = [line.rstrip() for line in text.strip().split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+
+
+def _blocks(text: str) -> str:
+    """trafilatura's text has one line per block (heading, paragraph, list item, table row);
+    a blank line between blocks keeps a headline from running into the first paragraph."""
+    return "\n\n".join(line.strip() for line in text.split("\n") if line.strip())
 
 
 def _date_or_none(value) -> str | None:

@@ -432,3 +432,21 @@ def test_flags_limit(ws, run):
     rows = run("flags", "--json", "--limit", "1").output.splitlines()
     assert [json.loads(x)["claim"] for x in rows] == [contradicted.id]
     assert len(run("flags", "--json").output.splitlines()) == 2  # --json lists all by default
+
+
+def test_a_source_recorded_as_context_only_is_not_behind_the_claim():
+    case = Case()
+    pr = case.source("Klarna newsroom", kind="press_release", publisher="Klarna")
+    case.mention(pr)
+    # A trade paper's line "did not literally replace 700 people" matched the claim, unattributed:
+    # on its own it counts as an independent origin ...
+    paper = case.source("Trade paper")
+    case.mention(paper)
+    assert case.assess().origins == 2
+    assert "self-reported" not in codes(case.assess())
+    # ... until the journalist records the paper as context: then it no longer stands behind it.
+    case.evidence(paper, "context")
+    after = case.assess()
+    assert after.origins == 1
+    assert {"self-reported", "no-evidence"} <= codes(after)
+    assert after.status == "unsupported"

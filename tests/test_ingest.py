@@ -724,3 +724,24 @@ def test_a_crash_on_one_document_does_not_stop_the_batch(ws, monkeypatch):
     assert snapshot_tree(ws.root) == before
     results = ingest_many(ws, [str(FIXTURES / "plain_statement.txt"), str(ARTICLE)])
     assert [r.error is None for r in results] == [False, True]
+
+
+def test_a_headline_does_not_run_into_the_first_paragraph(ws, tmp_path):
+    page = tmp_path / "story.html"
+    page.write_text(
+        "<html><head><title>Lender says bot does the work of 700 staff</title></head><body>"
+        "<article><h1>Lender says bot does the work of 700 staff after cutting 700 jobs</h1>"
+        "<p>Northwind Bank, which cut 700 jobs last year, says its chatbot now handles the "
+        "workload of 700 support staff.</p><p>The bank did not explain the calculation.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    result = ingest_one(ws, str(page))
+    assert result.error is None
+    text = ws.source_text(result.source)
+    assert "700 jobs\n\nNorthwind Bank" in text  # one block per line of the page
+    from claimtrack.extract import extract
+
+    sentences = [s.sentence for s in extract(text, all_sentences=True)]
+    assert sentences[0] == "Lender says bot does the work of 700 staff after cutting 700 jobs"
+    assert sentences[1].startswith("Northwind Bank, which cut 700 jobs")

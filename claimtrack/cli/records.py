@@ -239,6 +239,10 @@ def claim_detail(claim, records, assessment) -> dict:
         "figures": [f.model_dump(mode="json") for f in claim.figures],
         "status": assessment.status if assessment else None,
         "origins": assessment.origins if assessment else None,
+        "origin_groups": [
+            {"label": g.label, "claimant": g.claimant, "sources": list(g.sources)}
+            for g in (assessment.groups if assessment else [])
+        ],
         "flags": [{"code": f.code, "detail": f.detail} for f in assessment.flags]
         if assessment
         else [],
@@ -268,7 +272,7 @@ def show(ctx: click.Context, record_id: str, as_json: bool) -> None:
         claimtrack show c-3f2a
         claimtrack show c-3f2a --json
     """
-    from ..flags import assess
+    from ..flags import for_claim
 
     ws = get_workspace(ctx)
     kind, full_id = ws.resolve(record_id)
@@ -286,7 +290,7 @@ def show(ctx: click.Context, record_id: str, as_json: bool) -> None:
         return
     records = ws.records()
     report_problems(ws)
-    detail = claim_detail(record, records, assess(records).get(record.id))
+    detail = claim_detail(record, records, for_claim(records, record.id))
     if as_json:
         print_json(detail)
         return
@@ -296,6 +300,16 @@ def show(ctx: click.Context, record_id: str, as_json: bool) -> None:
 def _print_claim(d: dict, records) -> None:
     click.secho(d["text"], bold=True)
     click.echo(f"{d['id']}  claimant: {d['claimant'] or '-'}  status: {d['status'] or '-'}")
+    if d["origin_groups"]:
+        n = len(d["mentions"])
+        click.echo(
+            f"{n} mention{'s' if n != 1 else ''}, {d['origins']} "
+            f"origin{'s' if d['origins'] != 1 else ''}:"
+        )
+        for g in d["origin_groups"]:
+            whose = "the claimant's own word" if g["claimant"] else "independent"
+            k = len(g["sources"])
+            click.echo(f"  - {g['label']} ({k} source{'s' if k != 1 else ''}, {whose})")
     if d["figures"]:
         click.echo(
             "figures: "
