@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             else:
                 gen_lines.append(f"  {size:>7} claims: reused {ws}")
-            repeats = 3 if size <= 10000 else 1
+            repeats = 3 if size <= 2000 else 1
             for label, cmd in plan(ws, tmp, size, env):
                 label = label if not label.startswith("show ") else "show CLAIM"
                 row = results.setdefault(label, [])
@@ -200,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
 
         print(
             f"scale: wall time (s) and peak memory (MB) per command; start-up "
-            f"(claims on an empty workspace) = {base:.2f} s; best of 3 up to 10k, 1 run above"
+            f"(claims on an empty workspace) = {base:.2f} s; best of 3 up to 2k claims, 1 run above"
         )
         print("workspaces (benchmarks/synth.py):")
         print("\n".join(gen_lines))
