@@ -140,3 +140,18 @@ def test_offsets_always_index_the_input(text):
         for f in s.figures:
             assert s.start <= f.start < f.end <= s.end
             assert text[f.start : f.end] == f.text
+
+
+def test_extract_finds_the_same_figures_as_parse():
+    # extract() reuses the keyword scan to find number words; parse() scans on its own
+    from claimtrack.extract.figures import parse
+
+    text = (
+        "Twenty-three markets and a dozen firms. A third of staff left, a two-year plan said. "
+        "It cut an estimated seven hundred jobs; sales doubled and costs were three times "
+        "higher. Half of users, half a million people, one in five shoppers and two-thirds "
+        "of banks agreed.\n\n- one hundred and two agents\n- Ninety-nine languages"
+    )
+    via_extract = [f for s in extract(text, all_sentences=True) for f in s.figures]
+    assert via_extract == parse(text)
+    assert len(via_extract) == 13

@@ -82,8 +82,8 @@ def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence
     >>> [s.claimant for s in extract("Klarna says its assistant does the work of 700 agents.")]
     ['Klarna']
     """
-    figures = parse_figures(text)
-    keywords = list(scan_keywords(text))
+    keywords = scan_keywords(text)
+    figures = parse_figures(text, word_positions=[k[0] for k in keywords if "number" in k[1]])
     names = checkworthy.named_entities(text)
     n_fig, n_kw, n_names = len(figures), len(keywords), len(names)
     i = k = n = 0  # sentences, figures, keywords and names are all in text order

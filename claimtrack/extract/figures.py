@@ -165,6 +165,7 @@ _NUMERIC = re.compile(
 _W = word_regex(NUMBER_WORDS)
 _FRAC_NUM = word_regex(["a", "an", "one", *[w for w in UNITS if w not in ("zero", "one")]])
 _FRAC_DEN = word_regex(list(FRACTIONS))
+NUMBER_TRIGGERS = sorted({*NUMBER_WORDS, *FRACTIONS, *MULTIPLIER_WORDS, "half", "double", "triple"})
 _FIRST_LETTERS = "".join(
     sorted({w[0] for w in [*NUMBER_WORDS, *FRACTIONS, *MULTIPLIER_WORDS, "a"]})
 )
@@ -528,8 +529,30 @@ def _scan_numeric(text: str):
             yield c
 
 
-def _scan_words(text: str):
-    for m in _WORDS.finditer(text):
+def _word_matches(text: str, positions):
+    """The number-word matches at ``positions`` (where a number word starts), each tried
+    from the article before it first ("a dozen", "a third of")."""
+    last = -1
+    match = _WORDS.match
+    for p in positions:
+        if p < last:
+            continue
+        m = None
+        if p >= 2 and text[p - 1] == " " and text[p - 2] in "aA" and _is_word_start(text, p - 2):
+            m = match(text, p - 2)
+        elif p >= 3 and text[p - 1] == " " and text[p - 3 : p - 1] in ("an", "An"):
+            if _is_word_start(text, p - 3):
+                m = match(text, p - 3)
+        if m is None or m.end() <= p:
+            m = match(text, p)
+        if m is not None:
+            last = m.end()
+            yield m
+
+
+def _scan_words(text: str, positions=None):
+    matches = _WORDS.finditer(text) if positions is None else _word_matches(text, positions)
+    for m in matches:
         start = m.start()
         if not _is_word_start(text, start):
             continue
@@ -586,15 +609,19 @@ def _scan_words(text: str):
             yield c
 
 
-def parse(text: str) -> list[Figure]:
+def parse(text: str, *, word_positions: list[int] | None = None) -> list[Figure]:
     """Every figure in ``text``, in order, with offsets into ``text``.
+
+    ``word_positions``, if given, are the offsets where number words start (the keyword scan
+    of :mod:`claimtrack.extract.triggers` finds them), which saves a pass over the text.
 
     >>> [(f.value, f.kind, f.unit, f.qualifier) for f in parse("Klarna cut nearly 2,000 jobs.")]
     [(2000.0, 'count', 'jobs', 'nearly')]
     """
     figures: list[Figure] = []
     pos = 0
-    for c in heapq.merge(_scan_numeric(text), _scan_words(text), key=lambda c: c.start):
+    words = _scan_words(text, word_positions)
+    for c in heapq.merge(_scan_numeric(text), words, key=lambda c: c.start):
         if c.start < pos:
             continue
         fig = _read(text, c)

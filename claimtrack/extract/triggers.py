@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from .attribution import CUE_VERBS
+from .figures import NUMBER_TRIGGERS
 from .hedges import HEDGE_PHRASES, HEDGE_WORDS
 from .numbers import word_regex
 
@@ -94,10 +95,22 @@ for _w in _LOOKUP:
         _VARIANTS.add(_w.replace("'", "’"))
 _VARIANTS.discard("i")
 _VARIANTS |= {"I", "I think", "I believe", "I feel"}
-_FIRST = sorted({v[0] for v in _VARIANTS} | {v[0].upper() for v in _VARIANTS})
+# Number words are found in the same pass for claimtrack.extract.figures; unlike keywords they
+# may run on with a hyphen ("twenty-three", "two-year").
+_NUMBERS = [w for w in NUMBER_TRIGGERS if w not in _VARIANTS]
+_NUMBER_SET = frozenset(NUMBER_TRIGGERS) | {w.capitalize() for w in NUMBER_TRIGGERS}
+_FIRST = sorted({v[0] for v in (*_VARIANTS, *_NUMBERS)} | {v[0].upper() for v in _VARIANTS})
+_FIRST += sorted({w[0].upper() for w in _NUMBERS})
 _TRIGGER = re.compile(
-    "(?=[" + re.escape("".join(_FIRST)) + r"])\b" + word_regex(sorted(_VARIANTS)) + r"(?![\w'’-])"
+    "(?=["
+    + re.escape("".join(sorted(set(_FIRST))))
+    + r"])\b(?:(?P<n>"
+    + word_regex(NUMBER_TRIGGERS)
+    + r")(?![\w'’])|"
+    + word_regex(sorted(_VARIANTS))
+    + r"(?![\w'’-]))"
 )
+NUMBER = frozenset(["number"])
 
 
 def scan(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, frozenset, str]]:
@@ -106,6 +119,11 @@ def scan(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, f
     out = []
     for m in _TRIGGER.finditer(text, start, len(text) if end is None else end):
         word = m.group(0)
+        if m.group("n") is not None:
+            # a number word that is also a keyword ("doubled", "times"...) keeps both roles
+            cats = get(word) or get(word.lower())
+            out.append((m.start(), NUMBER | cats if cats else NUMBER, word))
+            continue
         cats = get(word) or get(_key(word))
         if cats is not None:
             out.append((m.start(), cats, word))
