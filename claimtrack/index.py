@@ -48,10 +48,14 @@ if TYPE_CHECKING:
     from .models import Claim, Figure
     from .workspace import Workspace
 
-VERSION = 4
+VERSION = 5
 CACHE_DIR = ".cache"
 INDEX_DIR = "match"
 SHARDS = 4096
+MAX_POSTINGS = 5000
+"""A word or figure bucket on more claims than this keeps only its count: it is too common to
+nominate candidates (``match.COMMON_POSTINGS``), and rewriting its list on every new claim
+would make linking slower as the workspace grows."""
 
 
 class StaleIndex(Exception):
@@ -185,10 +189,18 @@ class WorkspaceIndex:
         return data
 
     def postings(self, key: str) -> list[str]:
+        """Ids of the claims with ``key`` ([] for a saturated key: see ``df``)."""
         ids = self._load_shard("p", _key_shard(key)).get(key, [])
+        if isinstance(ids, int) and not isinstance(ids, bool):
+            return []
         if not isinstance(ids, list):
             raise StaleIndex(f"bad postings for {key!r}")
         return ids
+
+    def df(self, key: str) -> int:
+        """How many claims have ``key``."""
+        ids = self._load_shard("p", _key_shard(key)).get(key, [])
+        return ids if isinstance(ids, int) else len(ids)
 
     def doc(self, claim_id: str) -> dict | None:
         doc = self._load_shard("d", _doc_shard(claim_id)).get(claim_id)
@@ -227,7 +239,15 @@ class WorkspaceIndex:
     def query_features(
         self, feats: Features, *, top: int = 5, candidates: int = CANDIDATES
     ) -> list[Match]:
-        return rank(feats, self.postings, self._features, self.n, top=top, candidates=candidates)
+        return rank(
+            feats,
+            self.postings,
+            self._features,
+            self.n,
+            top=top,
+            candidates=candidates,
+            df=self.df,
+        )
 
     def claims_of_source(self, source_id: str) -> list[str]:
         """Ids of the claims that have a mention in ``source_id``."""
@@ -248,9 +268,14 @@ class WorkspaceIndex:
         self._dirty_d.add(shard)
         for key in _doc_keys(doc):
             kshard = _key_shard(key)
-            ids = self._load_shard("p", kshard).setdefault(key, [])
-            if claim.id not in ids:
+            postings = self._load_shard("p", kshard)
+            ids = postings.setdefault(key, [])
+            if isinstance(ids, int):
+                postings[key] = ids + 1
+            elif claim.id not in ids:
                 ids.append(claim.id)
+                if len(ids) > MAX_POSTINGS and not key.startswith("@"):
+                    postings[key] = len(ids)
             self._dirty_p.add(kshard)
         self.n += 1
         self._meta_dirty = True
@@ -270,7 +295,13 @@ class WorkspaceIndex:
             kshard = _key_shard(key)
             postings = self._load_shard("p", kshard)
             ids = postings.get(key)
-            if ids and claim_id in ids:
+            if isinstance(ids, int):
+                if ids > 1:
+                    postings[key] = ids - 1
+                else:
+                    del postings[key]
+                self._dirty_p.add(kshard)
+            elif ids and claim_id in ids:
                 ids.remove(claim_id)
                 if not ids:
                     del postings[key]
@@ -337,6 +368,10 @@ class WorkspaceIndex:
                         claim.id
                     )
                 self.n += 1
+            for postings in self._postings.values():
+                for key, ids in postings.items():
+                    if len(ids) > MAX_POSTINGS and not key.startswith("@"):
+                        postings[key] = len(ids)
             try:
                 if self.root.exists():
                     shutil.rmtree(self.root)

@@ -469,3 +469,39 @@ def test_detach_by_mention_index_and_its_errors(ws, run):
         single(ws, cid, mention=0)
     merged = merge(ws, cid, [i for i in ws.ids("claim") if i != cid][0])
     assert len(merged.mentions) == 2
+
+
+def test_very_common_words_keep_only_a_count(ws, monkeypatch):
+    import claimtrack.index as index_module
+
+    monkeypatch.setattr(index_module, "MAX_POSTINGS", 3)
+    towns = ["Arvika", "Boden", "Falun", "Gavle", "Kiruna", "Lulea"]
+    for n, town in enumerate(towns):
+        attach(
+            ws,
+            src(60 + n),
+            [
+                sentence(
+                    f"The warehouse in {town} ships {1000 + 100 * n} parcels a day.",
+                    figures=[(f"{1000 + 100 * n} parcels", 1000 + 100 * n, "parcels")],
+                )
+            ],
+        )
+    from claimtrack.match import content_words
+
+    (word,) = content_words("warehouse")
+    index = WorkspaceIndex.open(ws)
+    assert index.df(word) == 6 and index.postings(word) == []
+    found = index.query("Kiruna's warehouse ships 1,400 parcels a day")
+    assert is_same(found[0].score)
+    kiruna = found[0].claim
+    assert "Kiruna" in ws.load("claim", kiruna).text
+    other = next(i for i in ws.ids("claim") if i != kiruna)
+    merge(ws, kiruna, other)
+    assert WorkspaceIndex.open(ws).df(word) == 5
+
+
+def is_same(score):
+    from claimtrack.match import is_same_claim
+
+    return is_same_claim(score)
