@@ -42,8 +42,9 @@ PROSE = [
 ]
 
 
-def corpus(size: int, seed: int = 7) -> str:
-    """About ``size`` characters of news text, the same for the same seed."""
+def corpus(size: int, seed: int = 7, share: float = 0.55) -> str:
+    """About ``size`` characters of news text, the same for the same seed; ``share`` of the
+    sentences come from the labelled set (most state a figure), the rest are plain prose."""
     labelled = [
         line.split("||")[0].strip()
         for line in LABELLED.read_text(encoding="utf-8").splitlines()
@@ -56,7 +57,7 @@ def corpus(size: int, seed: int = 7) -> str:
     while total < size:
         k = rng.randint(3, 6)
         sentences = [
-            rng.choice(labelled) if rng.random() < 0.55 else rng.choice(PROSE) for _ in range(k)
+            rng.choice(labelled) if rng.random() < share else rng.choice(PROSE) for _ in range(k)
         ]
         if n % 10 == 9:
             para = "\n".join("- " + s for s in sentences)

@@ -25,6 +25,8 @@ _LEADER = re.compile(r"(?:[-*•·▪–][ \t]+|#{1,6}[ \t]+|>[ \t]?|\d{1,2}[.)]
 _MARKER_LINE = re.compile(r"[ \t]*(?:[-*•·▪>#|]|\d{1,2}[.)][ \t]|[\w -]{1,30}::?[ \t])")
 _PREV_TOKEN = re.compile(r"(?:^|[\s(\"“'‘])([\w.&'’-]+)$")
 _ALNUM = re.compile(r"\w")
+_LEADER_FIRST = frozenset("-*•·▪–#>[0123456789")
+_TOKEN_EDGE = " \t\n(\"“'‘"
 
 NEVER_END = frozenset(
     """mr mrs ms dr prof sen rep gov gen col lt sgt capt st mt no nos vs v e.g i.e eg ie
@@ -82,14 +84,18 @@ def _split_prose(text: str, begin: int, stop: int) -> list[tuple[int, int]]:
 
 
 def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    m = _LEADER.match(text, start, end)
-    if m:
-        start = m.end()
-    if start < end and _ALNUM.search(text, start, end):
+    seg = text[start:end]
+    stripped = seg.lstrip()
+    start += len(seg) - len(stripped)
+    stripped = stripped.rstrip()
+    end = start + len(stripped)
+    if not stripped:
+        return
+    if stripped[0] in _LEADER_FIRST:
+        m = _LEADER.match(text, start, end)
+        if m:
+            start = m.end()
+    if start < end and (text[start].isalnum() or _ALNUM.search(text, start, end)):
         spans.append((start, end))
 
 
@@ -125,10 +131,14 @@ def _ends_sentence(text: str, sent_start: int, p: int, end: int, stop: int) -> b
     punct = text[p]
     if punct != "." or text[p : p + 2] == "..":
         return True
-    tok = _PREV_TOKEN.search(text, max(0, p - 20), p)
-    if not tok:
+    k = p
+    floor = max(0, p - 20)
+    while k > floor and text[k - 1] not in _TOKEN_EDGE:
+        k -= 1
+    raw = text[k:p]
+    if not raw or (k == floor and floor > 0):
         return True
-    word = tok.group(1).lower().strip("'’")
+    word = raw.lower().strip("'’")
     if (
         word.isdigit()
         and len(word) <= 2
@@ -137,7 +147,7 @@ def _ends_sentence(text: str, sent_start: int, p: int, end: int, stop: int) -> b
         return False  # "1. First item": a list marker
     if word in NEVER_END:
         return False
-    if len(word) == 1 and word.isalpha() and tok.group(1).isupper():
+    if len(word) == 1 and word.isalpha() and raw.isupper():
         return False  # an initial: "J. Smith"
     if word in MAY_END or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
         w = re.match(r"[A-Za-z]+", text[j : j + 20])
