@@ -372,6 +372,13 @@ _UNIT_AFTER = re.compile(
     + r")(?![\w/])(?:['’](?![\w]))?",
     re.I,
 )
+_NEXT_WORD = re.compile(r"[ ]([a-z][a-z'’-]*)")
+_SUFFIX_WORDS = frozenset(
+    """thousand million billion trillion mln bln mn bn tn percent per pc pct percentage pp ppt
+    ppts basis bps bp times fold in out to and dollar dollars euro euros pound pounds sterling
+    kronor krona kroner krone yen yuan renminbi rupee rupees franc francs peso pesos reais won
+    cent cents pence dime dimes degrees sq square""".split()
+) | {u.split(" ")[0] for u in (*_MEASURES, *_TIME_UNITS)}
 _WORD_AFTER = re.compile(
     r"(?:[ ]|-(?=[A-Za-z]))((?:[A-Z]\.){2,}|\d+[A-Za-z][\w-]*|[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’-]*)"
 )
@@ -713,6 +720,14 @@ def _read(text: str, c: _Candidate) -> Figure | None:
     currency = c.currency
     unit = None
     scale = 1.0
+    plus = False
+    # Most numbers are followed by a space and an ordinary word ("700 agents"): then none of
+    # the suffixes below (scale, currency, percent, multiplier, ratio, range, unit) can
+    # follow, and their patterns need not be tried.
+    nw = _NEXT_WORD.match(text, end)
+    simple = nw is not None and nw.group(1).split("-")[0].rstrip("'’") not in _SUFFIX_WORDS
+    if simple:
+        return _finish(text, c, before, end, value, kind, currency, unit, scale, plus)
 
     # "between 3 and 7 March": the first number belongs to the date
     rm = _RANGE.match(text, end)
@@ -749,12 +764,10 @@ def _read(text: str, c: _Candidate) -> Figure | None:
             end = m.end()
 
     # "700+"
-    plus = False
-    if kind != "currency" or True:
-        pm = _PLUS.match(text, end)
-        if pm:
-            plus = True
-            end = pm.end()
+    pm = _PLUS.match(text, end)
+    if pm:
+        plus = True
+        end = pm.end()
 
     if kind != "currency":
         m = _PERCENT.match(text, end)
@@ -780,7 +793,12 @@ def _read(text: str, c: _Candidate) -> Figure | None:
             ratio = _ratio(text, c)
             if ratio is not None:
                 return ratio
+    return _finish(text, c, before, end, value, kind, currency, unit, scale, plus, full=True)
 
+
+def _finish(text, c, before, end, value, kind, currency, unit, scale, plus, full=False):
+    """Years, ranges, units and counted nouns, names, qualifiers: the rest of :func:`_read`.
+    ``full`` is false when the number is followed by an ordinary word (no range or unit)."""
     # years: 4 digits, 1800-2100, nothing that makes it an amount
     if (
         kind == "number"
@@ -800,7 +818,7 @@ def _read(text: str, c: _Candidate) -> Figure | None:
 
     # ranges: "between 700 and 800", "8- to 16-meter", "3-4%", "$3bn-$4bn"
     low = high = None
-    r = _range(text, c, end, value, kind, currency, scale, before)
+    r = _range(text, c, end, value, kind, currency, scale, before) if full else None
     if r is not None:
         low, high, end, kind, currency, scale2 = r
         if scale == 1.0 and scale2 != 1.0:
@@ -809,7 +827,7 @@ def _read(text: str, c: _Candidate) -> Figure | None:
 
     # units: measures, durations, counted nouns
     if kind == "number" and unit is None:
-        m = _UNIT_AFTER.match(text, end)
+        m = _UNIT_AFTER.match(text, end) if full else None
         if m and _unit_ok(text, m):
             u = m.group("unit").lower()
             if u in _TIME_UNITS:
