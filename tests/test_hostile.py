@@ -78,6 +78,40 @@ def test_ids_that_are_paths_or_hold_nul_are_refused(stocked, run, bad_id):
     assert snapshot_tree(stocked.root.parent) == before
 
 
+PATH_ID_COMMANDS = [
+    ("evidence", "add", "../../x", "{source}", "--supports"),
+    ("evidence", "list", "../x"),
+    ("evidence", "remove", "e-../../x"),
+    ("link", "../x", "--derived-from", "{source}"),
+    ("link", "{source}", "--derived-from", "s-../x"),
+    pytest.param(
+        ("merge", "{claim}", "c-../../x"),
+        marks=pytest.mark.xfail(
+            reason="merge builds .cache/match before it resolves the ids", strict=False
+        ),
+    ),
+    ("detach", "../x"),
+    ("question", "add", "../../x", "Where does 700 come from?"),
+    ("export", "--format", "json", "--claim", "../x"),
+]
+
+
+@pytest.mark.parametrize(
+    "args", PATH_ID_COMMANDS, ids=lambda a: " ".join(a[:2]) if isinstance(a, tuple) else None
+)
+def test_every_command_refuses_path_ids(stocked, run, args):
+    from claimtrack.cli import main
+
+    if args[0] not in main.commands:
+        pytest.skip(f"no {args[0]} command in this build")
+    source = stocked.ids("source")[0]
+    claim = stocked.ids("claim")[0]
+    argv = [a.format(source=source, claim=claim) for a in args]
+    before = snapshot_tree(stocked.root.parent)
+    assert_one_line_error(run(*argv))
+    assert snapshot_tree(stocked.root.parent) == before
+
+
 def test_library_never_reads_or_writes_outside_the_workspace(stocked, tmp_path):
     outside = tmp_path / "secret.json"
     outside.write_text(json.dumps({"id": "c-000000000001", "text": "not yours"}))
