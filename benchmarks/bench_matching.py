@@ -15,7 +15,9 @@ workspace grows.
    workspace format, the index built from memory), then times ``linking.attach`` of one more
    article (12 sentences: 4 paraphrased repeats of tracked claims, 7 new claims and a
    non-answer; median of 5 articles). The curve should stay nearly flat; the time is mostly
-   fsync of the ~80 files one article rewrites.
+   fsync of the ~100 files one article rewrites, so it also prints the index shards read (and
+   their size) and the files written per article, which other programs' disk traffic does not
+   disturb.
 
 Seeded; asserts nothing.
 """
@@ -480,11 +482,57 @@ def bench_import(n: int) -> None:
     )
 
 
+class _IOCount:
+    """Counts what linking reads and writes: index shards read (and their bytes) and files
+    written. Unlike the time, these do not depend on other programs' disk traffic."""
+
+    def __init__(self):
+        import claimtrack.index as index_module
+        import claimtrack.workspace as workspace_module
+
+        self.modules = (index_module, workspace_module)
+        self.reads = self.read_bytes = self.writes = 0
+
+    def __enter__(self):
+        index_module, workspace_module = self.modules
+        self.saved = (
+            index_module.atomic_write,
+            workspace_module.atomic_write,
+            index_module.WorkspaceIndex._load_shard,
+        )
+        write, _, load_shard = self.saved
+
+        def counted_write(path, data):
+            self.writes += 1
+            return write(path, data)
+
+        def counted_load(index, kind, shard):
+            cache = index._postings if kind == "p" else index._docs
+            if shard not in cache:
+                path = index.root / kind / f"{shard}.json"
+                self.reads += 1
+                self.read_bytes += path.stat().st_size if path.exists() else 0
+            return load_shard(index, kind, shard)
+
+        index_module.atomic_write = counted_write
+        workspace_module.atomic_write = counted_write
+        index_module.WorkspaceIndex._load_shard = counted_load
+        return self
+
+    def __exit__(self, *exc):
+        index_module, workspace_module = self.modules
+        (
+            index_module.atomic_write,
+            workspace_module.atomic_write,
+            index_module.WorkspaceIndex._load_shard,
+        ) = self.saved
+
+
 def bench_attach_curve(sizes: list[int], articles: int = 5) -> None:
     print("\nLinking one more article (12 sentences) as the workspace grows")
     print(
-        f"  {'claims':>8} {'ms/article (median of ' + str(articles) + ')':>26} "
-        f"{'vs smallest':>12} {'new/matched claims':>20} {'build (s)':>10}"
+        f"  {'claims':>8} {'ms/article':>11} {'vs smallest':>12} {'shards read':>12} "
+        f"{'KB read':>8} {'files written':>14} {'new/matched':>12} {'build (s)':>10}"
     )
     base = None
     biggest = max(sizes)
@@ -500,18 +548,20 @@ def bench_attach_curve(sizes: list[int], articles: int = 5) -> None:
             build = time.perf_counter() - t
             rng = random.Random(size)
             times, new, matched = [], 0, 0
-            for serial in range(articles):
-                source, sentences = article(claims, facts, rng, serial)
-                t = time.perf_counter()
-                result = attach(ws, source, sentences)
-                times.append(time.perf_counter() - t)
-                new += len(result.new_claims)
-                matched += len(result.matched_claims)
+            with _IOCount() as io:
+                for serial in range(articles):
+                    source, sentences = article(claims, facts, rng, serial)
+                    t = time.perf_counter()
+                    result = attach(ws, source, sentences)
+                    times.append(time.perf_counter() - t)
+                    new += len(result.new_claims)
+                    matched += len(result.matched_claims)
             took = statistics.median(times)
         base = base or took
         print(
-            f"  {size:>8,} {took * 1e3:>26.1f} {took / base:>11.2f}x "
-            f"{f'{new}/{matched}':>20} {build:>10.1f}"
+            f"  {size:>8,} {took * 1e3:>11.1f} {took / base:>11.2f}x "
+            f"{io.reads / articles:>12.0f} {io.read_bytes / articles / 1024:>8.0f} "
+            f"{io.writes / articles:>14.0f} {f'{new}/{matched}':>12} {build:>10.1f}"
         )
         sys.stdout.flush()
 
