@@ -323,11 +323,7 @@ def last_named(before: str, want: str = "org") -> str | None:
             ok = True  # "IDC", "McKinsey"
         if not ok:
             if mid is None:
-                mid = set()
-                for mm in matches:
-                    f = name_of(mm)
-                    if f and not _starts_sentence(before, mm.start()):
-                        mid.add(f[0])
+                mid = _mid_words(before)
             ok = name in mid
         if ok:
             if initial or claimant:
@@ -338,6 +334,7 @@ def last_named(before: str, want: str = "org") -> str | None:
 
 
 _DESCRIPTIVE = re.compile(r"-[a-z]")
+_MID_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ](?<=[\w,;:][ ].)[\w&-]*")
 _POSSESSIVE = re.compile(r"['’]s?(?:[ ]|$)")
 _ROLES_BEFORE_NAME = """CEO CFO COO CTO founder co-founder chairman chairwoman president Mr Mr.
 Ms Ms. Mrs Mrs. Dr Dr. Prof Prof. analyst economist spokesperson chief executive""".split()
@@ -374,6 +371,18 @@ def _person_words(before: str) -> set[str]:
 
 
 _SAYS_AFTER = re.compile(r"(?:,[^,]{2,60},)?[ ](?:\w+[ ])?" + word_regex(CUE_VERBS) + r"\b")
+
+
+def _mid_words(before: str) -> set[str]:
+    """Capitalised words that start a name inside a sentence: after a lower-case word or a
+    comma ("asked Klarna", "in 2022, Klarna"), not inside a longer name ("Cobalt Freight")."""
+    out = set()
+    for m in _MID_WORD.finditer(before):
+        k = before.rfind(" ", 0, m.start() - 1)
+        prev = before[k + 1 : m.start() - 1]
+        if prev and (prev[0].islower() or prev[0].isdigit() or prev[-1] in ",;:"):
+            out.add(m.group(0))
+    return out
 
 
 def _starts_sentence(text: str, i: int) -> bool:
