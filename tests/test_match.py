@@ -283,3 +283,21 @@ def test_a_company_named_first_in_the_sentence_counts_as_a_name():
     assert not is_same_claim(best(index, "Dovemart opened 57 new stores in Chile").score)
     assert is_same_claim(best(index, "Kadoast added 57 new stores in Chile").score)
     assert is_same_claim(best(index, "Analysts say Kadoast opened 57 new stores in Chile").score)
+
+
+def test_match_as_a_subprocess(ws, tmp_path):
+    import subprocess
+    import sys
+
+    ws.save_many(ALL)
+    proc = subprocess.run(
+        [sys.executable, "-m", "claimtrack", "-w", str(ws.root), "match", "--json", "--top", "1"]
+        + ["Klarna is cutting nearly 2,000 jobs"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["matches"][0]["claim"] == JOBS.id
+    # The cache it built stays out of git.
+    assert (ws.root / ".cache" / ".gitignore").read_text().strip().endswith("*")
