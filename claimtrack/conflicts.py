@@ -37,6 +37,9 @@ SUBJECT_SIMILARITY = 0.3
 """Subject-word overlap at which two claims are about the same thing, whoever makes them."""
 SAME_CLAIMANT_SIMILARITY = 0.15
 """The lower overlap that suffices when both claims come from the same claimant."""
+NO_UNIT_SIMILARITY = 0.5
+"""The overlap needed when the figures have no unit (percentages, money): "repeat inquiries
+fell 25%" and "66% of chats" are both percentages about the assistant, not one figure."""
 SMALL_BUCKET = 64
 NEIGHBOURS = 20
 _SKIP_KINDS = {"year", "date", "ordinal", "duration"}
@@ -166,7 +169,11 @@ def conflicts_among(claims) -> list[Conflict]:
                 continue
             similarity = _similarity(a.words, b.words, weight)
             same = same_claimant(a.claimant, b.claimant) is True
-            if similarity < SUBJECT_SIMILARITY and not (
+            if key[1] is None:
+                # "25%" or "$40 million" of what? Only near-identical subjects compare.
+                if similarity < NO_UNIT_SIMILARITY:
+                    continue
+            elif similarity < SUBJECT_SIMILARITY and not (
                 same and similarity >= SAME_CLAIMANT_SIMILARITY
             ):
                 continue

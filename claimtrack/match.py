@@ -50,6 +50,10 @@ rarer keys found too few."""
 OTHER_NAMES = 0.5
 """Score factor when the query and the claim each name someone the other does not."""
 
+ONE_SIDED_FIGURES = 0.85
+"""Score factor when only one of the two states a figure ("Increased efficiency through AI"
+is not "Klarna to cut nearly 2,000 jobs as AI boosts efficiency")."""
+
 
 def is_same_claim(score: float) -> bool:
     """True when a ``Match.score`` is high enough to treat the text as the same claim."""
@@ -517,6 +521,9 @@ def score(query: Features, claim: Features, weight: Callable[[str], float]) -> f
         else:
             # Different figures: a different claim, however similar the words.
             result = lexical * 0.4
+    elif query.figures or claim.figures:
+        # One states a figure and the other does not: words alone are weaker evidence.
+        result = lexical * ONE_SIDED_FIGURES
     else:
         result = lexical
     same = same_claimant(query.claimant, claim.claimant)

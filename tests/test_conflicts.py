@@ -126,3 +126,27 @@ def test_claims_about_different_named_companies_do_not_conflict():
     unnamed = claim(21, "The AI assistant does the work of 853 agents", 853, "agents")
     assert conflicts_among([AGENTS_700, affirm]) == []
     assert pairs(conflicts_among([AGENTS_700, unnamed])) == {(AGENTS_700.id, unnamed.id)}
+
+
+def test_percentages_about_different_things_do_not_conflict():
+    share = claim(
+        30,
+        "Klarna says the assistant held 2.3 million conversations, 66% of its customer chats",
+        66,
+        None,
+        kind="percent",
+        claimant="Klarna",
+    )
+    repeats = claim(
+        31,
+        "Klarna says customers rate the assistant well and repeat inquiries fell 25%",
+        25,
+        None,
+        kind="percent",
+        claimant="Klarna",
+    )
+    growth_a = claim(32, "Klarna's revenue grew 27% last year", 27, None, kind="percent")
+    growth_b = claim(33, "Klarna's revenue grew 24% last year", 24, None, kind="percent")
+    assert pairs(conflicts_among([share, repeats, growth_a, growth_b])) == {
+        (growth_a.id, growth_b.id)
+    }
