@@ -21,12 +21,13 @@ from .attribution import attribute
 from .figures import parse as parse_figures
 from .hedges import nonanswer
 from .sentences import split as split_sentences
-from .triggers import scan as scan_keywords
+from .sentences import split_flat
+from .triggers import scan_columns
 
 __all__ = ["ExtractedSentence", "extract", "parse_figures", "shift", "split_sentences"]
 
 
-@dataclass
+@dataclass(slots=True)
 class ExtractedSentence:
     """One sentence and what extraction found in it. Offsets index the input text."""
 
@@ -82,13 +83,18 @@ def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence
     >>> [s.claimant for s in extract("Klarna says its assistant does the work of 700 agents.")]
     ['Klarna']
     """
-    keywords = scan_keywords(text)
-    figures = parse_figures(text, word_positions=[k[0] for k in keywords if "number" in k[1]])
+    kw_at, kw_cats, kw_words = scan_columns(text)
+    figures = parse_figures(
+        text, word_positions=[p for p, c in zip(kw_at, kw_cats, strict=True) if "number" in c]
+    )
     names = checkworthy.named_entities(text)
-    n_fig, n_kw, n_names = len(figures), len(keywords), len(names)
+    spans = split_flat(text)
+    n_fig, n_kw, n_names = len(figures), len(kw_at), len(names)
     i = k = n = 0  # sentences, figures, keywords and names are all in text order
     out = []
-    for start, end in split_sentences(text):
+    for j in range(0, len(spans), 2):
+        start = spans[j]
+        end = spans[j + 1]
         sentence = text[start:end]
         while i < n_fig and figures[i].start < start:
             i += 1
@@ -97,25 +103,26 @@ def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence
             if figures[i].end <= end:
                 mine.append(figures[i])
             i += 1
-        while k < n_kw and keywords[k][0] < start:
+        while k < n_kw and kw_at[k] < start:
             k += 1
         hits: set[str] = set()
         first = k
-        while k < n_kw and keywords[k][0] < end:
-            hits |= keywords[k][1]
+        while k < n_kw and kw_at[k] < end:
+            hits |= kw_cats[k]
             k += 1
         while n < n_names and names[n] < start:
             n += 1
         has_name = n < n_names and names[n] < end
         claimant = cue = None
         if "cue" in hits:
-            mine_kw = keywords[first:k]
             claimant, cue = attribute(
                 sentence,
                 text,
                 start,
-                words={kw[2] for kw in mine_kw},
-                cues=[(kw[0] - start, kw[2]) for kw in mine_kw if "cue" in kw[1]],
+                words=set(kw_words[first:k]),
+                cues=[
+                    (kw_at[x] - start, kw_words[x]) for x in range(first, k) if "cue" in kw_cats[x]
+                ],
             )
         na = "nonanswer" in hits and nonanswer(sentence) is not None
         fired = checkworthy.features(sentence, mine, cue, claimant, na, hits, has_name)

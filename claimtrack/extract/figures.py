@@ -660,7 +660,9 @@ def _make(
     # of building figures): the values above are already of the model's types.
     fig = _new_figure(Figure)
     _set(fig, "__dict__", values)
-    _set(fig, "__pydantic_fields_set__", set(values))
+    # every field is set, so all figures can share one fields-set: pydantic only ever adds
+    # field names to it (already there) or copies it (model_copy)
+    _set(fig, "__pydantic_fields_set__", _ALL_FIELDS)
     _set(fig, "__pydantic_extra__", None)
     _set(fig, "__pydantic_private__", None)
     return fig
@@ -890,6 +892,7 @@ def _tidy(v: float | None) -> float | None:
     return float(f"{v:.12g}")
 
 
+_ALL_FIELDS = set(Figure.model_fields)
 _new_figure = object.__new__
 _set = object.__setattr__
 _KINDS = frozenset(Figure.model_fields["kind"].annotation.__args__)

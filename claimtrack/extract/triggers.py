@@ -111,23 +111,38 @@ _TRIGGER = re.compile(
     + r"(?![\w'’-]))"
 )
 NUMBER = frozenset(["number"])
+_NUMBER_AND = {c: NUMBER | c for c in set(_LOOKUP.values())}
 
 
 def scan(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, frozenset, str]]:
     """(offset, categories, word) for every keyword in ``text[start:end]``, in order."""
+    offsets, cats, words = scan_columns(text, start, end)
+    return list(zip(offsets, cats, words, strict=True))
+
+
+def scan_columns(
+    text: str, start: int = 0, end: int | None = None
+) -> tuple[list[int], list[frozenset], list[str]]:
+    """What :func:`scan` finds, as three parallel lists (offsets, categories, words): no
+    tuple per keyword, which spares the garbage collector on big texts."""
     get = _LOOKUP.get
-    out = []
+    offsets: list[int] = []
+    categories_: list[frozenset] = []
+    words: list[str] = []
     for m in _TRIGGER.finditer(text, start, len(text) if end is None else end):
         word = m.group(0)
         if m.group("n") is not None:
             # a number word that is also a keyword ("doubled", "times"...) keeps both roles
             cats = get(word) or get(word.lower())
-            out.append((m.start(), NUMBER | cats if cats else NUMBER, word))
-            continue
-        cats = get(word) or get(_key(word))
-        if cats is not None:
-            out.append((m.start(), cats, word))
-    return out
+            cats = _NUMBER_AND.get(cats, NUMBER) if cats else NUMBER
+        else:
+            cats = get(word) or get(_key(word))
+            if cats is None:
+                continue
+        offsets.append(m.start())
+        categories_.append(cats)
+        words.append(word)
+    return offsets, categories_, words
 
 
 def categories(sentence: str) -> set[str]:
