@@ -5,7 +5,7 @@
 
 - docs/reference.md is every command's real ``--help`` output.
 - docs/tutorial.md's ```console blocks: each ``$ command`` line is run, in order, in a scratch
-  copy of the bundled example (claims/ and examples/), and the output below it is replaced by
+  folder holding a copy of examples/ (the tutorial builds its own workspace), and the output below it is replaced by
   what the command really printed. A command whose output is shown as ``[exit N]`` last is
   expected to exit N.
 - docs/workspace.md has the field tables of the records between
@@ -110,7 +110,6 @@ def run_tutorial(text: str) -> str:
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp) / "case"
         scratch.mkdir()
-        shutil.copytree(repo / "claims", scratch / "claims")
         shutil.copytree(repo / "examples", scratch / "examples")
         env = {**os.environ, **TUTORIAL_ENV}
         bindir = str(Path(sys.executable).parent)

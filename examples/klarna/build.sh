@@ -29,7 +29,7 @@ claimtrack ingest "$here/americanbanker-highlights.md"
 
 # 4. A later article on the job cuts (the interim report came out on 27 August 2024).
 at "2024-08-28 12:00"
-claimtrack ingest "$here/ibtimes-job-cuts.html"
+claimtrack ingest "$here/ibtimes-job-cuts.html" --published 2024-08
 
 # 5. What the journalist adds by hand: a question and a piece of evidence.
 at "2024-08-29 10:00"
