@@ -57,3 +57,39 @@ def test_claimreview_round_trips_through_import(ws, tmp_path):
         }
         assert review["author"] == {"@type": "Person", "name": "Fact desk"}
         assert review["datePublished"] == "2026-11-23"
+
+
+def test_an_external_ref_survives_the_round_trip(ws, tmp_path):
+    source = tmp_path / "refs.jsonl"
+    source.write_text(
+        json.dumps(
+            {
+                "text": "Northwind's bot handles 700 agents' work",
+                "ref": "factdb-1187",
+                "claimant": "Northwind",
+                "source": "https://news.example/northwind",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    _invoke("-w", str(ws.root), "import", str(source))
+    out = _invoke(
+        "-w",
+        str(ws.root),
+        "export",
+        "-f",
+        "claimreview",
+        "--author",
+        "Desk",
+        "--date",
+        "2026-11-23",
+    )
+    (review,) = json.loads(out.output)
+    assert review["url"] == "factdb-1187"
+    other, _ = Workspace.init(tmp_path / "other")
+    exported = tmp_path / "reviews.jsonld"
+    exported.write_text(out.output, encoding="utf-8")
+    _invoke("-w", str(other.root), "import", str(exported))
+    (claim,) = other.records().claims.values()
+    assert claim.ref == "factdb-1187" and claim.id == review["identifier"]

@@ -102,6 +102,7 @@ def reviews(
             "@type": "ClaimReview",
             "identifier": claim.id,
             "claimReviewed": claim.text,
+            **({"url": claim.ref} if claim.ref else {}),
             "itemReviewed": item,
             "reviewRating": rating,
             "author": {"@type": "Person" if publisher else "Organization", "name": author},
