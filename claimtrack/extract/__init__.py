@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from ..models import Figure
 from . import checkworthy
-from .attribution import attribute
+from .attribution import NameIndex, attribute
 from .figures import parse as parse_figures
 from .hedges import nonanswer
 from .sentences import split as split_sentences
@@ -88,6 +88,7 @@ def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence
         text, word_positions=[p for p, c in zip(kw_at, kw_cats, strict=True) if "number" in c]
     )
     names = checkworthy.named_entities(text)
+    name_index = NameIndex(text)
     spans = split_flat(text)
     n_fig, n_kw, n_names = len(figures), len(kw_at), len(names)
     i = k = n = 0  # sentences, figures, keywords and names are all in text order
@@ -120,6 +121,7 @@ def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence
                 text,
                 start,
                 words=set(kw_words[first:k]),
+                names=name_index,
                 cues=[
                     (kw_at[x] - start, kw_words[x]) for x in range(first, k) if "cue" in kw_cats[x]
                 ],

@@ -18,6 +18,7 @@ resolved to the organisation most recently named before the sentence (see
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from .numbers import word_regex
 
@@ -92,6 +93,8 @@ _ACCORDING = re.compile(
     rf"(?:(?:a|an|the)[ ](?:\w+[ ]){{0,3}}?(?:from|by|of)[ ])?"
     rf"(?P<who>{_WHO}|(?:[a-z][\w-]*[ ]){{0,2}}(?:data|figures|estimates|statistics|research))"
 )
+# how far back (in characters) "the company" looks for the organisation it refers to
+_WINDOW = 800
 _ACCORDING_WORDS = frozenset(
     ["according to", "According to", "as reported by", "As reported by", "per", "Per"]
 )
@@ -148,6 +151,7 @@ def attribute(
     *,
     words: set[str] | None = None,
     cues: list[tuple[int, str]] | None = None,
+    names: NameIndex | None = None,
 ) -> tuple[str | None, str | None]:
     """(claimant, cue) of ``sentence``; ``text[:offset]`` is what came before it, used to
     resolve "the company", "it", "he" and "she".
@@ -162,7 +166,7 @@ def attribute(
         who = _clean(m.group("who"))
         cue = "according to" if "ccording" in m.group(0)[:10] else m.group(0).split()[0].lower()
         if who:
-            return _resolve(who, sentence, text, offset, m.start("who")), cue
+            return _resolve(who, sentence, text, offset, m.start("who"), names), cue
     if cues is None:
         cues = [(c.start(), c.group(0)) for c in _CUE.finditer(sentence)]
     for cs, word in cues:
@@ -190,7 +194,8 @@ def attribute(
                 # "Its founder, Anita Roy, said": the name, not the role
                 who = appos
             if who:
-                return _resolve(who, sentence, text, offset, cs - len(prefix) + b.start("who")), cue
+                at = cs - len(prefix) + b.start("who")
+                return _resolve(who, sentence, text, offset, at, names), cue
         # inverted: '..., said Sebastian Siemiatkowski' or '"...," said the company'
         if (
             cs >= 2
@@ -205,7 +210,7 @@ def attribute(
             ):
                 who = _clean(a.group("who"))
                 if who:
-                    return _resolve(who, sentence, text, offset, a.start("who")), cue
+                    return _resolve(who, sentence, text, offset, a.start("who"), names), cue
     r = None
     if words is None or words & _REPORTEDLY_WORDS:
         r = _REPORTEDLY.search(sentence)
@@ -244,13 +249,18 @@ def _clean(who: str) -> str | None:
     return out or None
 
 
-def _resolve(who: str, sentence: str, text: str, offset: int, at: int) -> str | None:
+def _resolve(
+    who: str, sentence: str, text: str, offset: int, at: int, index: NameIndex | None = None
+) -> str | None:
     lw = who.lower()
     if lw in ("it", "he", "she") or _GENERIC_ORG.match(who):
         want = "person" if lw in ("he", "she") else "org"
         # what the sentence names before the reference counts too
-        before = text[max(0, offset - 800) : offset] + " " + sentence[:at]
-        found = last_named(before, want)
+        if index is not None and text[offset : offset + len(sentence)] == sentence:
+            found = index.last_named(max(0, offset - _WINDOW), offset + at, want)
+        else:
+            before = text[max(0, offset - _WINDOW) : offset] + " " + sentence[:at]
+            found = last_named(before, want)
         if found:
             return found
         if lw in ("it", "he", "she"):
@@ -274,9 +284,40 @@ def last_named(before: str, want: str = "org") -> str | None:
     possessive ("Nvidia's revenue") or attributes something, unless nothing else is found.
     """
     matches = list(_NAME_IN_TEXT.finditer(before))
+    roles = list(_ROLE_WORD.finditer(before))
+    return _last_named(before, 0, len(before), matches, roles, want)
+
+
+class NameIndex:
+    """The capitalised runs and role words of one text, found in one pass each the first time
+    a reference in it is resolved, and shared by every later one."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._names: tuple[list[re.Match], list[int]] | None = None
+        self._roles: tuple[list[re.Match], list[int]] | None = None
+
+    def last_named(self, lo: int, hi: int, want: str = "org") -> str | None:
+        """:func:`last_named` of ``text[lo:hi]``."""
+        if self._names is None:
+            found = list(_NAME_IN_TEXT.finditer(self.text))
+            self._names = (found, [m.start() for m in found])
+            found = list(_ROLE_WORD.finditer(self.text))
+            self._roles = (found, [m.start() for m in found])
+        return _last_named(
+            self.text, lo, hi, _within(self._names, lo, hi), _within(self._roles, lo, hi), want
+        )
+
+
+def _within(index, lo: int, hi: int) -> list[re.Match]:
+    found, starts = index
+    return [m for m in found[bisect_left(starts, lo) : bisect_left(starts, hi)] if m.end() <= hi]
+
+
+def _last_named(text: str, lo: int, hi: int, matches, roles, want: str) -> str | None:
     if not matches:
         return None
-    persons = _person_words(before)
+    persons = _person_words(text, lo, hi, roles)
     names: dict[int, tuple[str, bool] | None] = {}
 
     def name_of(m: re.Match) -> tuple[str, bool] | None:
@@ -314,16 +355,16 @@ def last_named(before: str, want: str = "org") -> str | None:
             continue
         if fallback is None:
             fallback = name
-        initial = _starts_sentence(before, m.start())
-        claimant = bool(_SAYS_AFTER.match(before, m.end())) or before.endswith(
-            ("according to ", "According to "), 0, m.start()
+        initial = _starts_sentence(text, m.start(), lo)
+        claimant = bool(_SAYS_AFTER.match(text, m.end(), hi)) or text.endswith(
+            ("according to ", "According to "), lo, m.start()
         )
         ok = not initial or claimant or possessive or " " in name
         if not ok and name[1:] != name[1:].lower():
             ok = True  # "IDC", "McKinsey"
         if not ok:
             if mid is None:
-                mid = _mid_words(before)
+                mid = _mid_words(text, lo, hi)
             ok = name in mid
         if ok:
             if initial or claimant:
@@ -351,20 +392,21 @@ _BEFORE_NAME_SET = frozenset(w.lower() for w in _ROLES_BEFORE_NAME)
 _AFTER_NAME_SET = frozenset(w.lower() for w in _ROLES_AFTER_NAME)
 
 
-def _person_words(before: str) -> set[str]:
-    """The words of the names that a role marks as people: "CEO Sebastian Siemiatkowski",
-    "Siemiatkowski, Klarna's chief executive"."""
+def _person_words(text: str, lo: int, hi: int, roles) -> set[str]:
+    """The words of the names in ``text[lo:hi]`` that a role (``roles``: role-word matches)
+    marks as people: "CEO Sebastian Siemiatkowski", "Siemiatkowski, Klarna's chief
+    executive"."""
     words: set[str] = set()
-    for r in _ROLE_WORD.finditer(before):
-        if r.start() and (before[r.start() - 1].isalnum() or before[r.start() - 1] == "-"):
+    for r in roles:
+        if r.start() > lo and (text[r.start() - 1].isalnum() or text[r.start() - 1] == "-"):
             continue
         role = r.group(0).lower()
         if role in _BEFORE_NAME_SET:
-            a = _NAME_AFTER_ROLE.match(before, r.end())
+            a = _NAME_AFTER_ROLE.match(text, r.end(), hi)
             if a and not _ORG_SUFFIX.search(a.group(1)):
                 words.update(a.group(1).split(" "))
         if role.split(" ")[0] in _AFTER_NAME_SET:
-            b = _NAME_BEFORE_ROLE.search(before, max(0, r.start() - 70), r.start())
+            b = _NAME_BEFORE_ROLE.search(text, max(lo, r.start() - 70), r.start())
             if b and not _ORG_SUFFIX.search(b.group(1)):
                 words.update(b.group(1).split(" "))
     return words
@@ -373,20 +415,20 @@ def _person_words(before: str) -> set[str]:
 _SAYS_AFTER = re.compile(r"(?:,[^,]{2,60},)?[ ](?:\w+[ ])?" + word_regex(CUE_VERBS) + r"\b")
 
 
-def _mid_words(before: str) -> set[str]:
+def _mid_words(text: str, lo: int, hi: int) -> set[str]:
     """Capitalised words that start a name inside a sentence: after a lower-case word or a
     comma ("asked Klarna", "in 2022, Klarna"), not inside a longer name ("Cobalt Freight")."""
     out = set()
-    for m in _MID_WORD.finditer(before):
-        k = before.rfind(" ", 0, m.start() - 1)
-        prev = before[k + 1 : m.start() - 1]
+    for m in _MID_WORD.finditer(text, lo, hi):
+        k = text.rfind(" ", lo, m.start() - 1)
+        prev = text[(k + 1 if k >= 0 else lo) : m.start() - 1]
         if prev and (prev[0].islower() or prev[0].isdigit() or prev[-1] in ",;:"):
             out.add(m.group(0))
     return out
 
 
-def _starts_sentence(text: str, i: int) -> bool:
+def _starts_sentence(text: str, i: int, lo: int = 0) -> bool:
     j = i - 1
-    while j >= 0 and text[j] in " \t\"'“‘(*>-#_":
+    while j >= lo and text[j] in " \t\"'“‘(*>-#_":
         j -= 1
-    return j < 0 or text[j] in ".!?\n:"
+    return j < lo or text[j] in ".!?\n:"
