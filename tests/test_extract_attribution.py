@@ -127,3 +127,18 @@ def test_non_answers(sentence):
 def test_answers_are_not_non_answers():
     for sentence in ["Klarna said it would not cut more jobs.", "The company responded quickly."]:
         assert not extract(sentence, all_sentences=True)[0].nonanswer
+
+
+def test_name_index_agrees_with_last_named():
+    from claimtrack.extract.attribution import NameIndex, last_named
+
+    text = (
+        "Cobalt Freight reported a loss. Freight volumes fell, according to IDC. "
+        "Siemiatkowski, Klarna's chief executive, spoke. Sales in China rose. "
+    )
+    index = NameIndex(text)
+    # references are resolved at the start of the phrase that makes them, never inside a name
+    starts = [i + 2 for i, ch in enumerate(text) if ch == "." and i + 2 <= len(text)]
+    for hi in [0, *starts]:
+        for want in ("org", "person"):
+            assert index.last_named(0, hi, want) == last_named(text[:hi], want)
