@@ -5,8 +5,10 @@ finds who asserts it, whether it is hedged, whether it is a non-answer ("decline
 and scores how check-worthy it is. The parts live in their own modules:
 
 - :mod:`.sentences` (``split``), :mod:`.figures` (``parse``), :mod:`.attribution`
-  (``attribute``), :mod:`.hedges` (``hedge``, ``nonanswer``), :mod:`.checkworthy`
-  (``features``, ``score``, ``is_claim``).
+  (``attribute``, ``last_named``), :mod:`.hedges` (``hedge``, ``nonanswer``),
+  :mod:`.checkworthy` (``features``, ``score``, ``is_claim``), :mod:`.triggers` (the one
+  keyword scan ``extract`` runs over the whole text), :mod:`.numbers` (spelled-out numbers),
+  :mod:`.inputs` (reading the ``extract`` command's text and JSON Lines input).
 
 docs/extraction.md describes the rules and the conventions figures follow.
 """

@@ -1,25 +1,12 @@
 """Check-worthiness: does a sentence state a fact that someone could check?
 
-``score(...)`` adds up named features; each sentence carries the list of features that fired,
-so a journalist (or a test) can see why it was or was not taken as a claim. Weights:
-
-| feature | weight | fires when |
-|---|---|---|
-| `figure` | +0.45 | a count, amount, percentage, multiplier, ratio or measure (not a bare year or date) |
-| `money_or_percent` | +0.10 | a currency or percentage figure |
-| `attributed` | +0.15 | an attribution cue ("says", "according to") |
-| `change` | +0.15 | a verb of measurable change or action ("cut", "rose", "hired", "launched") |
-| `comparison` | +0.15 | a comparative or superlative ("largest", "more than", "record", "first") |
-| `named_entity` | +0.10 | a capitalised name inside the sentence |
-| `time_reference` | +0.05 | a year or date |
-| `question` | -0.50 | ends with "?" |
-| `opinion` | -0.30 | an opinion or evaluative phrase ("I think", "so true", "amazing") |
-| `first_person` | -0.15 | "I", "my", "me" outside quotes |
-| `boilerplate` | -0.60 | greetings and page furniture ("thanks for reading", "subscribe") |
-| `short` | -0.30 | fewer than five words |
-
-The score is clamped to [0, 1]; a sentence is a claim when it reaches :data:`THRESHOLD` and has
-a figure, or an attribution or a change verb together with a name.
+``score(features(...))`` adds up the weights of named features (:data:`WEIGHTS`), clamped to
+[0, 1]; each sentence carries the list of features that fired, so a journalist (or a test) can
+see why it was or was not taken as a claim. A sentence is a claim at :data:`THRESHOLD`: a
+figure alone reaches it; so does an attributed statement by a named party, or a name with a
+change verb, a superlative or a date; questions, opinions, non-answers and page furniture pull
+the score down. The keyword lists are in :mod:`claimtrack.extract.triggers`; the table of
+weights and what fires them is in docs/extraction.md.
 """
 
 from __future__ import annotations
