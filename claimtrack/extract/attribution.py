@@ -137,7 +137,10 @@ _LEADING_NOISE = frozenset(
     Last Next Some Many Most Mr Mrs Ms Dr Prof""".split()
 )
 # the capital first, then the look back, so that the regex engine can skip to capitals
-_NAME_IN_TEXT = re.compile(rf"(?=[A-ZÀ-ÖØ-Þ])(?<![\w’'])({_NAME})")
+_NAME_IN_TEXT = re.compile(
+    r"([A-ZÀ-ÖØ-Þ](?<![\w’'].)(?:[\w&'’-]|\.(?=\w))*"
+    rf"(?:[ ](?:{_CAP}|of|for|de|van|von|der|&|and(?=[ ][A-Z])))*)"
+)
 _ORG_SUFFIX = re.compile(
     r"(?:Inc\.?|Corp\.?|Ltd\.?|LLC|plc|AB|AG|SA|Group|Bank|Technologies|Labs|Analytics|"
     r"Holdings|Capital|Partners|Ventures|Motors|Airlines|Systems|Networks|Media|Company)$"
