@@ -418,6 +418,7 @@ _QUALIFIER = re.compile(
 )
 _BETWEEN = re.compile(r"(?<![\w])between[ ]$", re.I)
 _FROM = re.compile(r"(?<![\w])from[ ](?:about[ ]|around[ ]|roughly[ ])?$", re.I)
+_URL = re.compile(r"(?:https?://|www\.)[^\s)\]>\"'”]+")
 _NUMBER_SIGN = re.compile(r"(?:(?<![\w])(?:No|no|Nos|nos|Number|number)\.?[ ]?|#)$")
 _PREV_WORD = re.compile(r"([A-Za-z][\w&'’.-]*)[ ]$")
 _YEARISH_PREFIX = re.compile(r"(?:^|[^\w])(?:mid|pre|post|early|late|end|fiscal|FY|fy)[ -]?$")
@@ -627,9 +628,18 @@ def parse(text: str, *, word_positions: list[int] | None = None) -> list[Figure]
     """
     figures: list[Figure] = []
     pos = 0
+    # numbers in web addresses and e-mail addresses are not figures
+    skip = [m.span() for m in _URL.finditer(text)] if ("://" in text or "www." in text) else []
+    skip.append((len(text) + 1, len(text) + 1))
+    s = 0
     words = _scan_words(text, word_positions)
     for c in heapq.merge(_scan_numeric(text), words, key=lambda c: c.start):
         if c.start < pos:
+            continue
+        while skip[s][1] <= c.start:
+            s += 1
+        if skip[s][0] <= c.start:
+            pos = skip[s][1]
             continue
         fig = _read(text, c)
         if fig is None:
@@ -694,7 +704,11 @@ def _read(text: str, c: _Candidate) -> Figure | None:
         prev = text[c.start - 1] if c.start > 0 else ""
         if c.currency is None:
             # attached to letters: "Q3", "A320", "Covid-19", "GPT-4", "FY2024"
-            if prev.isalpha() or (prev in "-+" and c.start > 1 and text[c.start - 2].isalnum()):
+            if (
+                prev.isalpha()
+                or prev == "_"
+                or (prev in "-+" and c.start > 1 and text[c.start - 2].isalnum())
+            ):
                 if len(digits) in (2, 4) and _YEARISH_PREFIX.search(before):
                     y = _year_value(digits)
                     if y is not None:
