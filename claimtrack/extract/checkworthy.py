@@ -105,6 +105,8 @@ def features(
             fired.append(name)
     if has_name is None:
         has_name = bool(named_entities(sentence))
+    if has_name and _title_case(sentence):
+        has_name = False  # "Dependence on Technology for Revenue": a heading, not names
     if has_name or _proper(claimant):
         fired.append("named_entity")
     if "year" in kinds or "date" in kinds:
@@ -124,6 +126,14 @@ def features(
     if sentence.count(" ") < 3:
         fired.append("short")
     return fired
+
+
+def _title_case(sentence: str) -> bool:
+    """Most words capitalised, as in a heading or a table label."""
+    words = sentence.split()
+    if len(words) < 3:
+        return False
+    return sum(1 for w in words if w[:1].isupper()) >= 0.6 * len(words)
 
 
 def _proper(claimant: str | None) -> bool:
