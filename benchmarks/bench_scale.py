@@ -139,6 +139,8 @@ def growth(sizes: list[int], times: list[float | None], base: float) -> str:
     if len(pts) < 2:
         return ""
     (n1, t1), (n2, t2) = pts[-2], pts[-1]
+    if t2 - base < 0.25:
+        return "flat (start-up bound)"
     a, b = max(t1 - base, 0.01), max(t2 - base, 0.01)
     k = math.log(b / a) / math.log(n2 / n1)
     return f"{k:.2f}" + (" worse than linear" if k > LINEAR_SLACK else "")
