@@ -309,9 +309,9 @@ def merge(ws: Workspace, survivor_ref: str, other_ref: str) -> Claim:
     Returns the survivor as written.
     """
     with ws.lock():
-        index = WorkspaceIndex.open(ws)
         survivor = ws.get(survivor_ref, "claim")
         other = ws.get(other_ref, "claim")
+        index = WorkspaceIndex.open(ws)  # after the ids resolve: a refusal touches nothing
         if survivor.id == other.id:
             raise LinkingError(f"{survivor_ref} and {other_ref} are the same claim ({survivor.id})")
         for m in other.mentions:

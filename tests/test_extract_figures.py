@@ -267,3 +267,10 @@ def test_a_year_after_a_quarter_is_still_a_year():
 
 def test_no_float_noise_in_scaled_values():
     assert one("Sales drove $16.6 billion.").value == 16_600_000_000.0
+
+
+def test_a_number_too_large_for_a_float_has_no_value():
+    from claimtrack.extract import extract
+
+    (sentence,) = extract("The firm says it made $" + "9" * 400 + " million.")
+    assert [(f.kind, f.value) for f in sentence.figures] == [("currency", None)]

@@ -21,6 +21,7 @@ Nothing here is per-sentence, so the cost grows with the number of figures, not 
 from __future__ import annotations
 
 import heapq
+import math
 import re
 
 from ..models import Figure
@@ -901,6 +902,8 @@ def _tidy(v: float | None) -> float | None:
     if v is None:
         return None
     v = float(v)
+    if not math.isfinite(v):
+        return None  # "1" followed by 400 digits: a value no figure means
     if v.is_integer() and abs(v) < 1e15:
         return v
     return float(f"{v:.12g}")
