@@ -53,14 +53,14 @@ questions and conflicts, one over each claim's mentions: linear in the size of t
 
 from __future__ import annotations
 
-import gc
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from .workspace import gc_paused
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -256,20 +256,6 @@ def conflicts_by_claim(
     return out
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: assessing 100k claims allocates many small objects
-    and no cycles, and each automatic collection rescans every loaded record (measured: it
-    more than doubled the time of ``assess`` at 100k claims)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def assess(
     records: Records,
     graph: nx.MultiDiGraph | None = None,
@@ -286,7 +272,7 @@ def assess(
     from the records. ``explain`` also fills ``Assessment.groups`` (which sources make up each
     origin), for showing one claim.
     """
-    with _gc_paused():
+    with gc_paused():
         sources = records.sources
         groups = _Groups(sources)
         alias = {a: c.id for c in records.claims.values() if c.aliases for a in c.aliases}
@@ -528,7 +514,7 @@ def flagged_figure_claims(
     assessments = assessments if assessments is not None else assess(records)
     wanted = set(codes)
     claims = records.claims
-    with _gc_paused():
+    with gc_paused():
         out = [
             a
             for cid, a in assessments.items()

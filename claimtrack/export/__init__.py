@@ -15,7 +15,6 @@ Nothing here reads a clock: dates that appear in an export (``date``) are passed
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -104,25 +103,11 @@ def render(
 
 
 def write_file(path: str | os.PathLike, data: bytes) -> None:
-    """Write an export to ``path`` so that a reader sees the old file or the whole new one,
-    never half of it. Unlike the workspace's records, an export is made to be shared: the file
-    gets the usual permissions (0666 less the umask), not a private temporary file's 0600.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    """Write an export atomically (a reader sees the old file or the whole new one), with the
+    usual permissions of a file made to be shared, not a private record's 0600."""
+    from ..workspace import atomic_write
+
+    atomic_write(Path(path), data, shared=True)
 
 
 __all__ = [
