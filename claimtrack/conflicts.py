@@ -13,6 +13,7 @@ claim is compared only with the claims that share its rarest subject words.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -66,23 +67,34 @@ class _Entry:
     all_words: frozenset[str]
 
 
-def _entries(claims) -> list[tuple[tuple, _Entry]]:
+@functools.lru_cache(maxsize=65536)
+def _short_words(text: str) -> frozenset[str]:
+    """Content words of a unit or a claimant name: a few distinct strings, seen 100k times."""
+    return frozenset(content_words(text))
+
+
+def _entries(claims, text_words: dict[str, tuple[str, ...]]) -> list[tuple[tuple, _Entry]]:
     out = []
     for claim in claims:
-        claimant = claimant_key(claim.claimant)
-        name_words = set(content_words(claim.claimant or ""))
-        text_words = set(content_words(claim.text))
-        base = text_words - name_words
-        names = frozenset(set(proper_names(claim.text)) | (name_words if claimant else set()))
-        all_words = frozenset(text_words | name_words)
+        comparable = []
         for f in claim.figures:
             if f.value is None or not math.isfinite(f.value) or f.kind in _SKIP_KINDS:
                 continue
             unit = unit_key(f.unit)
             if unit is None and f.kind in ("count", "quantity", "number"):
                 continue  # "700" of what? not comparable
+            comparable.append((f, unit))
+        if not comparable:
+            continue  # a claim without a comparable figure cannot conflict
+        claimant = claimant_key(claim.claimant)
+        name_words = _short_words(claim.claimant or "")
+        tokens = set(text_words[claim.id])
+        base = tokens - name_words
+        names = frozenset(set(proper_names(claim.text)) | (name_words if claimant else set()))
+        all_words = frozenset(tokens | name_words)
+        for f, unit in comparable:
             lo, hi = interval(f.value, f.low, f.high, f.qualifier, open_ended=True)
-            words = frozenset(base - {unit} - set(content_words(f.unit or "")))
+            words = frozenset(base - {unit} - _short_words(f.unit or ""))
             out.append(
                 (
                     (figure_group(f.kind, f.currency), unit),
@@ -142,9 +154,10 @@ def find_conflicts(records: Records) -> list[Conflict]:
 def conflicts_among(claims) -> list[Conflict]:
     claims = list(claims)
     n = len(claims)
+    text_words = {claim.id: content_words(claim.text) for claim in claims}  # tokenised once
     df: Counter = Counter()
-    for claim in claims:
-        df.update(set(content_words(claim.text)))
+    for words in text_words.values():
+        df.update(words)
 
     weights: dict[str, float] = {}
 
@@ -155,7 +168,7 @@ def conflicts_among(claims) -> list[Conflict]:
         return w
 
     buckets: dict[tuple, list[_Entry]] = defaultdict(list)
-    for key, entry in _entries(claims):
+    for key, entry in _entries(claims, text_words):
         buckets[key].append(entry)
     found: dict[tuple[str, str], Conflict] = {}
     for key in sorted(buckets, key=str):

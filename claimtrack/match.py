@@ -369,6 +369,7 @@ _CORPORATE = {"inc", "ltd", "llc", "ab", "plc", "corp", "co", "group", "the"}
 _DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "one"}
 
 
+@functools.lru_cache(maxsize=65536)
 def claimant_key(name: str | None) -> str | None:
     """A normalised claimant name: "Klarna AB" and "klarna" compare equal. A description
     rather than a name ("the company", "a spokesperson", "the buy-now-pay-later firm") gives
