@@ -44,6 +44,16 @@ FLAG_EXPLANATIONS = {
 _SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
 
 
+def _evidence_notes(ev) -> str:
+    """What a reader should know about a piece of evidence besides its quote."""
+    notes = []
+    if ev.unverified:
+        notes.append("quote not found in the archived source")
+    if ev.author:
+        notes.append(f"added by {ev.author}")
+    return "; ".join(notes)
+
+
 def flag_explanation(code: str) -> str:
     """What a flag code means, in one sentence (claimtrack.flags' own words when it has them)."""
     from .. import flags
@@ -366,12 +376,8 @@ def _claim_html(out: list[str], v: ClaimView) -> None:
     if v.evidence:
         out.append('<ul class="evidence">\n')
         for ev, src in v.evidence:
-            notes = []
-            if ev.unverified:
-                notes.append("quote not found in the archived source")
-            if ev.author:
-                notes.append(f"added by {ev.author}")
-            tail = f' <span class="meta">{h("; ".join(notes))}</span>' if notes else ""
+            notes = _evidence_notes(ev)
+            tail = f' <span class="meta">{h(notes)}</span>' if notes else ""
             quote = f"<blockquote>{h(ev.quote)}</blockquote>" if ev.quote else ""
             note = f"<p>{h(ev.note)}</p>" if ev.note else ""
             out.append(
@@ -521,12 +527,8 @@ def _claim_markdown(out: list[str], v: ClaimView) -> None:
     if not v.evidence:
         out.append("No evidence recorded.\n\n")
     for ev, src in v.evidence:
-        notes = []
-        if ev.unverified:
-            notes.append("quote not found in the archived source")
-        if ev.author:
-            notes.append(f"added by {ev.author}")
-        tail = f" ({md('; '.join(notes))})" if notes else ""
+        notes = _evidence_notes(ev)
+        tail = f" ({md(notes)})" if notes else ""
         out.append(f"- **{ev.stance}** {_md_source(src, ev.source)}{tail}\n\n")
         if ev.quote:
             out.append(f"  > {md(ev.quote)}\n\n")
