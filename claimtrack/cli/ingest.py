@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .base import get_workspace, json_option, main, one_line, print_json_lines, warn
+from .base import get_workspace, json_option, main, one_line, print_json_lines
 
 KINDS = ["article", "press_release", "statement", "report", "dataset", "note", "other"]
 
@@ -144,7 +144,7 @@ def _print_result(result, out) -> None:
     from rich.markup import escape
 
     if result.error:
-        click.echo(f"error: {one_line(result.error)}", err=True)
+        click.echo(f"Error: {one_line(result.error)}", err=True)
         return
     source = result.source
     name = escape(source.title or source.url or result.input)
@@ -179,8 +179,9 @@ def verify(ctx: click.Context, as_json: bool) -> None:
     else:
         for p in report.problems:
             what = f" (source {p.source})" if p.source else ""
-            warn(f"{p.problem}: {p.path}{what}: {p.detail}")
-        status = "OK" if report.ok else f"{len(report.problems)} problems"
+            click.echo(f"Error: {p.problem}: {p.path}{what}: {p.detail}", err=True)
+        n = len(report.problems)
+        status = "OK" if report.ok else f"{n} problem{'s' if n != 1 else ''}"
         click.echo(
             f"{status}: {report.sources} sources, {report.snapshots} snapshots checked",
             err=not report.ok,
