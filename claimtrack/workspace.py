@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from .errors import AmbiguousId, CorruptRecord, NotFound, WorkspaceError
 from .ids import PREFIXES, kind_of
+from .store.base import NaiveReads
 
 if TYPE_CHECKING:
     from .models import Claim, Evidence, Question, Record, Source
@@ -195,13 +196,20 @@ class Records:
     problems: list[CorruptRecord] = field(default_factory=list)
 
 
-class Workspace:
-    """A claimtrack workspace on disk. Open one with ``Workspace.open`` or ``Workspace.init``."""
+class Workspace(NaiveReads):
+    """A claimtrack workspace on disk. Open one with ``Workspace.open`` or ``Workspace.init``.
+
+    It is the folder backend of ``claimtrack.store.base.Store``.
+    """
 
     def __init__(self, root: Path):
         self.root = Path(root)
         self.problems: list[CorruptRecord] = []
         self._lock = None
+
+    @property
+    def location(self) -> str:
+        return str(self.root)
 
     # -- creating and opening ------------------------------------------------------------
     @classmethod
@@ -286,6 +294,10 @@ class Workspace:
         finally:
             self._lock.release()
 
+    def transaction(self):
+        """The store interface's unit of writing; for a folder, the write lock."""
+        return self.lock()
+
     # -- records -------------------------------------------------------------------------
     def path_for(self, kind: str, record_id: str) -> Path:
         """The file of a record. An id that could name a path outside its folder is refused."""
@@ -346,6 +358,18 @@ class Workspace:
         """Load a record by unique id prefix."""
         kind, record_id = self.resolve(prefix, kind)
         return self.load(kind, record_id)
+
+    def load_many(self, kind: str, record_ids: Iterable[str]) -> dict[str, Record]:
+        """The records of these ids that exist and load; failures go to ``self.problems``."""
+        out: dict[str, Record] = {}
+        for record_id in record_ids:
+            try:
+                out[record_id] = self.load(kind, record_id)
+            except NotFound:
+                continue
+            except CorruptRecord as exc:
+                self.problems.append(exc)
+        return out
 
     def load_all(self, kind: str) -> list[Record]:
         """Every loadable record of ``kind``; failures are added to ``self.problems``."""
@@ -438,6 +462,17 @@ class Workspace:
             except OSError as exc:
                 raise WorkspaceError(f"cannot write {path}: {exc.strerror}") from exc
         return sha
+
+    def blob_hashes(self) -> Iterator[str]:
+        """The sha256 of every archived snapshot (file names that are not one are skipped)."""
+        folder = self.root / "snapshots"
+        if not folder.is_dir():
+            return
+        for sub in sorted(folder.iterdir()):
+            if sub.is_dir():
+                for blob in sorted(sub.iterdir()):
+                    if _SHA256.fullmatch(blob.name):
+                        yield blob.name
 
     def read_blob(self, sha256: str) -> bytes:
         try:

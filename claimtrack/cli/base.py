@@ -77,12 +77,12 @@ def main(ctx: click.Context, workspace: str | None) -> None:
 
 
 def get_workspace(ctx: click.Context | None = None) -> Workspace:
-    """Open the workspace chosen by --workspace, $CLAIMTRACK_WORKSPACE or the folder tree."""
-    from ..workspace import Workspace
+    """Open the case chosen by --workspace, $CLAIMTRACK_WORKSPACE or the folder tree."""
+    from ..store import open_store
 
     ctx = ctx or click.get_current_context()
     root = ctx.find_root().obj.get("workspace") if ctx.find_root().obj else None
-    return Workspace.open(root)
+    return open_store(root)  # type: ignore[return-value]  # commands move to Store
 
 
 def warn(message: str) -> None:

@@ -1,0 +1,292 @@
+"""The store interface: everything a command may ask of a case, whatever keeps it.
+
+A case is kept either in a folder of JSON files (``claimtrack.workspace.Workspace``: the files
+are the truth, a derived SQLite index serves the reads) or in a PostgreSQL database (a
+newsroom's shared case). Commands and library code talk to a case only through the methods
+of ``Store``, so the analyses never know which one they have.
+
+Three groups of methods:
+
+- **records**: ``get``/``resolve``/``load``/``load_many``/``load_all``/``records`` read the
+  records themselves (Source, Claim, Evidence, Question; ``claimtrack.models``).
+- **derived reads**: ``query_claims``, ``assessments``, ``neighbourhood``, ``search``,
+  ``claims_of_source`` answer the questions the commands ask without loading the whole case.
+  Their meaning is defined by ``NaiveReads`` below, which computes each answer from
+  ``records()``; a backend answers them faster (from an index) but must give the same answers
+  (tests compare the two).
+- **writes**: ``transaction`` serialises writers and makes one command's writes one unit;
+  ``save``/``save_many``/``delete`` inside it; ``put_blob``/``read_blob`` keep snapshots by
+  sha256.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict
+
+if TYPE_CHECKING:
+    from ..errors import CorruptRecord
+    from ..flags import Assessment
+    from ..models import Record, Source
+    from ..workspace import Records
+
+Kind = Literal["claim", "source", "evidence", "question"]
+ClaimOrder = Literal["created", "severity"]
+
+
+class ClaimRow(TypedDict):
+    """One claim as listings show it: plain JSON values, no pydantic model.
+
+    ``claims --json`` prints a subset of these keys (docs/json.md); ``flags --json`` another.
+    """
+
+    id: str
+    text: str
+    claimant: str | None
+    figures: list[dict[str, Any]]  # Figure.model_dump(mode="json") of each figure
+    mentions: int  # appearances across sources
+    sources: int  # distinct sources that mention it
+    status: str | None  # flags.STATUSES
+    flags: list[dict[str, str]]  # [{"code", "detail"}], as in flags --json
+    origins: int  # independent origins (flags.Assessment.origins)
+    ref: str | None
+    created_at: str  # ISO 8601
+
+
+class Store(Protocol):
+    """What every backend provides. ``Workspace`` (a folder) is the reference implementation."""
+
+    problems: list[CorruptRecord]
+    """Records that failed to load during the last read; commands warn about each."""
+
+    @property
+    def location(self) -> str:
+        """Where the case is, for messages: a folder path, or a database URL without its
+        password."""
+        ...
+
+    # -- settings ----------------------------------------------------------------------------
+    def config(self) -> dict[str, Any]: ...
+
+    @property
+    def settings(self) -> dict[str, Any]: ...
+
+    def set_setting(self, key: str, value: Any) -> None: ...
+
+    # -- records -----------------------------------------------------------------------------
+    def ids(self, kind: Kind) -> list[str]:
+        """Every id of ``kind``, sorted."""
+        ...
+
+    def exists(self, kind: Kind, record_id: str) -> bool: ...
+
+    def resolve(self, prefix: str, kind: Kind | None = None) -> tuple[str, str]:
+        """(kind, full id) for a unique id prefix; merged claim ids resolve to the survivor.
+        NotFound / AmbiguousId otherwise."""
+        ...
+
+    def load(self, kind: Kind, record_id: str) -> Record:
+        """One record by full id; NotFound, or CorruptRecord naming it."""
+        ...
+
+    def get(self, prefix: str, kind: Kind | None = None) -> Record:
+        """``load`` after ``resolve``."""
+        ...
+
+    def load_many(self, kind: Kind, record_ids: Iterable[str]) -> dict[str, Record]:
+        """The records of these ids that exist and load, by id; failures go to ``problems``."""
+        ...
+
+    def load_all(self, kind: Kind) -> list[Record]:
+        """Every loadable record of ``kind``; failures go to ``problems``."""
+        ...
+
+    def records(self) -> Records:
+        """The whole case (graph building and whole-case exports need it)."""
+        ...
+
+    # -- derived reads -----------------------------------------------------------------------
+    def query_claims(
+        self,
+        *,
+        status: str | None = None,
+        flagged: bool | None = None,
+        figures_only: bool = False,
+        order: ClaimOrder = "created",
+        limit: int | None = None,
+    ) -> list[ClaimRow]:
+        """Claims as rows, filtered and ordered in the store. ``order="created"``: oldest
+        first (then id); ``"severity"``: worst first (``flags.Assessment.severity``)."""
+        ...
+
+    def assessments(self, claim_ids: Iterable[str] | None = None) -> dict[str, Assessment]:
+        """The derived status and flags of these claims (all when None), by claim id."""
+        ...
+
+    def neighbourhood(self, claim_id: str) -> Records:
+        """One claim and what its assessment and ``show`` need: the sources that mention it or
+        give evidence on it (and those they derive from), its evidence and questions, and the
+        claims it conflicts with. ``claims`` holds the claim first."""
+        ...
+
+    def search(self, text: str, top: int = 100) -> list[tuple[str, float]]:
+        """First-stage retrieval for matching: (claim id, score) best first, by BM25 over each
+        claim's text, title and claimant (higher is better)."""
+        ...
+
+    def claims_of_source(self, source_id: str) -> list[str]:
+        """Ids of the claims with a mention in this source, sorted."""
+        ...
+
+    # -- writes ------------------------------------------------------------------------------
+    def transaction(self) -> AbstractContextManager[None]:
+        """Hold the case's write lock for one command's read-decide-write. Re-entrant in one
+        process. Reads inside see the case as committed; the writes made inside are one unit:
+        a database commits or rolls back all of them; a folder writes each record whole (a
+        crash can leave some of a batch written, never half a record)."""
+        ...
+
+    def save(self, record: Record) -> None: ...
+
+    def save_many(self, records: Iterable[Record]) -> None:
+        """Validate every record first, then write them all (inside ``transaction``)."""
+        ...
+
+    def delete(self, kind: Kind, record_id: str) -> None: ...
+
+    # -- snapshots ---------------------------------------------------------------------------
+    def put_blob(self, data: bytes) -> str:
+        """Archive bytes by their sha256 (idempotent) and return the hash."""
+        ...
+
+    def read_blob(self, sha256: str) -> bytes: ...
+
+    def blob_hashes(self) -> Iterator[str]:
+        """The sha256 of every archived snapshot (``verify`` re-hashes them)."""
+        ...
+
+    def source_text(self, source: Source) -> str:
+        """The archived main text of a source ('' if it has none)."""
+        ...
+
+
+class NaiveReads:
+    """The derived reads of ``Store`` computed from ``records()``: their definition.
+
+    Slow on a big case (every call reads everything) but obviously right; a backend with an
+    index overrides these and its tests compare its answers with these.
+    """
+
+    def records(self) -> Records:  # provided by the backend
+        raise NotImplementedError
+
+    def query_claims(
+        self,
+        *,
+        status: str | None = None,
+        flagged: bool | None = None,
+        figures_only: bool = False,
+        order: ClaimOrder = "created",
+        limit: int | None = None,
+    ) -> list[ClaimRow]:
+        from ..flags import assess
+
+        records = self.records()
+        assessed = assess(records)
+        claims = list(records.claims.values())
+        if order == "severity":
+            claims.sort(key=lambda c: assessed[c.id].severity())
+        else:
+            claims.sort(key=lambda c: (c.created_at, c.id))
+        rows: list[ClaimRow] = []
+        for claim in claims:
+            a = assessed[claim.id]
+            if status is not None and a.status != status:
+                continue
+            if flagged is not None and bool(a.flags) != flagged:
+                continue
+            if figures_only and not claim.figures:
+                continue
+            rows.append(claim_row(claim, a))
+            if limit is not None and len(rows) >= limit:
+                break
+        return rows
+
+    def assessments(self, claim_ids: Iterable[str] | None = None) -> dict[str, Assessment]:
+        from ..flags import assess
+
+        records = self.records()
+        wanted = None if claim_ids is None else [c for c in claim_ids if c in records.claims]
+        return assess(records, claims=wanted, explain=wanted is not None)
+
+    def neighbourhood(self, claim_id: str) -> Records:
+        from ..conflicts import find_conflicts
+        from ..errors import NotFound
+        from ..workspace import Records
+
+        records = self.records()
+        if claim_id not in records.claims:
+            raise NotFound(f"no claim with id {claim_id!r}")
+        claim = records.claims[claim_id]
+        out = Records(problems=list(records.problems))
+        out.claims[claim_id] = claim
+        out.evidence = {
+            e.id: e for e in records.evidence.values() if e.claim in {claim_id, *claim.aliases}
+        }
+        out.questions = {
+            q.id: q for q in records.questions.values() if q.claim in {claim_id, *claim.aliases}
+        }
+        wanted = {m.source for m in claim.mentions} | {e.source for e in out.evidence.values()}
+        # Provenance reaches through derived_from in both directions, transitively.
+        linked: dict[str, set[str]] = {}
+        for s in records.sources.values():
+            for other in s.derived_from:
+                linked.setdefault(s.id, set()).add(other)
+                linked.setdefault(other, set()).add(s.id)
+        todo = list(wanted)
+        while todo:
+            for other in linked.get(todo.pop(), ()):
+                if other not in wanted:
+                    wanted.add(other)
+                    todo.append(other)
+        out.sources = {
+            sid: records.sources[sid] for sid in sorted(wanted) if sid in records.sources
+        }
+        for c in find_conflicts(records):
+            other = c.b if c.a == claim_id else c.a if c.b == claim_id else None
+            if other is not None and other in records.claims:
+                out.claims[other] = records.claims[other]
+        return out
+
+    def search(self, text: str, top: int = 100) -> list[tuple[str, float]]:
+        from ..match import ClaimIndex
+
+        index = ClaimIndex(self.records().claims.values())
+        return [(m.claim, m.score) for m in index.query(text, top=top)]
+
+    def claims_of_source(self, source_id: str) -> list[str]:
+        return sorted(
+            c.id
+            for c in self.records().claims.values()
+            if any(m.source == source_id for m in c.mentions)
+        )
+
+
+def claim_row(claim, assessment) -> ClaimRow:
+    """The row of one claim (``ClaimRow``) from its record and its assessment."""
+    return {
+        "id": claim.id,
+        "text": claim.text,
+        "claimant": claim.claimant,
+        "figures": [f.model_dump(mode="json") for f in claim.figures],
+        "mentions": len(claim.mentions),
+        "sources": len({m.source for m in claim.mentions}),
+        "status": assessment.status if assessment else None,
+        "flags": [{"code": f.code, "detail": f.detail} for f in assessment.flags]
+        if assessment
+        else [],
+        "origins": assessment.origins if assessment else 0,
+        "ref": claim.ref,
+        "created_at": claim.created_at.isoformat(),
+    }
