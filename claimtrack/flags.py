@@ -86,6 +86,12 @@ FLAG_CODES: dict[str, tuple[float, str]] = {
 _RANKS = {status: i for i, status in enumerate(STATUSES)}
 _WEIGHTS = {code: float(weight) for code, (weight, _) in FLAG_CODES.items()}
 
+
+def flag_weight(code: str) -> float:
+    """A flag code's weight in the "worst first" ordering (0 for an unknown code)."""
+    return _WEIGHTS.get(code, 0.0)
+
+
 OWN_KINDS = frozenset({"press_release", "statement"})
 CLAIMANT = "claimant"  # key of the claimant origin
 

@@ -106,6 +106,11 @@ class Claim(Record):
 
     id: str = Field(description="c- followed by 12 hex digits, derived from text and claimant.")
     text: str = Field(description="Canonical wording of the claim.")
+    title: str | None = Field(
+        None,
+        description="Headline it came with, e.g. the title of the fact-check it was imported "
+        "from; used in matching.",
+    )
     claimant: str | None = Field(None, description="Who asserts it (a person or organisation).")
     figures: list[Figure] = Field(default_factory=list, description="The numbers it states.")
     tags: list[str] = Field(default_factory=list, description="Free labels.")

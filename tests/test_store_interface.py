@@ -78,3 +78,23 @@ def test_blob_hashes_lists_every_snapshot(example):
     hashes = list(example.blob_hashes())
     sources = example.load_all("source")
     assert {s.sha256 for s in sources if s.sha256} <= set(hashes)
+
+
+def test_memory_search_reads_title_and_takes_any_text():
+    from claimtrack.models import Claim
+    from claimtrack.search import MemorySearch
+
+    s = MemorySearch(
+        [
+            Claim(id="c-000000000001", text="The assistant handles 2.3 million chats."),
+            Claim(
+                id="c-000000000002",
+                text="Unemployment fell last year.",
+                title="Fact check: did jobless claims drop?",
+            ),
+        ]
+    )
+    assert [cid for cid, _ in s.search("jobless claims")] == ["c-000000000002"]
+    # FTS5 operators and quotes in a query are words, never syntax.
+    assert s.search('AND OR NOT NEAR "chats" * ^ (')[0][0] == "c-000000000001"
+    assert s.search("   ...  ") == []

@@ -275,17 +275,24 @@ def flags_cmd(ctx: click.Context, codes: tuple[str, ...], limit: int | None, as_
         claimtrack flags --code single-origin --code self-reported
         claimtrack flags --json --limit 20
     """
-    from ..flags import assess, flagged_figure_claims
-
     ws = get_workspace(ctx)
-    records = ws.records()
+    ranked = ws.query_claims(flagged=True, figures_only=True, codes=codes, order="severity")
     report_problems(ws)
-    ranked = flagged_figure_claims(records, assess(records), codes=codes)
     if limit is None:
         limit = 0 if as_json else TABLE_LIMIT
     shown = ranked[:limit] if limit else ranked
     if as_json:
-        print_json_lines(a.to_json(records.claims[a.claim]) for a in shown)
+        print_json_lines(
+            {
+                "claim": r["id"],
+                "text": r["text"],
+                "status": r["status"],
+                "flags": r["flags"],
+                "origins": r["origins"],
+                "mentions": r["mentions"],
+            }
+            for r in shown
+        )
         return
     if not ranked:
         click.echo("No flagged figure claims.")
@@ -296,13 +303,13 @@ def flags_cmd(ctx: click.Context, codes: tuple[str, ...], limit: int | None, as_
         ["claim", "status", "origins", "text", "flags"],
         [
             (
-                a.claim,
-                a.status,
-                f"{a.origins}/{a.sources}",
-                _short(records.claims[a.claim].text, 70),
-                "\n".join(f"{f.code}: {f.detail}" for f in a.flags),
+                r["id"],
+                r["status"],
+                f"{r['origins']}/{r['backing']}",
+                _short(r["text"], 70),
+                "\n".join(f"{f['code']}: {f['detail']}" for f in r["flags"]),
             )
-            for a in ranked
+            for r in ranked
         ],
         title=f"{len(ranked) + more} flagged figure claims, worst first (origins/sources)",
     )

@@ -43,17 +43,11 @@ def _load(ctx: click.Context):
     return ws, records
 
 
-def claim_summary(claim, assessment) -> dict:
-    """The ``claims --json`` contract (docs/json.md)."""
+def claim_summary(row) -> dict:
+    """The ``claims --json`` contract (docs/json.md), from a store row (``ClaimRow``)."""
     return {
-        "id": claim.id,
-        "text": claim.text,
-        "claimant": claim.claimant,
-        "figures": [f.model_dump(mode="json") for f in claim.figures],
-        "mentions": len(claim.mentions),
-        "sources": len({m.source for m in claim.mentions}),
-        "status": assessment.status if assessment else None,
-        "ref": claim.ref,
+        key: row[key]
+        for key in ("id", "text", "claimant", "figures", "mentions", "sources", "status", "ref")
     }
 
 
@@ -69,16 +63,9 @@ def claims_cmd(ctx: click.Context, as_json: bool, status_filter: str | None) -> 
         claimtrack claims
         claimtrack claims --status unsupported --json
     """
-    from ..flags import assess
-
-    _, records = _load(ctx)
-    assessments = assess(records)
-    rows = [
-        claim_summary(c, assessments.get(c.id))
-        for c in sorted(records.claims.values(), key=lambda c: (c.created_at, c.id))
-    ]
-    if status_filter:
-        rows = [r for r in rows if r["status"] == status_filter]
+    ws = get_workspace(ctx)
+    rows = [claim_summary(r) for r in ws.query_claims(status=status_filter)]
+    report_problems(ws)
     if as_json:
         print_json_lines(rows)
         return
@@ -272,8 +259,6 @@ def show(ctx: click.Context, record_id: str, as_json: bool) -> None:
         claimtrack show c-3f2a
         claimtrack show c-3f2a --json
     """
-    from ..flags import for_claim
-
     ws = get_workspace(ctx)
     kind, full_id = ws.resolve(record_id)
     record = ws.load(kind, full_id)
@@ -288,9 +273,10 @@ def show(ctx: click.Context, record_id: str, as_json: bool) -> None:
                 if value not in (None, [], ""):
                     click.echo(f"{key:>12}: {value}")
         return
-    records = ws.records()
+    records = ws.neighbourhood(record.id)
+    assessment = ws.assessments([record.id]).get(record.id)
     report_problems(ws)
-    detail = claim_detail(record, records, for_claim(records, record.id))
+    detail = claim_detail(record, records, assessment)
     if as_json:
         print_json(detail)
         return

@@ -26,7 +26,14 @@ from .sentences import split as split_sentences
 from .sentences import split_flat
 from .triggers import scan_columns
 
-__all__ = ["ExtractedSentence", "extract", "parse_figures", "shift", "split_sentences"]
+__all__ = [
+    "ExtractedSentence",
+    "checkworthiness",
+    "extract",
+    "parse_figures",
+    "shift",
+    "split_sentences",
+]
 
 
 @dataclass(slots=True)
@@ -149,3 +156,12 @@ def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence
                 )
             )
     return out
+
+
+def checkworthiness(text: str) -> float:
+    """The check-worthiness of a claim's text in [0, 1]: the highest of its sentences'.
+
+    >>> checkworthiness("Klarna says its assistant does the work of 700 agents.") >= 0.5
+    True
+    """
+    return max((s.checkworthy for s in extract(text, all_sentences=True)), default=0.0)

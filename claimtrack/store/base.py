@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ..workspace import Records
 
 Kind = Literal["claim", "source", "evidence", "question"]
-ClaimOrder = Literal["created", "severity"]
+ClaimOrder = Literal["created", "severity", "triage"]
 
 
 class ClaimRow(TypedDict):
@@ -43,6 +43,7 @@ class ClaimRow(TypedDict):
 
     id: str
     text: str
+    title: str | None
     claimant: str | None
     figures: list[dict[str, Any]]  # Figure.model_dump(mode="json") of each figure
     mentions: int  # appearances across sources
@@ -50,6 +51,8 @@ class ClaimRow(TypedDict):
     status: str | None  # flags.STATUSES
     flags: list[dict[str, str]]  # [{"code", "detail"}], as in flags --json
     origins: int  # independent origins (flags.Assessment.origins)
+    backing: int  # distinct sources behind it: mentions and supporting evidence
+    checkworthy: float  # extract.checkworthiness of its text, in [0, 1]
     ref: str | None
     created_at: str  # ISO 8601
 
@@ -113,11 +116,18 @@ class Store(Protocol):
         status: str | None = None,
         flagged: bool | None = None,
         figures_only: bool = False,
+        codes: Iterable[str] = (),
+        min_checkworthy: float | None = None,
         order: ClaimOrder = "created",
         limit: int | None = None,
     ) -> list[ClaimRow]:
-        """Claims as rows, filtered and ordered in the store. ``order="created"``: oldest
-        first (then id); ``"severity"``: worst first (``flags.Assessment.severity``)."""
+        """Claims as rows, filtered and ordered in the store.
+
+        Filters: ``status``; ``flagged`` (has any flag, or none); ``figures_only``; ``codes``
+        (has one of these flag codes); ``min_checkworthy``. ``order``: ``"created"`` oldest
+        first (then id); ``"severity"`` worst first (``flags.Assessment.severity``);
+        ``"triage"`` what a journalist should look at first (``row_triage_key``).
+        """
         ...
 
     def assessments(self, claim_ids: Iterable[str] | None = None) -> dict[str, Assessment]:
@@ -187,6 +197,8 @@ class NaiveReads:
         status: str | None = None,
         flagged: bool | None = None,
         figures_only: bool = False,
+        codes: Iterable[str] = (),
+        min_checkworthy: float | None = None,
         order: ClaimOrder = "created",
         limit: int | None = None,
     ) -> list[ClaimRow]:
@@ -194,13 +206,9 @@ class NaiveReads:
 
         records = self.records()
         assessed = assess(records)
-        claims = list(records.claims.values())
-        if order == "severity":
-            claims.sort(key=lambda c: assessed[c.id].severity())
-        else:
-            claims.sort(key=lambda c: (c.created_at, c.id))
+        wanted_codes = set(codes)
         rows: list[ClaimRow] = []
-        for claim in claims:
+        for claim in records.claims.values():
             a = assessed[claim.id]
             if status is not None and a.status != status:
                 continue
@@ -208,10 +216,19 @@ class NaiveReads:
                 continue
             if figures_only and not claim.figures:
                 continue
-            rows.append(claim_row(claim, a))
-            if limit is not None and len(rows) >= limit:
-                break
-        return rows
+            if wanted_codes and not any(f.code in wanted_codes for f in a.flags):
+                continue
+            r = claim_row(claim, a)
+            if min_checkworthy is not None and r["checkworthy"] < min_checkworthy:
+                continue
+            rows.append(r)
+        if order == "severity":
+            rows.sort(key=lambda r: assessed[r["id"]].severity())
+        elif order == "triage":
+            rows.sort(key=row_triage_key)
+        else:
+            rows.sort(key=lambda r: (r["created_at"], r["id"]))
+        return rows if limit is None else rows[:limit]
 
     def assessments(self, claim_ids: Iterable[str] | None = None) -> dict[str, Assessment]:
         from ..flags import assess
@@ -260,10 +277,9 @@ class NaiveReads:
         return out
 
     def search(self, text: str, top: int = 100) -> list[tuple[str, float]]:
-        from ..match import ClaimIndex
+        from ..search import MemorySearch
 
-        index = ClaimIndex(self.records().claims.values())
-        return [(m.claim, m.score) for m in index.query(text, top=top)]
+        return MemorySearch(self.records().claims.values()).search(text, top)
 
     def claims_of_source(self, source_id: str) -> list[str]:
         return sorted(
@@ -273,11 +289,27 @@ class NaiveReads:
         )
 
 
-def claim_row(claim, assessment) -> ClaimRow:
-    """The row of one claim (``ClaimRow``) from its record and its assessment."""
+def row_triage_key(row: ClaimRow) -> tuple:
+    """Sort key of ``order="triage"``: worst status, then the heaviest flags, then the most
+    check-worthy, then the most repeated."""
+    from ..flags import STATUSES, flag_weight
+
+    weight = sum(flag_weight(f["code"]) for f in row["flags"])
+    rank = STATUSES.index(row["status"]) if row["status"] in STATUSES else len(STATUSES)
+    return (rank, -weight, -row["checkworthy"], -row["mentions"], row["id"])
+
+
+def claim_row(claim, assessment, checkworthy: float | None = None) -> ClaimRow:
+    """The row of one claim (``ClaimRow``) from its record and its assessment;
+    ``checkworthy`` when already known (else computed from the claim's text)."""
+    if checkworthy is None:
+        from ..extract import checkworthiness
+
+        checkworthy = checkworthiness(claim.text)
     return {
         "id": claim.id,
         "text": claim.text,
+        "title": claim.title,
         "claimant": claim.claimant,
         "figures": [f.model_dump(mode="json") for f in claim.figures],
         "mentions": len(claim.mentions),
@@ -287,6 +319,8 @@ def claim_row(claim, assessment) -> ClaimRow:
         if assessment
         else [],
         "origins": assessment.origins if assessment else 0,
+        "backing": assessment.sources if assessment else 0,
+        "checkworthy": round(checkworthy, 3),
         "ref": claim.ref,
         "created_at": claim.created_at.isoformat(),
     }
