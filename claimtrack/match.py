@@ -604,6 +604,44 @@ class ClaimIndex:
         )
 
 
+def rerank(
+    query: Features,
+    candidates: Iterable[tuple[Claim, float]],
+    *,
+    top: int = 5,
+    n: int | None = None,
+    df: Callable[[str], int] | None = None,
+) -> list[Match]:
+    """The second stage of matching: score first-stage candidates in full, best ``top`` first.
+
+    ``candidates`` are (claim, first-stage score) pairs, e.g. the claims of
+    ``Store.search``; ``n`` is the number of claims searched and ``df(word)`` how many of
+    them hold a word (both default to counts among the candidates).
+    """
+    pool = [(c, claim_features(c), s) for c, s in candidates]
+    if not pool or top <= 0:
+        return []
+    if df is None or n is None:
+        counts: dict[str, int] = {}
+        for _, f, _ in pool:
+            for w in set(f.words):
+                counts[w] = counts.get(w, 0) + 1
+        n = len(pool)
+
+        def df(word: str) -> int:
+            return counts.get(word, 0)
+
+    total = n
+
+    def weight(word: str) -> float:
+        return idf(df(word), total)
+
+    scored = [Match(c.id, round(score(query, f, weight), 4)) for c, f, _ in pool]
+    scored = [m for m in scored if m.score > 0]
+    scored.sort(key=lambda m: (-m.score, m.claim))
+    return scored[:top]
+
+
 def rank(
     query: Features,
     postings: Callable[[str], Iterable[str]],

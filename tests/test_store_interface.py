@@ -98,3 +98,14 @@ def test_memory_search_reads_title_and_takes_any_text():
     # FTS5 operators and quotes in a query are words, never syntax.
     assert s.search('AND OR NOT NEAR "chats" * ^ (')[0][0] == "c-000000000001"
     assert s.search("   ...  ") == []
+
+
+def test_rerank_scores_first_stage_candidates(example):
+    from claimtrack.match import features, rerank
+
+    query = features("Klarna says its assistant does the work of 700 full-time agents")
+    found = example.search("Klarna assistant work of 700 full-time agents", top=20)
+    claims = example.load_many("claim", [cid for cid, _ in found])
+    ranked = rerank(query, [(claims[cid], s) for cid, s in found if cid in claims], top=3)
+    assert ranked and "700" in claims[ranked[0].claim].text
+    assert [m.score for m in ranked] == sorted((m.score for m in ranked), reverse=True)
