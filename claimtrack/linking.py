@@ -232,8 +232,9 @@ def attach(
     origin: TextOrigin = "text",
     now: datetime | None = None,
 ) -> LinkResult:
-    """Record each claim sentence of ``source`` as a mention of a new or matching claim, and
-    each non-answer sentence as an open question on the claim it concerns.
+    """Record each claim sentence of ``source`` (and each other statement of a figure:
+    ``ExtractedSentence.candidate``) as a mention of a new or matching claim, and each
+    non-answer sentence as an open question on the claim it concerns.
 
     Attaching the same source again adds nothing. ``now`` stamps new records (default: the
     clock).
@@ -244,7 +245,7 @@ def attach(
             try:
                 plan = _Plan(ws, index, source)
                 for s in sentences:
-                    if s.is_claim:
+                    if s.is_claim or s.candidate:
                         plan.add_claim_sentence(s, origin, now)
                 for s in sentences:
                     if s.nonanswer:
