@@ -50,6 +50,7 @@ from .fetch import (
     sniff_binary,
 )
 from .ids import make_id
+from .language import language_of, reads_english
 from .models import Source, SourceKind, utcnow
 from .notes import Segment, plain, split_front_matter
 
@@ -549,12 +550,18 @@ def prepare(
         sha256=raw_sha,
         text_sha256=_sha(text.encode("utf-8")),
         content_type=doc.content_type,
-        language=doc.language,
+        language=language_of(text, doc.language),
         input=item,
         notes=list(doc.notes),
     )
     prepared = Prepared(
-        result=result, raw=raw, text=text, segments=segments, document=doc, extract=opts.extract
+        result=result,
+        raw=raw,
+        text=text,
+        segments=segments,
+        document=doc,
+        # Text in another language is archived but not read with English rules.
+        extract=opts.extract and reads_english(source.language),
     )
     if opts.extract:
         from . import linking  # noqa: F401  (fail here, before writing, if it cannot load)
@@ -562,7 +569,7 @@ def prepare(
     result.text_chars = len(text)
     if ws.exists("source", source_id):
         return merge_into(ws, prepared, ws.load("source", source_id))
-    if opts.extract:
+    if prepared.extract:
         prepared.sentences = _extract_segments(segments)
     return prepared
 

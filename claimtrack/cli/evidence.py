@@ -262,12 +262,22 @@ def link_cmd(ctx: click.Context, source: str, parents: tuple[str, ...], remove: 
     metavar="N",
     help=f"Show the worst N (default: {TABLE_LIMIT} in the table, all with --json; 0: all).",
 )
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Also the flagged claims below the check-worthiness threshold.",
+)
 @json_option
 @click.pass_context
-def flags_cmd(ctx: click.Context, codes: tuple[str, ...], limit: int | None, as_json: bool) -> None:
-    """List the figure claims that need work before publication, worst first.
+def flags_cmd(
+    ctx: click.Context, codes: tuple[str, ...], limit: int | None, show_all: bool, as_json: bool
+) -> None:
+    """List the check-worthy figure claims that need work before publication, worst first.
 
-    Each flag is a reason code with a one-line explanation; see docs/flags.md.
+    Each flag is a reason code with a one-line explanation; see docs/flags.md. Figure
+    statements below the check-worthiness threshold (a product's specifications, a price in a
+    listing) are left out unless --all is given.
 
     \b
     Example:
@@ -275,8 +285,16 @@ def flags_cmd(ctx: click.Context, codes: tuple[str, ...], limit: int | None, as_
         claimtrack flags --code single-origin --code self-reported
         claimtrack flags --json --limit 20
     """
+    from ..extract.checkworthy import THRESHOLD
+
     ws = get_workspace(ctx)
-    ranked = ws.query_claims(flagged=True, figures_only=True, codes=codes, order="severity")
+    floor = None if show_all else THRESHOLD
+    ranked = ws.query_claims(
+        flagged=True, figures_only=True, codes=codes, min_checkworthy=floor, order="severity"
+    )
+    below = 0
+    if floor is not None and not as_json:
+        below = len(ws.query_claims(flagged=True, figures_only=True, codes=codes)) - len(ranked)
     report_problems(ws)
     if limit is None:
         limit = 0 if as_json else TABLE_LIMIT
@@ -296,6 +314,8 @@ def flags_cmd(ctx: click.Context, codes: tuple[str, ...], limit: int | None, as_
         return
     if not ranked:
         click.echo("No flagged figure claims.")
+        if below:
+            click.echo(f"{below} below check-worthiness {THRESHOLD:g}; --all lists them")
         return
     more = len(ranked) - len(shown)
     ranked = shown
@@ -315,6 +335,11 @@ def flags_cmd(ctx: click.Context, codes: tuple[str, ...], limit: int | None, as_
     )
     if more:
         click.echo(f"... and {more} more; --limit 0 shows them all, --json lists them all")
+    if below:
+        click.echo(
+            f"({below} flagged figure claims below check-worthiness {THRESHOLD:g} not shown; "
+            "--all lists them)"
+        )
 
 
 @main.command("check")

@@ -143,12 +143,16 @@ def _outcome(result) -> str:
 def _print_result(result, out) -> None:
     from rich.markup import escape
 
+    from ..language import skipped
+
     if result.error:
         click.echo(f"Error: {one_line(result.error)}", err=True)
         return
     source = result.source
     name = escape(source.title or source.url or result.input)
     claims = f"{result.claims} claim{'s' if result.claims != 1 else ''}"
+    if (result.new or result.updated) and skipped(source.language):
+        claims = skipped(source.language)
     if result.new:
         line = f"new        {source.id}  {name}  ({result.text_chars} chars, {claims})"
     elif result.updated:

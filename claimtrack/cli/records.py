@@ -43,50 +43,131 @@ def _load(ctx: click.Context):
     return ws, records
 
 
+TABLE_LIMIT = 50  # claims shown by the claims table unless --limit says otherwise
+
+
 def claim_summary(row) -> dict:
     """The ``claims --json`` contract (docs/json.md), from a store row (``ClaimRow``)."""
     return {
         key: row[key]
-        for key in ("id", "text", "claimant", "figures", "mentions", "sources", "status", "ref")
+        for key in (
+            "id",
+            "text",
+            "claimant",
+            "figures",
+            "mentions",
+            "sources",
+            "status",
+            "ref",
+            "checkworthy",
+            "flags",
+        )
     }
 
 
 @main.command("claims")
 @json_option
 @click.option("--status", "status_filter", help="Only claims with this status.")
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Every claim, not only the check-worthy ones.",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0.0, 1.0),
+    metavar="SCORE",
+    help="Only claims whose check-worthiness is at least SCORE (default: the threshold, 0.5).",
+)
+@click.option("--figures-only", is_flag=True, help="Only claims that state a figure.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help=f"Show the first N (default: {TABLE_LIMIT} in the table, all with --json; 0: all).",
+)
 @click.pass_context
-def claims_cmd(ctx: click.Context, as_json: bool, status_filter: str | None) -> None:
-    """List the claims in the workspace.
+def claims_cmd(
+    ctx: click.Context,
+    as_json: bool,
+    status_filter: str | None,
+    show_all: bool,
+    min_score: float | None,
+    figures_only: bool,
+    limit: int | None,
+) -> None:
+    """List the check-worthy claims, the ones to look at first on top.
+
+    By default only claims whose check-worthiness reaches the threshold are listed, worst
+    status and heaviest flags first, then the most check-worthy; the rest are counted.
+    --all lists every claim, --min-score sets another threshold.
 
     \b
     Example:
         claimtrack claims
+        claimtrack claims --all --limit 0
+        claimtrack claims --figures-only --min-score 0.8
         claimtrack claims --status unsupported --json
     """
+    from ..extract.checkworthy import THRESHOLD
+
+    if show_all and min_score is not None:
+        raise click.UsageError("--all and --min-score do not go together")
+    floor = None if show_all else (THRESHOLD if min_score is None else min_score)
     ws = get_workspace(ctx)
-    rows = [claim_summary(r) for r in ws.query_claims(status=status_filter)]
+    rows = ws.query_claims(
+        status=status_filter, figures_only=figures_only, min_checkworthy=floor, order="triage"
+    )
+    hidden = 0
+    if floor is not None and not as_json:
+        everything = ws.query_claims(status=status_filter, figures_only=figures_only)
+        hidden = len(everything) - len(rows)
     report_problems(ws)
+    if limit is None:
+        limit = 0 if as_json else TABLE_LIMIT
+    more = max(0, len(rows) - limit) if limit else 0
+    if limit:
+        rows = rows[:limit]
     if as_json:
-        print_json_lines(rows)
+        print_json_lines([claim_summary(r) for r in rows])
         return
     if not rows:
-        click.echo("No claims yet. Add some with: claimtrack ingest URL|FILE")
+        if hidden:
+            click.echo(
+                f"No claims reach check-worthiness {floor:g}; {hidden} below it "
+                "(claimtrack claims --all lists them)."
+            )
+        else:
+            click.echo("No claims yet. Add some with: claimtrack ingest URL|FILE")
         return
+    what = "claims" if floor is None else f"claims with check-worthiness >= {floor:g}"
     print_table(
-        ["id", "claim", "claimant", "figures", "sources", "status"],
+        ["id", "score", "status", "claim", "flags"],
         [
             (
                 r["id"],
-                r["text"],
-                r["claimant"] or "",
-                ", ".join(f["text"] for f in r["figures"]),
-                r["sources"],
+                f"{r['checkworthy']:.2f}",
                 r["status"] or "",
+                _short(r["text"], 80),
+                ", ".join(f["code"] for f in r["flags"]),
             )
             for r in rows
         ],
-        title=f"{len(rows)} claims",
+        title=f"{len(rows) + more} {what}, worst first",
     )
+    if more:
+        click.echo(f"... and {more} more; --limit 0 shows them all")
+    if hidden:
+        click.echo(
+            f"... and {hidden} more below check-worthiness {floor:g}; "
+            "--all lists every claim, --min-score sets the threshold"
+        )
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 def source_summary(source, mentions: int) -> dict:
@@ -200,10 +281,15 @@ def _show_source(ws, source, as_json: bool) -> None:
         "published",
         "retrieved_at",
         "sha256",
+        "language",
         "input",
     ):
         if data.get(key):
             click.echo(f"{key:>12}: {data[key]}")
+    from ..language import skipped
+
+    if skipped(source.language):
+        click.echo(f"{'skipped':>12}: {skipped(source.language)}")
     if source.derived_from:
         click.echo(f"{'derived from':>12}: {', '.join(source.derived_from)}")
     for note in source.notes:
@@ -215,6 +301,9 @@ def _show_source(ws, source, as_json: bool) -> None:
 
 def claim_detail(claim, records, assessment) -> dict:
     """The ``show CLAIM --json`` contract (docs/json.md)."""
+    from ..extract import explain_checkworthiness
+
+    score, why = explain_checkworthiness(claim.text)
     return {
         "id": claim.id,
         "text": claim.text,
@@ -242,6 +331,8 @@ def claim_detail(claim, records, assessment) -> dict:
         "questions": [
             q.model_dump(mode="json") for q in records.questions.values() if q.claim == claim.id
         ],
+        "checkworthy": round(score, 3),
+        "why": [{"reason": r, "weight": w} for r, w in why],
     }
 
 
@@ -286,6 +377,8 @@ def show(ctx: click.Context, record_id: str, as_json: bool) -> None:
 def _print_claim(d: dict, records) -> None:
     click.secho(d["text"], bold=True)
     click.echo(f"{d['id']}  claimant: {d['claimant'] or '-'}  status: {d['status'] or '-'}")
+    reasons = ", ".join(f"{w['reason']} {w['weight']:+g}" for w in d["why"])
+    click.echo(f"check-worthiness: {d['checkworthy']:.2f}" + (f" ({reasons})" if reasons else ""))
     if d["origin_groups"]:
         n = len(d["mentions"])
         click.echo(

@@ -29,6 +29,7 @@ from .triggers import scan_columns
 __all__ = [
     "ExtractedSentence",
     "checkworthiness",
+    "explain_checkworthiness",
     "extract",
     "parse_figures",
     "shift",
@@ -165,6 +166,13 @@ def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence
                 )
             )
     return out
+
+
+def explain_checkworthiness(text: str, top: int = 3) -> tuple[float, list[tuple[str, float]]]:
+    """The check-worthiness of a claim's text (``checkworthiness``) and why: the features and
+    words that raise it most (``checkworthy.explain``) in its best sentence."""
+    best = max(extract(text, all_sentences=True), key=lambda s: s.checkworthy, default=None)
+    return (0.0, []) if best is None else (best.checkworthy, best.why(top))
 
 
 def checkworthiness(text: str) -> float:

@@ -95,7 +95,7 @@ _ADVICE = re.compile(
 )
 # "Sonos Move for $400": a product listed at a price.
 _LISTING = re.compile(r"\bfor [$£€]\s?\d[\d,.]*\W*$")
-_OPENS_QUOTE = re.compile(r"\s*[\"“]")
+_OPENING_QUOTES = ('"', "“")
 
 
 def named_entities(text: str, start: int = 0, end: int | None = None) -> list[int]:
@@ -182,9 +182,9 @@ def features(
         fired.append("short")
     if not question and _instruction(sentence):
         fired.append("instruction")
-    if "promotion" in hits or (has_figure and _LISTING.search(sentence)):
+    if "promotion" in hits or (has_figure and "for " in sentence and _LISTING.search(sentence)):
         fired.append("promotion")
-    if not has_figure and _OPENS_QUOTE.match(sentence):
+    if not has_figure and sentence.lstrip()[:1] in _OPENING_QUOTES:
         fired.append("quotation")
     return fired
 
