@@ -138,7 +138,7 @@ def claimbuster_section(dev, heldout, others) -> None:
 
 
 def news_metrics(examples, listed: list[bool]) -> str:
-    rand = [(ex, li) for ex, li in zip(examples, listed, strict=True) if ex.sample == "random"]
+    rand = [(ex, li) for ex, li in zip(examples, listed, strict=True) if ex.sample != "figures"]
     shown = [ex for ex, li in rand if li]
     good = sum(1 for ex in shown if ex.label > 0)
     precision = good / len(shown) if shown else 0.0

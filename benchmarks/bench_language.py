@@ -26,11 +26,13 @@ NON_ENGLISH = {"20b2b64916b0": "it"}
 
 
 def detectors():
+    """(name, loader) of each detector that is installed; a loader returns text -> code."""
+    from importlib.util import find_spec
+
     from claimtrack.language import detect
 
     yield "claimtrack (pycld2)", lambda: detect
-    try:
-        import py3langid  # noqa: F401
+    if find_spec("py3langid"):
 
         def load_py3langid():
             import py3langid
@@ -38,10 +40,7 @@ def detectors():
             return lambda text: py3langid.classify(text)[0]
 
         yield "py3langid", load_py3langid
-    except ImportError:
-        pass
-    try:
-        import langdetect  # noqa: F401
+    if find_spec("langdetect"):
 
         def load_langdetect():
             from langdetect import DetectorFactory, LangDetectException, detect
@@ -57,8 +56,6 @@ def detectors():
             return run
 
         yield "langdetect", load_langdetect
-    except ImportError:
-        pass
 
 
 def main() -> None:

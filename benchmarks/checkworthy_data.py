@@ -13,8 +13,9 @@ that benchmarks/train_checkworthy.py and benchmarks/bench_checkworthy.py share.
   offsets and a hash of the sentence; the text is read from the dataset): 0 not worth a
   fact-checker's time, 1 worth it, 2 worth it and states a figure. ``sample`` says how a
   sentence was drawn ("random": uniformly from all sentences of the English articles;
-  "figures": from the sentences with a figure, for recall); ``split`` holds out a third of
-  the articles ("heldout"), never trained or tuned on.
+  "figures": from the sentences with a figure, for recall; "random2": a second uniform draw
+  from the development articles only); ``split`` holds out a third of the articles
+  ("heldout"), never trained or tuned on.
 
 Everything here needs scikit-learn (``pip install -e '.[bench]'``), except the loaders.
 """

@@ -1,6 +1,7 @@
 import json
 
 from claimtrack.cli import main
+from claimtrack.extract.checkworthy import THRESHOLD
 from claimtrack.models import Claim, Figure, Mention, Source
 
 
@@ -36,7 +37,7 @@ def test_claims_json_contract(ws, run):
     ]  # fmt: skip
     assert row["mentions"] == 1 and row["sources"] == 1
     assert row["figures"][0]["value"] == 700
-    assert row["checkworthy"] >= 0.5
+    assert row["checkworthy"] >= THRESHOLD
     assert [f["code"] for f in row["flags"]] == ["no-evidence"]
 
 
@@ -75,12 +76,12 @@ def test_claims_lists_the_check_worthy_ones_and_counts_the_rest(ws, run):
     assert default.exit_code == 0, default.output
     assert set(ids(default)) == {"c-00000000000a", "c-00000000000b"}
     rows = [json.loads(line) for line in default.output.splitlines()]
-    assert all(r["checkworthy"] >= 0.5 for r in rows)
+    assert all(r["checkworthy"] >= THRESHOLD for r in rows)
     # worst first: the figure claim with its flags before the claim without a figure
     assert ids(default)[0] == "c-00000000000a"
     table = run("claims")
     assert "c-00000000000c" not in table.output
-    assert "1 more below check-worthiness 0.5" in table.output
+    assert f"1 more below check-worthiness {THRESHOLD:g}" in table.output
     assert "--all" in table.output
     every = run("claims", "--all", "--json")
     assert set(ids(every)) == {"c-00000000000a", "c-00000000000b", "c-00000000000c"}
@@ -108,7 +109,7 @@ def test_flags_shows_only_check_worthy_claims_unless_all(ws, run):
     listed = [json.loads(x)["claim"] for x in run("flags", "--json").output.splitlines()]
     assert listed == ["c-00000000000a"]
     table = run("flags")
-    assert "1 flagged figure claims below check-worthiness 0.5 not shown" in table.output
+    assert f"1 flagged figure claims below check-worthiness {THRESHOLD:g} not shown" in table.output
     every = [json.loads(x)["claim"] for x in run("flags", "--all", "--json").output.splitlines()]
     assert set(every) == {"c-00000000000a", "c-00000000000c"}
 
@@ -116,7 +117,7 @@ def test_flags_shows_only_check_worthy_claims_unless_all(ws, run):
 def test_show_says_why_a_claim_is_check_worthy(ws, run):
     add_triage_case(ws)
     detail = json.loads(run("show", "c-00000000000a", "--json").output)
-    assert detail["checkworthy"] >= 0.5
+    assert detail["checkworthy"] >= THRESHOLD
     assert detail["why"][0] == {"reason": "figure", "weight": detail["why"][0]["weight"]}
     assert detail["why"][0]["weight"] > 0
     text = run("show", "c-00000000000a").output

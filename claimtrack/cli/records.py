@@ -78,7 +78,8 @@ def claim_summary(row) -> dict:
     "--min-score",
     type=click.FloatRange(0.0, 1.0),
     metavar="SCORE",
-    help="Only claims whose check-worthiness is at least SCORE (default: the threshold, 0.5).",
+    help="Only claims whose check-worthiness is at least SCORE, in [0, 1] (default: "
+    "claimtrack.extract.checkworthy.THRESHOLD).",
 )
 @click.option("--figures-only", is_flag=True, help="Only claims that state a figure.")
 @click.option(

@@ -39,7 +39,7 @@ from .attribution import BARE_ROLES
 SCORER_VERSION = 2
 """Changes whenever a sentence's score may change (weights, features, terms)."""
 
-THRESHOLD = 0.5
+THRESHOLD = 0.6
 """The default decision: a sentence is a claim at this score or more."""
 
 WEIGHTS_FILE = Path(__file__).resolve().parent.parent / "data" / "checkworthy.json"
@@ -96,6 +96,8 @@ _ADVICE = re.compile(
 # "Sonos Move for $400": a product listed at a price.
 _LISTING = re.compile(r"\bfor [$£€]\s?\d[\d,.]*\W*$")
 _OPENING_QUOTES = ('"', "“")
+# The end of a quoted utterance: "... a breakthrough," the chief executive said.
+_QUOTE_ENDS = re.compile(r"[,.!?…][\"”]")
 
 
 def named_entities(text: str, start: int = 0, end: int | None = None) -> list[int]:
@@ -184,7 +186,10 @@ def features(
         fired.append("instruction")
     if "promotion" in hits or (has_figure and "for " in sentence and _LISTING.search(sentence)):
         fired.append("promotion")
-    if not has_figure and sentence.lstrip()[:1] in _OPENING_QUOTES:
+    if not has_figure and (
+        sentence.lstrip()[:1] in _OPENING_QUOTES
+        or (("”" in sentence or '"' in sentence) and _QUOTE_ENDS.search(sentence))
+    ):
         fired.append("quotation")
     return fired
 
