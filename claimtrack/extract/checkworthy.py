@@ -3,7 +3,7 @@
 Two layers. The first names what a reader would point at: ``features(...)`` lists the
 features of a sentence that fire (a figure, an attribution, a superlative, a question, an
 instruction, a shopping pitch, ...). The second is a logistic regression over those named
-features and the sentence's words and word pairs (:func:`terms`), learned from labelled
+features and the sentence's words (:func:`terms`), learned from labelled
 sentences by ``benchmarks/train_checkworthy.py`` and shipped as ``claimtrack/data/
 checkworthy.json``: ``score`` is its probability in [0, 1], and ``explain`` names the
 features and words that pushed it up most. The weights file is read once, on first use;
@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
 
 from .attribution import BARE_ROLES
@@ -88,7 +88,7 @@ _IMPERATIVES = frozenset(
     beware imagine pick grab shop discover explore enjoy register apply compare choose avoid
     ask tap scroll listen""".split()
 )
-_FIRST_WORD = re.compile(r"[^\w]*([A-Za-z]+(?:['’][a-z]+)?)\s")
+_LEADING = " \t\"“‘'(*-•–—>#"
 _ADVICE = re.compile(
     r"\b(?:you should|you need to|you must|you'll want to|you will want to|make sure|be sure to)\b",
     re.I,
@@ -111,6 +111,8 @@ def named_entities(text: str, start: int = 0, end: int | None = None) -> list[in
     ]
 
 
+_NO_KINDS: frozenset[str] = frozenset()
+_KEYWORD_FEATURES = ("change", "superlative", "comparison")
 _FIGURE_KINDS = frozenset(
     [
         "count",
@@ -139,8 +141,7 @@ def features(
 
     They depend on the sentence alone (a claimant counts as a name only when it is written in
     the sentence), so a claim's text scores the same in its source and on its own. ``hits`` is
-    the set
-    of keyword categories found in the sentence
+    the set of keyword categories found in the sentence
     (:func:`claimtrack.extract.triggers.categories`); computed here when not given.
     """
     if hits is None:
@@ -148,17 +149,16 @@ def features(
 
         hits = categories(sentence)
     fired = []
-    kinds = {f.kind for f in figures}
-    has_figure = bool(kinds & _FIGURE_KINDS)
+    kinds = {f.kind for f in figures} if figures else _NO_KINDS
+    has_figure = not _FIGURE_KINDS.isdisjoint(kinds)
     if has_figure:
         fired.append("figure")
-    if "currency" in kinds or "percent" in kinds or "percentage_points" in kinds:
-        fired.append("money_or_percent")
+        if "currency" in kinds or "percent" in kinds or "percentage_points" in kinds:
+            fired.append("money_or_percent")
     if cue:
         fired.append("attributed")
-    for name in ("change", "superlative", "comparison"):
-        if name in hits:
-            fired.append(name)
+    if hits:
+        fired += [name for name in _KEYWORD_FEATURES if name in hits]
     if has_name is None:
         has_name = bool(named_entities(sentence))
     if has_name and _title_case(sentence):
@@ -195,8 +195,8 @@ def features(
 
 
 def _instruction(sentence: str) -> bool:
-    m = _FIRST_WORD.match(sentence)
-    if m and m.group(1).lower().replace("’", "'") in _IMPERATIVES:
+    head = sentence[:24].lstrip(_LEADING).split(None, 1)
+    if head and head[0].lower().replace("’", "'") in _IMPERATIVES and len(head) > 1:
         return True
     return ("you" in sentence or "You" in sentence or "sure" in sentence) and bool(
         _ADVICE.search(sentence)
@@ -221,38 +221,13 @@ def _title_case(sentence: str) -> bool:
 
 # -- the learned layer ----------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|\d[\d,.]*|[$%£€?!]")
-_DIGIT = re.compile(r"\d")
-_DIGITS = "0123456789"
-
-
-def _number_token(token: str) -> str:
-    digits = token.replace(",", "").split(".")[0]
-    if len(digits) == 4 and digits[:2] in ("19", "20"):
-        return "<year>"
-    return "<bignum>" if len(digits) >= 4 else "<num>"
-
-
-def _tokens(sentence: str) -> list[str]:
-    low = sentence.lower()
-    if "’" in low:
-        low = low.replace("’", "'")
-    tokens = _TOKEN.findall(low)
-    if _DIGIT.search(low):
-        tokens = [_number_token(t) if t[0] in _DIGITS else t for t in tokens]
-    return tokens
-
-
-def _pairs(tokens: list[str]):
-    return map(" ".join, zip(tokens, tokens[1:], strict=False))
+_TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)?|[0-9][0-9,.]*[0-9]|[0-9]|[$%£€?!]")
 
 
 def terms(sentence: str) -> list[str]:
-    """The words and word pairs of ``sentence`` that the learned layer weighs, with
-    repeats: lower-cased words, numbers as their shape (``<num>``, ``<year>``, ``<bignum>``),
-    currency and percent signs, "?" and "!", then each adjacent pair ("<num> percent")."""
-    tokens = _tokens(sentence)
-    return tokens + list(_pairs(tokens))
+    """The terms of ``sentence`` that the learned layer weighs, with repeats: lower-cased
+    words, numbers as written ("2024", "1,200"), currency and percent signs, "?" and "!"."""
+    return _TOKEN.findall(sentence.lower())
 
 
 def keys(sentence: str, fired: list[str]) -> list[str]:
@@ -270,10 +245,6 @@ class Model:
         self.bias = bias
         self.weights = weights
         self.meta = meta or {}
-        # Word pairs keyed by (first, second), so that scoring need not join strings.
-        self._pairs = {
-            tuple(k.split(" ")): w for k, w in weights.items() if " " in k and k.count(" ") == 1
-        }
 
     @classmethod
     def load(cls, path: Path = WEIGHTS_FILE) -> Model:
@@ -287,14 +258,8 @@ class Model:
     def sentence_margin(self, sentence: str, fired: list[str]) -> float:
         """``margin(keys(sentence, fired))`` without building the list of keys (extraction
         scores every sentence)."""
-        get = self.weights.get
-        tokens = _tokens(sentence)
-        return (
-            self.bias
-            + sum(map(get, tokens, repeat(0.0)))
-            + sum(map(self._pairs.get, zip(tokens, tokens[1:], strict=False), repeat(0.0)))
-            + sum(map(get, map("#".__add__, fired), repeat(0.0)))
-        )
+        keys = chain(terms(sentence), map("#".__add__, fired))
+        return self.bias + sum(map(self.weights.get, keys, repeat(0.0)))
 
     def probability(self, present: list[str]) -> float:
         return _sigmoid(self.margin(present))
@@ -321,9 +286,9 @@ def model() -> Model:
 def score(sentence: str, fired: list[str]) -> float:
     """The check-worthiness of ``sentence`` (whose named features are ``fired``), in [0, 1]:
     the learned probability, or 0 for a non-assertion."""
-    if NON_ASSERTIONS.intersection(fired):
+    if not NON_ASSERTIONS.isdisjoint(fired):
         return 0.0
-    return _sigmoid(model().sentence_margin(sentence, fired))
+    return _sigmoid((_MODEL or model()).sentence_margin(sentence, fired))
 
 
 def explain(sentence: str, fired: list[str], top: int = 3) -> list[tuple[str, float]]:
