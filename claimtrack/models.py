@@ -29,6 +29,7 @@ FigureKind = Literal[
     "date",
     "duration",
     "ordinal",
+    "score",
     "number",
 ]
 Qualifier = Literal[

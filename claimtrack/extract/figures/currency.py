@@ -25,6 +25,18 @@ _SYMBOLS = {
     "¥": "JPY",
     "₹": "INR",
     "₩": "KRW",
+    "₦": "NGN",
+    "₽": "RUB",
+    "₺": "TRY",
+    "元": "CNY",
+    # written with a space by some style guides and by text extracted from tables
+    "US $": "USD",
+    "C $": "CAD",
+    "A $": "AUD",
+    "HK $": "HKD",
+    "NZ $": "NZD",
+    "Rs.": "INR",
+    "Rs": "INR",
 }
 _CODES = {
     c: c
@@ -89,23 +101,31 @@ _CODE_RE = "|".join(sorted(_CODES))
 
 _CUR_AFTER = re.compile(
     rf"""(?:
-        [ ]?(?P<sym>[€£$¥₹])
-      | [ ](?P<code>{_CODE_RE})(?![\w])
-      | [ ](?:(?P<nat>US|U\.S\.|American|Australian|Canadian|Hong[ ]Kong|Singapore|New[ ]Zealand|
+        [ ]?(?P<sym>[€£$¥₹₩₦₽₺元])
+        # "3bn SEK", "99.9USD", "15 MEUR" (a scale letter before the code), "40 USD"
+      | [ ]?(?P<cscale>MM|Mn|mn|Bn|bn|M|K|k|B)?(?P<code>{_CODE_RE})(?![\w])
+        # "40 million dollars", "49.95 Euro", "a 10-dollar bill"
+      | (?:[ ]|-)(?:(?P<nat>US|U\.S\.|American|Australian|Canadian|Hong[ ]Kong|Singapore|New[ ]Zealand|
               Swedish|Norwegian|Danish|Swiss|Japanese|Chinese|Indian|Mexican|Brazilian)[ ])?
-            (?P<name>dollars?|euros?|pounds[ ]sterling|pounds?|sterling|kronor|krona|kroner|krone|
-              yen|yuan|renminbi|rupees?|francs?|pesos?|reais|won|cents?|pence|dimes?)(?![\w-])
+            (?P<name>(?i:dollars?|euros?|pounds[ ]sterling|pounds?|sterling|kronor|krona|kroner|
+              krone|yen|yuan|renminbi|rupees?|francs?|pesos?|reais|won|cents?|pence|dimes?))(?![\w-])
     )""",
     re.X,
 )
+
+
+_CODE_SCALES = {"MM": 1e6, "Mn": 1e6, "mn": 1e6, "M": 1e6, "K": 1e3, "k": 1e3, "B": 1e9, "Bn": 1e9}
+_CODE_SCALES["bn"] = 1e9
 
 
 def _currency_after_ok(text: str, m: re.Match) -> bool:
     name = m.group("name")
     if name and name.lower().startswith("pound") and m.group(0).startswith("-"):
         return False
-    if name in ("cent", "cents") and m.start() < len(text) and text[m.start()] == "-":
+    if name and name.lower() in ("cent", "cents") and text[m.start() : m.start() + 1] == "-":
         return False
+    if name and name[0].isupper() and name.lower() in ("won", "pence", "sterling"):
+        return False  # "3 Won" is a title, not Korean money
     return True
 
 
@@ -113,7 +133,7 @@ def _currency_from(m: re.Match) -> tuple[str, float]:
     if m.group("sym"):
         return _SYMBOLS[m.group("sym")], 1.0
     if m.group("code"):
-        return _CODES[m.group("code")], 1.0
+        return _CODES[m.group("code")], _CODE_SCALES.get(m.group("cscale"), 1.0)
     name = m.group("name").lower()
     nat = m.group("nat")
     if name in ("cent", "cents", "pence", "dime", "dimes"):

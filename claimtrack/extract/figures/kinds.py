@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from ...models import Figure
 from ..numbers import NUMBER_WORDS, word_regex, words_value
 from .build import _make
 from .currency import _CODES, _CUR_AFTER, _SYMBOLS, _currency_after_ok, _currency_from
@@ -23,8 +22,9 @@ _PERCENT = re.compile(
 # Multi-letter scales may stand apart from the number ("£3 bn"); single letters must touch it.
 _SCALE = re.compile(
     r"""(?:
-        [ ]?(?P<word>thousand|million|billion|trillion|mln|bln|mn|bn|tn)(?![\w])
-      | (?P<letter>[kKmMbBT])(?![\w])
+        [ -]?(?P<word>thousand|million|billion|trillion|mln|bln|mn|bn|tn|tln|trn|mil|
+                      lakhs?|lacs?|crores?)(?![\w])
+      | (?P<letter>MM|[kKmMbBT])(?![\w])
     )""",
     re.X,
 )
@@ -42,6 +42,17 @@ _SCALE_VALUES = {
     "tn": 1e12,
     "t": 1e12,
     "k": 1e3,
+    "mm": 1e6,
+    "mil": 1e6,
+    "tln": 1e12,
+    "trn": 1e12,
+    # South Asian scales: "25 lakh" is 2,500,000, "3 crore" 30,000,000
+    "lakh": 1e5,
+    "lakhs": 1e5,
+    "lac": 1e5,
+    "lacs": 1e5,
+    "crore": 1e7,
+    "crores": 1e7,
 }
 
 _MULT_AFTER = re.compile(r"(?:(?P<x>[xX×])(?![\w])|[ -](?P<times>times|fold)(?![\w-]))")
@@ -114,7 +125,7 @@ def _qualifier(before: str, start: int) -> tuple[str, int]:
     return m.lastgroup, start - (len(before) - m.start())
 
 
-def _ratio(text: str, c: _Candidate) -> Figure | None:
+def _ratio(text: str, c: _Candidate) -> dict | None:
     """ "one in five", "1 in 4", "two out of every three"."""
     m = _RATIO.match(text, c.end)
     if not m:
@@ -141,7 +152,7 @@ def _simple_value(s: str) -> float | None:
     return value
 
 
-def _slash(text: str, c: _Candidate) -> Figure | None:
+def _slash(text: str, c: _Candidate) -> dict | None:
     """ "1/4 inch" is a fraction; "24/7", "9/11" and dates are not figures."""
     m = re.match(r"(\d+)/(\d+)(?![\d/])", text[c.start : c.start + 12])
     if not m or text[c.start - 1 : c.start] == "/":

@@ -25,7 +25,7 @@ import re
 
 from ...models import Figure
 from ..numbers import SCALES
-from .build import _make
+from .build import _make, validate
 from .currency import _CUR_AFTER, _currency_after_ok, _currency_from
 from .kinds import (
     _BETWEEN,
@@ -52,7 +52,9 @@ from .names import (
     _YEARISH_PREFIX,
     _count_not_year,
     _is_phoneish,
+    _is_reference,
     _is_sentence_start,
+    _score,
     _year_value,
 )
 from .scan import _EXPONENT, _NUMERIC, _Candidate, _scan_numeric, _scan_words
@@ -63,7 +65,8 @@ _SUFFIX_WORDS = frozenset(
     """thousand million billion trillion mln bln mn bn tn percent per pc pct percentage pp ppt
     ppts basis bps bp times fold in out to and dollar dollars euro euros pound pounds sterling
     kronor krona kroner krone yen yuan renminbi rupee rupees franc francs peso pesos reais won
-    cent cents pence dime dimes degrees sq square""".split()
+    cent cents pence dime dimes degrees sq square tln trn mil lakh lakhs lac lacs crore crores
+    or""".split()
 ) | {u.split(" ")[0] for u in (*_MEASURES, *_TIME_UNITS)}
 
 
@@ -76,7 +79,7 @@ def parse(text: str, *, word_positions: list[int] | None = None) -> list[Figure]
     >>> [(f.value, f.kind, f.unit, f.qualifier) for f in parse("Klarna cut nearly 2,000 jobs.")]
     [(2000.0, 'count', 'jobs', 'nearly')]
     """
-    figures: list[Figure] = []
+    figures: list[dict] = []
     pos = 0
     # numbers in web addresses and e-mail addresses are not figures
     skip = [m.span() for m in _URL.finditer(text)] if ("://" in text or "www." in text) else []
@@ -96,11 +99,11 @@ def parse(text: str, *, word_positions: list[int] | None = None) -> list[Figure]
             pos = max(pos, c.end)
             continue
         figures.append(fig)
-        pos = fig.end
-    return figures
+        pos = fig["end"]
+    return validate(figures)
 
 
-def _read(text: str, c: _Candidate) -> Figure | None:
+def _read(text: str, c: _Candidate) -> dict | None:
     """Read the context of candidate ``c``; None when it is not a figure (a name, a time...)."""
     if c.kind == "time":
         return None
@@ -118,6 +121,8 @@ def _read(text: str, c: _Candidate) -> Figure | None:
                 return ratio
             if raw[0] in ("a", "an") and len(raw) == 1:
                 return None
+        if c.start > 1 and text[c.start - 1] == "-" and text[c.start - 2].isdigit():
+            return None  # "7-Eleven"
         if c.kind in ("ratio", "multiplier"):
             qualifier, qstart = _qualifier(before, c.start)
             return _make(text, qstart, end, c.value, c.kind, qualifier=qualifier)
@@ -135,6 +140,11 @@ def _read(text: str, c: _Candidate) -> Figure | None:
                     y = _year_value(digits)
                     if y is not None:
                         return _make(text, c.start, c.end, y, "year")
+                return None
+            sc = _score(text, c, before)
+            if sc is not None:
+                return _make(text, sc[0], sc[1], None, "score")
+            if _is_reference(text, c, before, digits):
                 return None
             if prev == "/" or text.startswith("/", c.end):
                 return _slash(text, c)

@@ -20,10 +20,14 @@ from .currency import _CODE_RE, _CODES, _SYM_RE, _SYMBOLS
 # Candidate scans
 
 _DIGITS = (
-    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+    # South Asian grouping: "45,67,890.12", "25,00,000"
+    r"\d{1,2}(?:,\d\d)+,\d{3}(?!\d|,\d)(?:\.\d+)?"
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
     r"|\d{1,3}(?:[\u00a0\u202f]\d{3})+(?![\d])"
-    r"|\d{1,3}(?:[ ]\d{3})+(?=[ ]?(?:%|per[ ]?cent|dollars?|euros?|pounds?|kronor|kroner|yen|"
-    r"francs?|[A-Z]{3}\b))"
+    # groups of three after spaces: "2 345 678"; one group only before a currency ("81 100%"
+    # is two numbers)
+    r"|\d{1,3}(?:[ ]\d{3}){2,}(?![\d.,]\d)"
+    r"|\d{1,3}[ ]\d{3}(?=[ ]?(?:dollars?|euros?|pounds?|kronor|kroner|yen|francs?|[A-Z]{3}\b))"
     r"|\d+(?:\.\d+)?|\.\d+"
 )
 # scientific notation: "2.48×10−5", "4e14"
@@ -38,12 +42,13 @@ _MONTH = (
 _NUMERIC = re.compile(
     rf"""
     # a cheap first test lets the engine pass over most characters quickly
-    (?=[\dA-Z$€£¥₹₩+(½¼¾⅓⅔.−-])
+    (?=[\dA-Z$€£¥₹₩₦₽₺元+(½¼¾⅓⅔.−-])
     (?:
     (?P<date>
         \d{{4}}-\d{{1,2}}-\d{{1,2}}(?!\d)
+      | \d{{4}}\.\d{{1,2}}\.\d{{1,2}}(?![\d.])
       | \d{{1,2}}/\d{{1,2}}/\d{{2,4}}(?!\d)
-      | {_MONTH}[ ]\d{{1,2}}(?:st|nd|rd|th)?(?:,?[ ]\d{{4}})?(?!\d|,\d)
+      | {_MONTH}[ ]\d{{1,2}}(?:st|nd|rd|th)?(?:[–-]\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?[ ]\d{{4}})?(?!\d|,\d)
       | \d{{1,2}}(?:st|nd|rd|th)?[ ]{_MONTH}(?:,?[ ]\d{{4}})?(?!\d)
       | {_MONTH},?[ ](?:1[89]|20)\d\d(?!\d)
     )
@@ -54,8 +59,13 @@ _NUMERIC = re.compile(
       | \d{{3}}-\d{{4}}(?![\d-])
       | 0\d{{2,4}}[ ]\d{{3,4}}[ ]\d{{3,4}}(?!\d)
     )
+    # a journal reference, year; volume(issue): pages: "2019; 14(2): 101-109"
+  | (?P<cite>(?:1[89]|20)\d\d[ ]?;[ ]?\d{{1,4}}(?:[ ]?\(\d{{1,4}}\))?[ ]?:[ ]?[A-Za-z]?\d+(?:[–-][A-Za-z]?\d+)?)
+    # a clock time on the 24-hour clock: "0600 GMT", "0930 hrs"
+  | (?P<clock>(?:[01]\d|2[0-3])[0-5]\d[ ]?(?:GMT|UTC|BST|CET|CEST|EST|EDT|PST|PDT|ET|PT|Z)\b
+      | 0\d[0-5]\d[ ]?(?:hrs|hours|h)\b)
   | (?P<time>\d{{1,2}}:\d\d(?::\d\d)?(?:[ ]?[ap]\.?m\.?)?|\d{{1,2}}(?:\.\d\d)?[ ]?[ap]\.?m\b\.?)
-  | (?:(?P<sym>{_SYM_RE})|(?P<code>(?:{_CODE_RE}))[ ]?)?(?P<neg>[-−](?=\d))?(?P<num>{_DIGITS})
+  | (?:(?P<sym>{_SYM_RE})[ ]?|(?P<code>(?:{_CODE_RE}))[ ]?)?(?P<neg>[-−](?=\d))?(?P<num>{_DIGITS})
   | (?P<uni>[½¼¾⅓⅔])
     )
     """,
@@ -121,7 +131,7 @@ def _scan_numeric(text: str):
             yield c
         elif g == "phone":
             yield _Candidate(m.start(), m.end(), None, "time")
-        elif g == "time":
+        elif g in ("time", "cite", "clock"):
             yield _Candidate(m.start(), m.end(), None, "time")
         elif g == "uni":
             v = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3}[m.group("uni")]
@@ -138,7 +148,9 @@ def _scan_numeric(text: str):
                         text[start - 1] == "." and (start < 2 or not text[start - 2].isdigit())
                     ):
                         continue
-            elif m.group("code") and not _is_word_start(text, start):
+            elif (m.group("code") or m.group("sym")[0].isalpha()) and not _is_word_start(
+                text, start
+            ):
                 start = m.start("neg") if m.group("neg") else m.start("num")
                 c = _Candidate(start, m.end(), _number(num), digits=num)
                 yield c

@@ -122,6 +122,33 @@ _MEASURES = {
     "square miles": "mi2",
     "sq mi": "mi2",
     "acres": "acres",
+    "yard": "yd",
+    "yards": "yd",
+    "yd": "yd",
+    "ounce": "oz",
+    "ounces": "oz",
+    "oz": "oz",
+    "tbsp": "tbsp",
+    "tablespoon": "tbsp",
+    "tablespoons": "tbsp",
+    "tsp": "tsp",
+    "teaspoon": "tsp",
+    "teaspoons": "tsp",
+    "cup": "cup",
+    "cups": "cup",
+    "hp": "hp",
+    "horsepower": "hp",
+    "bhp": "hp",
+    "fps": "fps",
+    "mp": "MP",
+    "megapixel": "MP",
+    "megapixels": "MP",
+    "kbps": "kbps",
+    "mbps": "Mbps",
+    "gbps": "Gbps",
+    "mah": "mAh",
+    "hz": "Hz",
+    "khz": "kHz",
     "hectares": "ha",
     "ha": "ha",
 }
@@ -176,6 +203,18 @@ def _is_plural(word: str) -> bool:
     return len(w) > 2 and w.endswith("s") and not w.endswith(_NOT_PLURAL_ENDINGS)
 
 
+_EXACT_CASE = {
+    "mp": "MP",
+    "hp": "hp",
+    "oz": "oz",
+    "yd": "yd",
+    "cup": "cup",
+    "cups": "cups",
+    "tsp": "tsp",
+    "tbsp": "tbsp",
+}
+
+
 def _unit_ok(text: str, m: re.Match) -> bool:
     u = m.group("unit")
     ul = u.lower()
@@ -183,6 +222,8 @@ def _unit_ok(text: str, m: re.Match) -> bool:
     if ul in ("mi", "ft", "ha", "ml", "cl", "mb", "gb", "kb", "tb", "pb", "lb", "mm", "cm"):
         if u not in ("mi", "ft", "ha", "ml", "cl", "MB", "GB", "KB", "TB", "PB", "lb", "mm", "cm"):
             return False
+    if ul in _EXACT_CASE and u != _EXACT_CASE[ul]:
+        return False  # "48MP" and "300 hp", but not "5 Mp" or "the 1 Cup"
     if ul in ("kw", "mw", "gw", "kwh", "mwh", "gwh", "twh", "ghz", "mhz"):
         return u[0] in "kMGT" or u[0] == "k"
     if ul == "degrees" and not re.match(r"[ ](?:Celsius|Fahrenheit|C|F)\b", text[m.end() :]):
