@@ -91,13 +91,20 @@ _QUALIFIER = re.compile(
     r"(?<![\w])(?:" + "|".join(f"(?P<{name}>{alts})" for name, alts in _QUALIFIERS) + r")[ ]?$",
     re.I,
 )
-_BETWEEN = re.compile(r"(?<![\w])between[ ]$", re.I)
+_BETWEEN = re.compile(r"(?<![\w])between[ ](?:~|about[ ]|around[ ]|roughly[ ])?$", re.I)
 _FROM = re.compile(r"(?<![\w])from[ ](?:about[ ]|around[ ]|roughly[ ])?$", re.I)
+
+
+_VERB_AFTER = re.compile(
+    r"[ ](?:[a-z]+ed|said|says|is|was|has|had|will|would|makes?|made|sells?|sold|shares?)\b"
+)
 
 
 def _letter_scale_ok(text: str, pos: int, letter: str) -> bool:
     """A single-letter scale without a currency ("5m users") must be followed by a word."""
     if letter in "mM":
+        if _VERB_AFTER.match(text, pos):
+            return False  # "3M reported": a name
         return bool(re.match(r"[ ][a-z]", text[pos : pos + 2])) and not re.match(
             r"[ ](?:high|tall|long|wide|deep|away|race|sprint|run|dash|swim)\b", text[pos : pos + 8]
         )
@@ -142,7 +149,11 @@ def _ratio(text: str, c: _Candidate) -> dict | None:
     return _make(text, qstart, d.end(), c.value / den, "ratio", qualifier=qualifier)
 
 
-_ONE_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+|" + word_regex(NUMBER_WORDS) + r"(?:-\w+)?\b")
+_ONE_NUMBER = re.compile(
+    r"\d{1,3}(?:,\d{3})+|\d+|"
+    + f"{word_regex(NUMBER_WORDS)}(?:(?:[ -]|[ ]and[ ]){word_regex(NUMBER_WORDS)})*"
+    + r"(?:-\w+)?\b"
+)
 
 
 def _simple_value(s: str) -> float | None:
@@ -183,6 +194,8 @@ def _range(text, c, end, value, kind, currency, scale, before):
     if word == "to" and _FROM.search(before):
         return None
     p = m.end()
+    if text.startswith("~", p):
+        p += 1  # "between ~2x and ~9x"
     second = None
     # the second number may repeat the currency: "$3bn-$4bn"
     n = _NUMERIC.match(text, p)
@@ -224,6 +237,11 @@ def _range(text, c, end, value, kind, currency, scale, before):
             currency2, _f = _currency_from(cm)
             kind2 = "currency"
             e2 = cm.end()
+    if kind == "multiplier":
+        xm = _MULT_AFTER.match(text, e2)
+        if not xm:
+            return None
+        e2 = xm.end()
     pm = _PERCENT.match(text, e2) if kind2 in ("number", "percent", "percentage_points") else None
     if pm:
         k = "percentage_points" if (pm.group("pp") or pm.group("bp")) else "percent"

@@ -57,8 +57,48 @@ from .names import (
     _score,
     _year_value,
 )
-from .scan import _EXPONENT, _NUMERIC, _Candidate, _scan_numeric, _scan_words
+from .scan import (
+    _EXPONENT,
+    _NUMERIC,
+    _SCALE_AFTER,
+    AND_FRACTION,
+    FRACTION_VALUES,
+    _Candidate,
+    _scan_numeric,
+    _scan_words,
+)
 from .units import _MEASURES, _TIME_UNITS, _UNIT_AFTER, _counted_noun, _unit_ok
+
+_AGE_DECADE = re.compile(r"s(?![\w'’])")
+_AGE_BEFORE = re.compile(r"\b(?:his|her|their|my|your|our)[ ](?:(?:early|mid|late)[ -]?)?$", re.I)
+_OLD = re.compile(r"[ -]old\b")
+_NEGATIVE = re.compile(r"(?<![\w])(?:minus|negative|Minus|Negative)[ ]$")
+_OR_MORE = re.compile(r"[ ]or[ ](more|so)\b")
+# "twice" counts events unless it compares: "won the cup twice" vs "twice as many"
+_COMPARE_BEFORE = re.compile(
+    r"(?:\b(?:is|was|are|were|be|been|being|nearly|almost|about|roughly|than|over|some|by)[ ])$",
+    re.I,
+)
+
+
+def _counts_events(text: str, c, before: str) -> bool:
+    if text[c.start : c.end].lower() not in ("twice", "thrice"):
+        return False
+    if _TIMES_COMPARE.match(text, c.end) or _COMPARE_BEFORE.search(before):
+        return False
+    return not re.match(r"[ ](?:a|an|per|each|every|its|their|the)\b", text[c.end : c.end + 7])
+
+
+def _one_with_unit(text: str, end: int) -> bool:
+    """ "a one-year deal", "a one-euro coin": a spelled "one" joined to a unit is a figure."""
+    if text[end : end + 1] != "-":
+        return False
+    m = _UNIT_AFTER.match(text, end)
+    if m and _unit_ok(text, m):
+        return True
+    m = _CUR_AFTER.match(text, end)
+    return bool(m and m.group("name"))
+
 
 _NEXT_WORD = re.compile(r"[ ]([a-z][a-z'’-]*)")
 _SUFFIX_WORDS = frozenset(
@@ -117,18 +157,29 @@ def _read(text: str, c: _Candidate) -> dict | None:
         if raw is not None:
             # a bare "one" ("one of the", "no one") or "zero" is not a figure
             if raw in (["one"], ["zero"], ["a"], ["an"]):
-                ratio = _ratio(text, c)
-                return ratio
+                if not (raw == ["one"] and _one_with_unit(text, c.end)):
+                    return _ratio(text, c)  # "one in five"; "a one-year deal" reads on
             if raw[0] in ("a", "an") and len(raw) == 1:
                 return None
         if c.start > 1 and text[c.start - 1] == "-" and text[c.start - 2].isdigit():
             return None  # "7-Eleven"
+        if c.kind == "ratio" and (sm := _SCALE_AFTER.match(text, end)):
+            # "three quarters of a billion", "a quarter billion people": an amount
+            c.value *= SCALES[sm.group(1)]
+            c.kind = "number"
+            return _finish(text, c, before, sm.end(), c.value, "number", None, None, 1.0, False)
+        if c.kind == "multiplier" and _counts_events(text, c, before):
+            qualifier, qstart = _qualifier(before, c.start)
+            return _make(text, qstart, end, c.value, "count", "times", qualifier=qualifier)
         if c.kind in ("ratio", "multiplier"):
             qualifier, qstart = _qualifier(before, c.start)
             return _make(text, qstart, end, c.value, c.kind, qualifier=qualifier)
     else:
         digits = c.digits or ""
         prev = text[c.start - 1] if c.start > 0 else ""
+        if c.currency is None and len(digits) == 2 and _AGE_DECADE.match(text, c.end):
+            if _AGE_BEFORE.search(before):  # an age: "in her late-40s", "his 50s"
+                return _make(text, c.start, c.end + 1, c.value, "number")
         if c.currency is None:
             # attached to letters: "Q3", "A320", "Covid-19", "GPT-4", "FY2024"
             if (
@@ -201,6 +252,9 @@ def _read(text: str, c: _Candidate) -> dict | None:
             scale = _SCALE_VALUES[key]
             end = m.end()
     value = value * scale if value is not None else None
+    if scale != 1.0 and not c.words and (fm := AND_FRACTION.match(text, end)):
+        value += FRACTION_VALUES[fm.group(1).lower()] * scale  # "5 million and a half"
+        end = fm.end()
 
     # currency after the number: "40 million dollars", "SEK 3bn", "15€"
     if currency is None:
@@ -210,6 +264,11 @@ def _read(text: str, c: _Candidate) -> dict | None:
             value *= factor
             kind = "currency"
             end = m.end()
+            if scale == 1.0 and factor == 1.0 and (sm := _SCALE.match(text, end)):
+                if sm.group("word"):  # "40 USD million"
+                    scale = _SCALE_VALUES[sm.group("word").lower()]
+                    value *= scale
+                    end = sm.end()
 
     # "700+"
     pm = _PLUS.match(text, end)
@@ -273,6 +332,11 @@ def _finish(text, c, before, end, value, kind, currency, unit, scale, plus, full
             low *= scale2
         value = (low + high) / 2
 
+    # "a million or more people", "20 or so stores"
+    om = _OR_MORE.match(text, end) if full and kind == "number" else None
+    if om:
+        end = om.end()
+
     # units: measures, durations, counted nouns
     if kind == "number" and unit is None:
         m = _UNIT_AFTER.match(text, end) if full else None
@@ -281,12 +345,15 @@ def _finish(text, c, before, end, value, kind, currency, unit, scale, plus, full
             if u in _TIME_UNITS:
                 unit = _TIME_UNITS[u]
                 kind = "duration"
+                old = _OLD.match(text, m.end()) if unit == "years" else None
+                if old:  # an age: "the 31-year-old", "aged 18 to 25 years old"
+                    unit, kind, m = None, "number", old
             else:
                 unit = _MEASURES.get(u) or _MEASURES.get(u.replace(" ", ""))
                 kind = "quantity"
             end = m.end()
         else:
-            noun, nend = _counted_noun(text, end, value)
+            noun, nend = _counted_noun(text, end, value, c.words)
             if noun:
                 unit = noun
                 kind = "count"
@@ -306,8 +373,15 @@ def _finish(text, c, before, end, value, kind, currency, unit, scale, plus, full
             if (
                 any(ch.isupper() for ch in w)
                 and w.lower() not in _NOT_NAME
-                and not w.endswith((".", "’s", "'s"))
-                and not _is_sentence_start(text, c.start - len(w) - 1)
+                and not w.endswith(".")
+                and (
+                    # "Fahrenheit 451 is", "Ocean's 11": a name even first or possessive when
+                    # no noun follows ("Klarna's 700 agents" is a count)
+                    kind == "number"
+                    or not (
+                        w.endswith(("’s", "'s")) or _is_sentence_start(text, c.start - len(w) - 1)
+                    )
+                )
             ):
                 return None
 
@@ -316,10 +390,17 @@ def _finish(text, c, before, end, value, kind, currency, unit, scale, plus, full
         return None
 
     qualifier, qstart = _qualifier(before, c.start)
+    if qualifier == "exact" and value and (neg := _NEGATIVE.search(before)):
+        # "minus 12 degrees", "negative three percent"
+        value, qstart = -value, c.start - (len(before) - neg.start())
+        if low is not None:
+            low, high = -high, -low
     if kind == "duration" and qualifier == "more_than" and before.lower().endswith("over "):
         qualifier, qstart = "exact", c.start  # "over two years" means during them
     if qualifier == "exact" and plus:
         qualifier = "more_than"
+    if qualifier == "exact" and om:
+        qualifier = "at_least" if om.group(1) == "more" else "approximately"
     if r is not None:
         # "between" belongs to the range text
         b = _BETWEEN.search(before)

@@ -76,6 +76,11 @@ _FRACTION_LEAD = re.compile(
     r"(?:about|around|roughly|nearly|almost|over|than|by|some|just|only|least|fully)[ ]$",
     re.I,
 )
+# "and a half" after a number: "two million and a half" is 2,500,000
+AND_FRACTION = re.compile(r"[ ]and[ ]an?[ ](half|quarter|third)(?![\w-])")
+FRACTION_VALUES = {"half": 0.5, "quarter": 0.25, "third": 1 / 3}
+# a fraction of a scale: "a quarter billion", "three quarters of a billion"
+_SCALE_AFTER = re.compile(r"[ ](?:of[ ]an?[ ])?(thousand|million|billion|trillion)(?![\w-])")
 _W = word_regex(NUMBER_WORDS)
 _FRAC_NUM = word_regex(["a", "an", "one", *[w for w in UNITS if w not in ("zero", "one")]])
 _FRAC_DEN = word_regex(list(FRACTIONS))
@@ -89,10 +94,12 @@ _WORDS = re.compile(
     (?:
     (?P<frac>{_FRAC_NUM}[ -]{_FRAC_DEN}(?![\w-]))
   | (?P<halfa>(?:half|Half)[ ]an?[ ](?:million|billion|trillion|thousand|dozen)(?!\w))
-  | (?P<half>(?:half|Half)(?=[ ]of\b)|(?<=by[ ])half(?![\w-])|(?<=in[ ])half(?![\w-]))
+  | (?P<half>(?:half|Half)(?=[ ](?:of|the|its|their|his|her|our|all)\b)
+      | (?:(?<=by[ ])|(?<=in[ ])|(?<=over[ ])|(?<=than[ ])|(?<=about[ ])|(?<=nearly[ ])
+          |(?<=almost[ ])|(?<=roughly[ ])|(?<=around[ ]))half(?![\w-]))
   | (?P<dbl>(?:double|triple|Double|Triple)(?=[ ](?:the|that|what|its|their|his|her|our)\b))
   | (?P<mult>{word_regex(list(MULTIPLIER_WORDS))}(?!\w))
-  | (?P<words>(?:an?[ ]|An?[ ])?{_W}(?:(?:[ -]|[ ]and[ ]){_W})*(?![\w]))
+  | (?P<words>(?:an?[ ]|An?[ ])?{_W}(?:(?:[ -]|[ ]-[ ]|[ ]and[ ]){_W})*(?![\w]))
     )
     """,
     re.X,
@@ -156,7 +163,9 @@ def _scan_numeric(text: str):
                 yield c
                 continue
             value = _number(num)
-            if m.group("neg"):
+            if m.group("neg") and start > 0 and text[start - 1].isalnum():
+                start = m.start("num")  # "late-40s", "Covid-19": a hyphen, not a minus
+            elif m.group("neg"):
                 value = -value
             currency = None
             if m.group("sym"):
@@ -204,8 +213,10 @@ def _scan_words(text: str, positions=None):
             n = 1 if num.lower() in ("a", "an") else UNITS[num.lower()]
             den_l = den.lower()
             if num.lower() in ("a", "an") or den_l.startswith("quarter"):
-                if not text.startswith(" of", m.end()) and not _FRACTION_LEAD.search(
-                    text, max(0, start - 12), start
+                if (
+                    not text.startswith(" of", m.end())
+                    and not _SCALE_AFTER.match(text, m.end())
+                    and not _FRACTION_LEAD.search(text, max(0, start - 12), start)
                 ):
                     continue
             c = _Candidate(start, m.end(), n / FRACTIONS[den_l], "ratio", words=True)
@@ -243,8 +254,9 @@ def _scan_words(text: str, positions=None):
                 end = m.end()
             c = _Candidate(start, end, value, words=True)
             c.raw = [t.lower() for t in tokens[:used]]
-            # "and a half": "two and a half million"
-            if text.startswith(" and a half", end):
-                c.value += 0.5
-                c.end = end + len(" and a half")
+            # "two and a half (million)", "two million and a half", "two billion and a quarter"
+            fm = AND_FRACTION.match(text, end)
+            if fm:
+                c.value += FRACTION_VALUES[fm.group(1).lower()] * SCALES.get(c.raw[-1], 1.0)
+                c.end = fm.end()
             yield c

@@ -231,28 +231,35 @@ def _unit_ok(text: str, m: re.Match) -> bool:
     return True
 
 
-def _counted_noun(text: str, pos: int, value) -> tuple[str | None, int]:
+_MODEL = re.compile(r"[ ](\d{3,4}(?:-\d{1,4})?)(?=[ ][A-Za-z])")
+
+
+def _counted_noun(text: str, pos: int, value, words: bool = False) -> tuple[str | None, int]:
     """The counted noun after a number: "700 full-time human agents" -> ("agents", end)."""
     tokens = []
     p = pos
-    for _ in range(4):
+    for _ in range(5):
         m = _WORD_AFTER.match(text, p)
         if not m:
+            # a model number after a name or right after the count: "30 Boeing 737-800 jets",
+            # "four 747 jumbo jets" (the count is of jets, and 747 is no figure)
+            mm = _MODEL.match(text, p)
+            if mm and (tokens and tokens[-1][3] or not tokens and words):
+                tokens.append((mm.group(1), mm.start(1), mm.end(1), True))
+                p = mm.end(1)
+                continue
             break
         w = m.group(1)
         wl = w.lower().rstrip("'’")
         if wl.endswith(("'s", "’s")):
             wl = wl[:-2]
-            tokens.append((wl, m.start(1), m.end(1)))
+            tokens.append((wl, m.start(1), m.end(1), False))
             break
         if wl in _COUNT_STOP or wl in _NUMBER_WORD_SET:
             break
-        if tokens and _is_plural(tokens[-1][0]) and not _is_plural(wl):
-            break  # "three rivals filed complaints": the phrase ended at "rivals"
-        if w[0].isupper() and not tokens and w.isupper() is False and _is_name_like(w):
-            # "700 Klarna employees" is fine; a proper noun alone ends the phrase later
-            pass
-        tokens.append((wl, m.start(1), m.end(1)))
+        if tokens and _is_plural(tokens[-1][0]) and not _is_plural(wl) and not tokens[-1][3]:
+            break  # "three rivals filed complaints"; but "two United States service members"
+        tokens.append((wl, m.start(1), m.end(1), w[0].isupper()))
         p = m.end(1)
         if m.group(0).startswith("-"):
             # "700-person team": the hyphenated word is the unit
@@ -266,10 +273,10 @@ def _counted_noun(text: str, pos: int, value) -> tuple[str | None, int]:
                 return noun, (end if of.group(0).count(" ") == 2 else pos)
         return None, pos
     # the head is the last plural-looking word of the phrase
-    for wl, _s, e in reversed(tokens):
-        if _is_plural(wl) and not wl.endswith("ly"):
+    for wl, _s, e, _name in reversed(tokens):
+        if _is_plural(wl) and not wl.endswith("ly") and not wl[0].isdigit():
             return wl, _trim_possessive(text, e)
-    wl, _s, e = tokens[0]
+    wl, _s, e, _name = tokens[0]
     if value == 1 or text[pos : pos + 1] == "-":
         if wl.endswith("ly") or wl.endswith("ing") or wl.endswith("ed"):
             return None, pos
