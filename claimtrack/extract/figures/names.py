@@ -133,7 +133,7 @@ _SPORT_BEFORE = re.compile(
 )
 _PAIR_LIST = re.compile(r"(?:,[ ]\d{1,3}[-–]\d{1,3}(?![\d\w]))+")
 _TEAMS = re.compile(r",[ ][A-Z][a-z]+(?:[ ][A-Z][a-z]+)?[ ](\d{1,3})(?![\d.,]?\d|[\w%-])")
-_TEAM_BEFORE = re.compile(r"(?:^|[^\w])([A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)[ ]$")
+_TEAM_BEFORE = re.compile(r"(?:^|[^\w])(?:The[ ])?([A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)[ ]$")
 
 
 def _score(text: str, c: _Candidate, before: str) -> tuple[int, int] | None:

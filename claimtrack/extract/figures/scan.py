@@ -46,7 +46,7 @@ _NUMERIC = re.compile(
     (?:
     (?P<date>
         \d{{4}}-\d{{1,2}}-\d{{1,2}}(?!\d)
-      | \d{{4}}\.\d{{1,2}}\.\d{{1,2}}(?![\d.])
+      | \d{{4}}\.\d{{1,2}}\.\d{{1,2}}(?!\d|\.\d)
       | \d{{1,2}}/\d{{1,2}}/\d{{2,4}}(?!\d)
       | {_MONTH}[ ]\d{{1,2}}(?:st|nd|rd|th)?(?:[–-]\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?[ ]\d{{4}})?(?!\d|,\d)
       | \d{{1,2}}(?:st|nd|rd|th)?[ ]{_MONTH}(?:,?[ ]\d{{4}})?(?!\d)
@@ -82,6 +82,8 @@ FRACTION_VALUES = {"half": 0.5, "quarter": 0.25, "third": 1 / 3}
 # a fraction of a scale: "a quarter billion", "three quarters of a billion"
 _SCALE_AFTER = re.compile(r"[ ](?:of[ ]an?[ ])?(thousand|million|billion|trillion)(?![\w-])")
 _W = word_regex(NUMBER_WORDS)
+# "three million, two hundred": a comma only after a scale word
+_SCALE_PART = "(?<=thousand,[ ])|(?<=million,[ ])|(?<=billion,[ ])"
 _FRAC_NUM = word_regex(["a", "an", "one", *[w for w in UNITS if w not in ("zero", "one")]])
 _FRAC_DEN = word_regex(list(FRACTIONS))
 NUMBER_TRIGGERS = sorted({*NUMBER_WORDS, *FRACTIONS, *MULTIPLIER_WORDS, "half", "double", "triple"})
@@ -99,7 +101,7 @@ _WORDS = re.compile(
           |(?<=almost[ ])|(?<=roughly[ ])|(?<=around[ ]))half(?![\w-]))
   | (?P<dbl>(?:double|triple|Double|Triple)(?=[ ](?:the|that|what|its|their|his|her|our)\b))
   | (?P<mult>{word_regex(list(MULTIPLIER_WORDS))}(?!\w))
-  | (?P<words>(?:an?[ ]|An?[ ])?{_W}(?:(?:[ -]|[ ]-[ ]|[ ]and[ ]){_W})*(?![\w]))
+  | (?P<words>(?:an?[ ]|An?[ ])?{_W}(?:(?:[ -]|[ ]-[ ]|[ ](?:and|&)[ ]|,[ ](?={_SCALE_PART})){_W})*(?![\w]))
     )
     """,
     re.X,
