@@ -204,10 +204,14 @@ def main(show_errors: bool = False) -> None:
         if show_errors:
             print("\n".join("  " + e for e in report.errors))
 
-    for title, path in (
-        ("real articles (news-dev), tuning sample", news_dev.TUNING),
-        ("real articles (news-dev), held-out (never tuned on)", news_dev.HELDOUT),
-    ):
+    news_sets = [
+        (f"real articles (news-dev), tuning: {name}", path)
+        for name, path in news_dev.TUNING_PARTS.items()
+    ] + [
+        ("real articles (news-dev), tuning sample, all", news_dev.TUNING),
+        ("real articles (news-dev), held-out v2 (never tuned on)", news_dev.HELDOUT),
+    ]
+    for title, path in news_sets:
         report = news_dev.evaluate(news_dev.load(path))
         print(f"\n{title}: {report.sentences} sentences, {report.figures} figures")
         for name, (p, r, f) in (("value+kind", report.value_kind), ("value", report.value_only)):
@@ -216,7 +220,7 @@ def main(show_errors: bool = False) -> None:
             f"  false alarms: {report.false_alarms} of {report.empty} figure-free sentences "
             f"that hold a digit or a number word ({report.false_alarms / report.empty:.1%})"
         )
-        if show_errors:
+        if show_errors and isinstance(path, Path):
             print("\n".join("  " + e for e in report.errors))
 
     try:
@@ -240,7 +244,10 @@ def main(show_errors: bool = False) -> None:
             "real articles (news-dev) tuning sample, same restriction",
             news_dev_cases(news_dev.TUNING),
         ),
-        ("real articles (news-dev) held-out, same restriction", news_dev_cases(news_dev.HELDOUT)),
+        (
+            "real articles (news-dev) held-out v2, same restriction",
+            news_dev_cases(news_dev.HELDOUT),
+        ),
         ("claimtrack's labelled set, same restriction", labelled_cases(HERE / "labelled.txt")),
         ("claimtrack's held-out set, same restriction", labelled_cases(HERE / "heldout.txt")),
     ):

@@ -26,8 +26,8 @@ import news_dev
 
 SEED = "news-dev held-out v2"
 PER_ARTICLE = {True: 10, False: 5}  # held out or not
-# the labelled files at the time of the draw (v2's own file is not among them, on purpose)
-LABELLED_BEFORE_V2 = ("news_dev.txt", "news_dev_heldout.txt")
+# the labelled files at the time of the draw (held-out v1 was news_dev_heldout.txt then)
+LABELLED_BEFORE_V2 = ("news_dev.txt", "news_dev_v1.txt")
 
 
 def held_out(article: str) -> bool:
