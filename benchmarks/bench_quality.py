@@ -128,6 +128,7 @@ CONVENTIONS = {
     'The class is "English 101"': "a number inside a name or code",
     "Cannington—South 32 Ltd": "a number inside a name or code",
     "Bahco 9031 Ergo": "a number inside a name or code",
+    "Intel Core i7 860": "a number inside a name or code",
     "Oh look, a penny": "cents, pence and dimes are converted to the currency",
     "Quite a lot of currencies have cents": "cents, pence and dimes are converted to the currency",
     "That one costs 3 dimes": "cents, pence and dimes are converted to the currency",

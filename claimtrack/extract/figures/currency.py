@@ -37,6 +37,8 @@ _SYMBOLS = {
     "NZ $": "NZD",
     "Rs.": "INR",
     "Rs": "INR",
+    # the naira's common ASCII form, before a scaled amount only ("N500m"; not "N95 masks")
+    "N": "NGN",
 }
 _CODES = {
     c: c
@@ -96,7 +98,8 @@ _NATIONAL = {
     "brazilian": "BRL",
 }
 
-_SYM_RE = "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True))
+_SYM_RE = "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True) if s != "N")
+_SYM_RE += r"|N(?=\d[\d,.]*[ ]?(?:m|bn|million|billion|trillion)\b)"
 _CODE_RE = "|".join(sorted(_CODES))
 
 _CUR_AFTER = re.compile(
@@ -116,6 +119,22 @@ _CUR_AFTER = re.compile(
 
 _CODE_SCALES = {"MM": 1e6, "Mn": 1e6, "mn": 1e6, "M": 1e6, "K": 1e3, "k": 1e3, "B": 1e9, "Bn": 1e9}
 _CODE_SCALES["bn"] = 1e9
+
+
+# "5,200 pounds of water vapour" is a weight; "pounds of funding" stays money
+_POUNDS_OF_MONEY = (
+    "money cash funding funds investment investments spending debt debts taxpayers taxpayer "
+    "public government savings revenue revenues profit profits losses damages aid support "
+    "assets capital compensation wages pay bonuses fines sales credit loans borrowing "
+    "subsidies benefits value cuts tax taxes income budget contracts deals"
+).split()
+_WEIGHT_OF = re.compile(r"[ ]of[ ](?!(?:" + "|".join(_POUNDS_OF_MONEY) + r")\b)[a-z]")
+
+
+def is_weight(text: str, m: re.Match) -> bool:
+    """ "pounds of" something that is not money: a weight in pounds."""
+    name = m.group("name")
+    return bool(name and name.lower() in ("pound", "pounds") and _WEIGHT_OF.match(text, m.end()))
 
 
 def _currency_after_ok(text: str, m: re.Match) -> bool:

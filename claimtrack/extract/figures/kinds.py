@@ -61,7 +61,7 @@ _TIMES_COMPARE = re.compile(
     r"[ ](?:more|less|higher|lower|larger|bigger|smaller|greater|faster|slower|as|the|that|"
     r"what|over|cheaper|longer|stronger|better|worse)\b"
 )
-_RATIO = re.compile(r"[ ](?:in|out[ ]of)[ ](?:every[ ])?")
+_RATIO = re.compile(r"[ -](?:in|out[ -]of)[ -](?:every[ -])?")
 _RANGE = re.compile(r"(?:[ ]?(?:-[ ])?(?P<word>to|and)[ ]|(?P<hy>[ ]?(?:-|–|—)[ ]?))")
 _PLUS = re.compile(r"\+(?![\d])")
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)(?![\w])")

@@ -10,11 +10,11 @@ from .scan import _Candidate
 from .units import _counted_noun, _is_plural
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s)\]>\"'”]+")
-_NUMBER_SIGN = re.compile(r"(?:(?<![\w])(?:No|no|Nos|nos|Number|number)\.?[ ]?|#)$")
+_NUMBER_SIGN = re.compile(r"(?:(?<![\w])(?:No|no|Nos|nos|Number|number)\.?[ ]?|#|§[ ]?)$")
 _PREV_WORD = re.compile(r"([A-Za-z][\w&'’.-]*)[ ]$")
 _YEARISH_PREFIX = re.compile(r"(?:^|[^\w])(?:mid|pre|post|early|late|end|fiscal|FY|fy)[ -]?$")
 _YEAR_PREPS = frozenset(
-    "in since by of from until till through during before after to fiscal early late mid "
+    "in since by of from until till through during before after to fiscal early late mid a an "
     "the this that last next its their his her our 's ’s year and or between end spring "
     "summer autumn fall winter around circa".split()
 )
@@ -27,8 +27,55 @@ _NOT_NAME = frozenset(
     while as last next top estimated at least up another each every both another overall
     total just another almost exactly barely fully roughly another since by nearly perhaps
     maybe around approximately another it he she they we i you there here then now today
-    also still already even another another""".split()
+    also still already even another another among across including within despite against
+    throughout per like unlike beyond below above via except excluding yesterday tomorrow
+    monday tuesday wednesday thursday friday saturday sunday""".split()
 )
+# a word that labels or numbers things, right before the number: "page 12", "type 2 diabetes",
+# "version 3.1", "phase 3 trials", "season 2", "room 101", "route 66", "gate 12"
+_LABEL_BEFORE = re.compile(
+    r"(?<![\w-])(?:pages?|p\.|pp\.|chapters?|sections?|articles?|clauses?|paragraphs?|figures?|"
+    r"fig\.|tables?|appendix|steps?|phases?|stages?|levels?|tiers?|grades?|types?|category|"
+    r"categories|class|versions?|ver\.|releases?|builds?|patch|patches|firmware|episodes?|"
+    r"seasons?|rounds?|games?|models?|series|gen|rooms?|gates?|platforms?|terminals?|exits?|"
+    r"routes?|highways?|interstates?|flights?|bus|buses|channels?|seats?|apartments?|apt\.?|"
+    r"suites?|floors?|wards?|districts?|precincts?|zones?|sizes?|verses?)[ ]$",
+    re.I,
+)
+# "6th Avenue", "42nd Street": an address, not a rank
+_STREET_AFTER = re.compile(
+    r"[ ](?:Avenue|Ave\b\.?|Street|St\b\.?|Road|Rd\b\.?|Boulevard|Blvd\b\.?|Lane|Drive|Place|"
+    r"Parkway|Terrace|Floor)\b"
+)
+# a capitalised word after the number, where no noun was counted: "the 11 Pro Max",
+# "350 Fifth Avenue", "a 3 Series": the number is part of a name
+_CAPITALISED_AFTER = re.compile(
+    r"[ ](?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+    r"[a-z]*\b)[A-Z][a-z]"
+)
+
+
+def _after_name(before: str, counted: bool) -> bool:
+    """Whether the number at ``start`` follows a name: "Boeing 737", "Windows 11", "Fortune
+    500", "Voyager 2"; at the start of a sentence too ("Formula 1 returns", "Chapter 3
+    explains"). A possessive is a name only when no noun is counted: "Ocean's 11" is a name,
+    "Klarna's 700 agents" a count."""
+    pw = _PREV_WORD.search(before, max(0, len(before) - 30))
+    if not pw:
+        return False
+    w = pw.group(1)
+    if not any(ch.isupper() for ch in w) or w.lower() in _NOT_NAME or w.endswith("."):
+        return False
+    return not (counted and w.endswith(("’s", "'s")))
+
+
+def _spelled_in_name(text: str, start: int, before: str) -> bool:
+    """A capitalised number word inside a sentence, after a capitalised word: "the Big Four",
+    "Ocean's Eleven", "the Group of Seven", "World War Two" (not "About Two")."""
+    if not text[start].isupper() or _is_sentence_start(text, start):
+        return False
+    m = re.search(r"([A-Za-z][\w'’.-]*)[ ](?:(?:of|the)[ ])?$", before)
+    return bool(m and m.group(1)[0].isupper() and m.group(1).lower() not in _NOT_NAME)
 
 
 def _year_value(digits: str) -> float | None:
@@ -55,6 +102,8 @@ def _is_phoneish(text: str, c: _Candidate) -> bool:
 def _count_not_year(text: str, c: _Candidate, before: str) -> bool:
     """A 4-digit number is a count, not a year, when a qualifier or a count verb precedes it
     and a plural noun follows ("cut 2000 jobs", "nearly 1900 stores")."""
+    if text[c.end + 1 : c.end + 2].isupper():
+        return False  # "Copyright 2019 Hawaii News", "the 2020 Olympics": a name follows
     noun, _ = _counted_noun(text, c.end, c.value)
     if not noun or not _is_plural(noun):
         return False
@@ -136,8 +185,9 @@ _TEAMS = re.compile(r",[ ][A-Z][a-z]+(?:[ ][A-Z][a-z]+)?[ ](\d{1,3})(?![\d.,]?\d
 _TEAM_BEFORE = re.compile(r"(?:^|[^\w])(?:The[ ])?([A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)[ ]$")
 
 
-def _score(text: str, c: _Candidate, before: str) -> tuple[int, int] | None:
-    """(start, end) of a sports score or win-loss record starting at the digits of ``c``."""
+def _score(text: str, c: _Candidate, before: str, near: bool = False) -> tuple[int, int] | None:
+    """(start, end) of a sports score or win-loss record starting at the digits of ``c``;
+    ``near``: another score was read just before in the sentence ("At 4-7, including 2-6")."""
     digits = c.digits or ""
     if not digits.isdigit() or len(digits) > 3:
         return None
@@ -150,7 +200,7 @@ def _score(text: str, c: _Candidate, before: str) -> tuple[int, int] | None:
         after = text[m.end() : m.end() + 12]
         if re.match(r"[ ]?(?:%|[a-z])", after) and not re.match(r"[ ](?:in|on|at|and|to)\b", after):
             return None  # "3-4 days", "3-4%": a range
-        if _SPORT_BEFORE.search(before) or _PAIR_LIST.match(text, m.end()):
+        if near or _SPORT_BEFORE.search(before) or _PAIR_LIST.match(text, m.end()):
             return c.start, m.end()  # "At 4-7", "(2-6)", "won 6-7, 6-3"
         return None
     t = _TEAMS.match(text, c.end)

@@ -26,7 +26,7 @@ import re
 from ...models import Figure
 from ..numbers import SCALES
 from .build import _make, validate
-from .currency import _CUR_AFTER, _currency_after_ok, _currency_from
+from .currency import _CUR_AFTER, _currency_after_ok, _currency_from, is_weight
 from .kinds import (
     _BETWEEN,
     _DECADE,
@@ -45,16 +45,18 @@ from .kinds import (
     _slash,
 )
 from .names import (
-    _NOT_NAME,
+    _CAPITALISED_AFTER,
+    _LABEL_BEFORE,
     _NUMBER_SIGN,
-    _PREV_WORD,
+    _STREET_AFTER,
     _URL,
     _YEARISH_PREFIX,
+    _after_name,
     _count_not_year,
     _is_phoneish,
     _is_reference,
-    _is_sentence_start,
     _score,
+    _spelled_in_name,
     _year_value,
 )
 from .scan import (
@@ -67,13 +69,33 @@ from .scan import (
     _scan_numeric,
     _scan_words,
 )
-from .units import _MEASURES, _TIME_UNITS, _UNIT_AFTER, _counted_noun, _unit_ok
+from .units import _MEASURES, _TIME_UNITS, _UNIT_AFTER, _counted_noun, _is_plural, _unit_ok
 
 _AGE_DECADE = re.compile(r"s(?![\w'’])")
+# a decade in two digits: "the '90s", "the 80s", "80’S style" (not an age: "his 50s")
+_SHORT_DECADE = re.compile(r"(?:['’]?s|['’]S)(?![\w'’])")
+# a season or fiscal year: "the 2022/23 season", "2022/2023"
+_SEASON = re.compile(r"/(\d\d|\d{4})(?![\d/])")
+# two numbers side by side, the second too short to be a group of digits: "245 23 yen" is
+# neither 245 nor 23 yen ("81 100%" is two numbers, "2 345 678" one)
+_RUN_ON = re.compile(r"[ ]\d{1,2}(?![\d/:.,]|st\b|nd\b|rd\b|th\b)")
 _AGE_BEFORE = re.compile(r"\b(?:his|her|their|my|your|our)[ ](?:(?:early|mid|late)[ -]?)?$", re.I)
 _OLD = re.compile(r"[ -]old\b")
 _NEGATIVE = re.compile(r"(?<![\w])(?:minus|negative|Minus|Negative)[ ]$")
 _OR_MORE = re.compile(r"[ ]or[ ](more|so)\b")
+_DOTTED = re.compile(r"\.\d")
+_POINT_AFTER = re.compile(r"[ -](?:percentage[ -])?points?(?![\w-])")
+# pence stuck to the number: "fell to 312p" (but "1080p" is a resolution)
+_PENCE = re.compile(r"p(?![\w'’])")
+_VIDEO_LINES = frozenset("240 360 480 576 720 1080 1440 2160 4320".split())
+# "a year or two": the duration is named before the number
+_UNIT_OR = re.compile(r"\ban?[ ](second|minute|hour|day|week|month|year|decade)[ ]or[ ]$", re.I)
+# an age in months or years: "children above age 6 months", "a viewing age of 48 months"
+_AGE_OF = re.compile(r"\bage[ds]?(?:[ ]of)?[ ]$", re.I)
+# a temperature run into its scale: "30C", "-5C", "1.5C of warming", "100F"
+_TEMPERATURE = re.compile(r"[CF](?![\w'’°-])")
+# display resolutions: "4K", "8K", "1080p" are no amounts unless something is counted
+_RESOLUTIONS = frozenset("2 4 5 6 8 10 12 16".split())
 # "twice" counts events unless it compares: "won the cup twice" vs "twice as many"
 _COMPARE_BEFORE = re.compile(
     r"(?:\b(?:is|was|are|were|be|been|being|nearly|almost|about|roughly|than|over|some|by)[ ])$",
@@ -125,6 +147,7 @@ def parse(text: str, *, word_positions: list[int] | None = None) -> list[Figure]
     skip = [m.span() for m in _URL.finditer(text)] if ("://" in text or "www." in text) else []
     skip.append((len(text) + 1, len(text) + 1))
     s = 0
+    last_score = -1000  # where the last score ended: "At 4-7, including 2-6 in the AFC"
     words = _scan_words(text, word_positions)
     for c in heapq.merge(_scan_numeric(text), words, key=lambda c: c.start):
         if c.start < pos:
@@ -134,17 +157,32 @@ def parse(text: str, *, word_positions: list[int] | None = None) -> list[Figure]
         if skip[s][0] <= c.start:
             pos = skip[s][1]
             continue
-        fig = _read(text, c)
+        if (
+            c.kind == "number"
+            and c.currency is None
+            and c.digits is not None
+            and len(c.digits) <= 3
+            and text[c.end : c.end + 1] == " "
+            and (ro := _RUN_ON.match(text, c.end))
+            and c.digits.isdigit()
+        ):
+            pos = ro.end()
+            continue
+        near_score = c.start - last_score < 60 and "." not in text[last_score : c.start]
+        fig = _read(text, c, near_score)
         if fig is None:
             pos = max(pos, c.end)
             continue
+        if fig["kind"] == "score":
+            last_score = fig["end"]
         figures.append(fig)
         pos = fig["end"]
     return validate(figures)
 
 
-def _read(text: str, c: _Candidate) -> dict | None:
-    """Read the context of candidate ``c``; None when it is not a figure (a name, a time...)."""
+def _read(text: str, c: _Candidate, near_score: bool = False) -> dict | None:
+    """Read the context of candidate ``c``; None when it is not a figure (a name, a time...).
+    ``near_score``: a sports score was read just before, in the same sentence."""
     if c.kind == "time":
         return None
     if c.kind == "date":
@@ -163,6 +201,8 @@ def _read(text: str, c: _Candidate) -> dict | None:
                 return None
         if c.start > 1 and text[c.start - 1] == "-" and text[c.start - 2].isdigit():
             return None  # "7-Eleven"
+        if c.kind == "number" and _spelled_in_name(text, c.start, before):
+            return None  # "the Big Four", "Ocean's Eleven"
         if c.kind == "ratio" and (sm := _SCALE_AFTER.match(text, end)):
             # "three quarters of a billion", "a quarter billion people": an amount
             c.value *= SCALES[sm.group(1)]
@@ -173,6 +213,9 @@ def _read(text: str, c: _Candidate) -> dict | None:
             return _make(text, qstart, end, c.value, "count", "times", qualifier=qualifier)
         if c.kind in ("ratio", "multiplier"):
             qualifier, qstart = _qualifier(before, c.start)
+            if c.kind == "ratio" and (pp := _POINT_AFTER.match(text, end)):
+                # "a quarter point", "a quarter-percentage-point cut": 0.25 percentage points
+                end, c.kind = pp.end(), "percentage_points"
             return _make(text, qstart, end, c.value, c.kind, qualifier=qualifier)
     else:
         digits = c.digits or ""
@@ -180,6 +223,11 @@ def _read(text: str, c: _Candidate) -> dict | None:
         if c.currency is None and len(digits) == 2 and _AGE_DECADE.match(text, c.end):
             if _AGE_BEFORE.search(before):  # an age: "in her late-40s", "his 50s"
                 return _make(text, c.start, c.end + 1, c.value, "number")
+        if c.currency is None and len(digits) == 2 and digits[1] == "0":
+            d = _SHORT_DECADE.match(text, c.end)
+            if d and (prev in "'’" or d.group(0) != "s" or before.endswith("the ")):
+                year = (2000.0 if digits in ("00", "10") else 1900.0) + c.value
+                return _make(text, c.start - (prev in "'’"), d.end(), year, "year")
         if c.currency is None:
             # attached to letters: "Q3", "A320", "Covid-19", "GPT-4", "FY2024"
             if (
@@ -192,11 +240,19 @@ def _read(text: str, c: _Candidate) -> dict | None:
                     if y is not None:
                         return _make(text, c.start, c.end, y, "year")
                 return None
-            sc = _score(text, c, before)
+            if _LABEL_BEFORE.search(before, max(0, len(before) - 14)):
+                return None  # "page 12", "type 2 diabetes", "version 3.1", "room 101"
+            if "." in digits and _DOTTED.match(text, c.end):
+                return None  # "3.1.4", "192.168.0.1": a version or an address
+            sc = _score(text, c, before, near_score)
             if sc is not None:
                 return _make(text, sc[0], sc[1], None, "score")
             if _is_reference(text, c, before, digits):
                 return None
+            if len(digits) == 4 and text.startswith("/", c.end) and 1800 <= c.value <= 2100:
+                sm = _SEASON.match(text, c.end)
+                if sm and int(sm.group(1)[-2:]) == (int(digits) + 1) % 100:
+                    return _make(text, c.start, sm.end(), c.value, "year")
             if prev == "/" or text.startswith("/", c.end):
                 return _slash(text, c)
             if _NUMBER_SIGN.search(before, len(before) - 8) or text.startswith("](", c.end):
@@ -210,6 +266,8 @@ def _read(text: str, c: _Candidate) -> dict | None:
                     return _make(text, c.start, d.end(), c.value, "year")
             o = _ORDINAL.match(text, c.end)
             if o and "." not in digits and "," not in digits:
+                if _STREET_AFTER.match(text, o.end()):
+                    return None  # "6th Avenue": an address
                 return _make(text, c.start, o.end(), c.value, "ordinal")
             if text.startswith(":", c.end) or text.startswith("-", c.end) and _is_phoneish(text, c):
                 return None
@@ -247,6 +305,10 @@ def _read(text: str, c: _Candidate) -> dict | None:
     m = _SCALE.match(text, end)
     if m and not (c.words and c.raw and c.raw[-1] in SCALES):
         letter = m.group("letter")
+        if letter in ("K", "k") and currency is None and c.digits in _RESOLUTIONS:
+            noun, _e = _counted_noun(text, m.end(), 2.0)
+            if not (noun and _is_plural(noun) and text[m.end() + 1 : m.end() + 2].islower()):
+                return None  # "in native 4K", "4K video", "an 8K TV" (but "4k steps")
         if letter is None or currency or _letter_scale_ok(text, m.end(), letter):
             key = (m.group("word") or letter).lower()
             scale = _SCALE_VALUES[key]
@@ -257,9 +319,15 @@ def _read(text: str, c: _Candidate) -> dict | None:
         end = fm.end()
 
     # currency after the number: "40 million dollars", "SEK 3bn", "15€"
+    if currency is None and end == c.end and not c.words and _PENCE.match(text, end):
+        if c.digits in _VIDEO_LINES:
+            return None  # "1080p": a video resolution
+        value, currency, kind, end = value / 100, "GBP", "currency", end + 1
     if currency is None:
         m = _CUR_AFTER.match(text, end)
-        if m and _currency_after_ok(text, m):
+        if m and is_weight(text, m):
+            kind, unit, end = "quantity", "lb", m.end()
+        elif m and _currency_after_ok(text, m):
             currency, factor = _currency_from(m)
             value *= factor
             kind = "currency"
@@ -293,9 +361,11 @@ def _read(text: str, c: _Candidate) -> dict | None:
             kind = "count"
             unit = "times"
             end = m.end()
-        elif m:
-            kind = "multiplier"
+        elif m and (m.group("x") is None or value is not None and abs(value) < 1000):
+            kind = "multiplier"  # "3x", "10x"; but "7950X" is a model
             end = m.end()
+        elif m:
+            return None
         elif c.words or scale == 1.0:
             ratio = _ratio(text, c)
             if ratio is not None:
@@ -354,10 +424,22 @@ def _finish(text, c, before, end, value, kind, currency, unit, scale, plus, full
             end = m.end()
         else:
             noun, nend = _counted_noun(text, end, value, c.words)
-            if noun:
+            if noun in _TIME_UNITS:
+                unit, kind, end = _TIME_UNITS[noun], "duration", nend  # "five working days"
+            elif noun:
                 unit = noun
                 kind = "count"
                 end = nend
+
+    if kind == "number" and unit is None and low is None and not c.words and scale == 1.0:
+        if _TEMPERATURE.match(text, end) and not _after_name(before, False):
+            kind, unit, end = "quantity", "°" + text[end], end + 1  # "30C", "1.5C"
+        elif end == c.end and _CAPITALISED_AFTER.match(text, end) and "," not in c.digits:
+            return None  # "the 11 Pro Max", "350 Fifth Avenue": part of a name
+    if kind == "number" and unit is None and (uo := _UNIT_OR.search(before)):
+        kind, unit = "duration", uo.group(1).lower() + "s"  # "a year or two"
+    if kind == "duration" and unit in ("months", "years", "weeks") and _AGE_OF.search(before):
+        kind, unit = "number", None  # an age: "above age 6 months"
 
     # a bare number after a name: "Boeing 737", "Windows 11", "Fortune 500", "Voyager 2"
     if (
@@ -366,24 +448,9 @@ def _finish(text, c, before, end, value, kind, currency, unit, scale, plus, full
         and scale == 1.0
         and low is None
         and "," not in (c.digits or ",")
+        and _after_name(before, kind == "count")
     ):
-        pw = _PREV_WORD.search(before, max(0, len(before) - 30))
-        if pw:
-            w = pw.group(1)
-            if (
-                any(ch.isupper() for ch in w)
-                and w.lower() not in _NOT_NAME
-                and not w.endswith(".")
-                and (
-                    # "Fahrenheit 451 is", "Ocean's 11": a name even first or possessive when
-                    # no noun follows ("Klarna's 700 agents" is a count)
-                    kind == "number"
-                    or not (
-                        w.endswith(("’s", "'s")) or _is_sentence_start(text, c.start - len(w) - 1)
-                    )
-                )
-            ):
-                return None
+        return None
 
     # a number run straight into letters that nothing above read: "5G", "3D", "4K TV"
     if end == c.end and c.end < len(text) and text[c.end].isalpha() and not c.words:

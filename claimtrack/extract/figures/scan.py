@@ -56,6 +56,7 @@ _NUMERIC = re.compile(
         \+\d{{1,3}}[ .-]?\(?\d{{1,4}}\)?(?:[ .-]?\d{{2,4}}){{2,4}}(?!\d)
       | \(\d{{2,4}}\)[ .-]?\d{{3,4}}[ .-]\d{{3,4}}(?!\d)
       | \d{{3}}[.-]\d{{3}}[.-]\d{{4}}(?!\d)
+      | 0\d{{1,3}}-\d{{3,4}}-\d{{4}}(?!\d)
       | \d{{3}}-\d{{4}}(?![\d-])
       | 0\d{{2,4}}[ ]\d{{3,4}}[ ]\d{{3,4}}(?!\d)
     )
@@ -64,7 +65,9 @@ _NUMERIC = re.compile(
     # a clock time on the 24-hour clock: "0600 GMT", "0930 hrs"
   | (?P<clock>(?:[01]\d|2[0-3])[0-5]\d[ ]?(?:GMT|UTC|BST|CET|CEST|EST|EDT|PST|PDT|ET|PT|Z)\b
       | 0\d[0-5]\d[ ]?(?:hrs|hours|h)\b)
-  | (?P<time>\d{{1,2}}:\d\d(?::\d\d)?(?:[ ]?[ap]\.?m\.?)?|\d{{1,2}}(?:\.\d\d)?[ ]?[ap]\.?m\b\.?)
+  | (?P<time>\d{{1,2}}:\d\d(?::\d\d)?(?:[ ]?[aApP]\.?[mM]\.?)?|\d{{1,2}}(?:\.\d\d)?[ ]?[aApP]\.?[mM]\b\.?)
+    # a whole number and a fraction: "2 1/2 inches"
+  | (?P<mixed>\d{{1,3}}[ ](?:1[0-5]|[1-9])/(?:1[06]|[23458])(?![\d/]))
   | (?:(?P<sym>{_SYM_RE})[ ]?|(?P<code>(?:{_CODE_RE}))[ ]?)?(?P<neg>[-−](?=\d))?(?P<num>{_DIGITS})
   | (?P<uni>[½¼¾⅓⅔])
     )
@@ -77,7 +80,7 @@ _FRACTION_LEAD = re.compile(
     re.I,
 )
 # "and a half" after a number: "two million and a half" is 2,500,000
-AND_FRACTION = re.compile(r"[ ]and[ ]an?[ ](half|quarter|third)(?![\w-])")
+AND_FRACTION = re.compile(r"[ -]and[ -]an?[ -](half|quarter|third)(?!\w)")
 FRACTION_VALUES = {"half": 0.5, "quarter": 0.25, "third": 1 / 3}
 # a fraction of a scale: "a quarter billion", "three quarters of a billion"
 _SCALE_AFTER = re.compile(r"[ ](?:of[ ]an?[ ])?(thousand|million|billion|trillion)(?![\w-])")
@@ -142,6 +145,15 @@ def _scan_numeric(text: str):
             yield _Candidate(m.start(), m.end(), None, "time")
         elif g in ("time", "cite", "clock"):
             yield _Candidate(m.start(), m.end(), None, "time")
+        elif g == "mixed":
+            if m.start() > 0 and (text[m.start() - 1].isdigit() or text[m.start() - 1] in ",."):
+                continue
+            whole, frac = m.group("mixed").split(" ")
+            a, b = frac.split("/")
+            if int(a) < int(b):
+                yield _Candidate(m.start(), m.end(), int(whole) + int(a) / int(b), digits=whole)
+            else:
+                yield _Candidate(m.start(), m.start() + len(whole), float(whole), digits=whole)
         elif g == "uni":
             v = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3}[m.group("uni")]
             start = m.start()

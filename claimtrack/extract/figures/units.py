@@ -150,6 +150,11 @@ _MEASURES = {
     "hz": "Hz",
     "khz": "kHz",
     "hectares": "ha",
+    "teraflop": "TFLOPS",
+    "teraflops": "TFLOPS",
+    "tflops": "TFLOPS",
+    "petaflops": "PFLOPS",
+    "gigaflops": "GFLOPS",
     "ha": "ha",
 }
 _UNIT_AFTER = re.compile(
@@ -179,6 +184,8 @@ _COUNT_STOP = frozenset(
     been being has have had do does did will would can could may might must shall should
     said says say told tells according per each every while when where since until after
     before during about around over under into onto than across between among within without
+    against through toward towards via like unlike despite including amid behind beyond near
+    inside outside along upon versus vs throughout except
     not no nor so if yet also only just more most less least very too already still even
     up down out off last next this year years ago now today worldwide globally annually
     alone overall total respectively apiece a-year per-cent percent there here
