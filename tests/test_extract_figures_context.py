@@ -149,3 +149,40 @@ def test_a_year_before_a_number_still_reads_both():
     ]
     # a three-digit group after a number is two numbers, as documented
     assert [f.value for f in parse_figures("The tanks hold 81 100% full loads.")] == [81, 100]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1) Harbour Models 75188 Cargo Ship",
+        "2. The cost of the works",
+        "Box Collection 1-4 (Steelbook)",
+    ],
+)
+def test_list_markers_and_ranges_in_names_are_not_figures(text):
+    assert read(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "She ran the 400m in 49.2 seconds.",
+            [(400, "quantity", "m", None), (49.2, "duration", "seconds", None)],
+        ),
+        ("He won the 100m final.", [(100, "quantity", "m", None)]),
+        ("The wall is 5m high.", [(5, "quantity", "m", None)]),
+        ("The app has 150m users.", [(150e6, "count", "users", None)]),
+        (
+            "The airline ordered 150 Boeing 737 MAX 10 jets.",
+            [(150, "count", "jets", None)],
+        ),
+        (
+            "Sony sold 4.5 million PlayStation 5 consoles.",
+            [(4.5e6, "count", "consoles", None)],
+        ),
+        ("Children aged 5-12 pay half.", [(8.5, "number", None, None)]),
+    ],
+)
+def test_metres_and_counts_after_model_names(text, expected):
+    assert read(text) == expected

@@ -29,19 +29,31 @@ _NOT_NAME = frozenset(
     maybe around approximately another it he she they we i you there here then now today
     also still already even another another among across including within despite against
     throughout per like unlike beyond below above via except excluding yesterday tomorrow
-    monday tuesday wednesday thursday friday saturday sunday""".split()
+    monday tuesday wednesday thursday friday saturday sunday age ages aged up down""".split()
 )
 # a word that labels or numbers things, right before the number: "page 12", "type 2 diabetes",
 # "version 3.1", "phase 3 trials", "season 2", "room 101", "route 66", "gate 12"
-_LABEL_BEFORE = re.compile(
-    r"(?<![\w-])(?:pages?|p\.|pp\.|chapters?|sections?|articles?|clauses?|paragraphs?|figures?|"
-    r"fig\.|tables?|appendix|steps?|phases?|stages?|levels?|tiers?|grades?|types?|category|"
-    r"categories|class|versions?|ver\.|releases?|builds?|patch|patches|firmware|episodes?|"
-    r"seasons?|rounds?|games?|models?|series|gen|rooms?|gates?|platforms?|terminals?|exits?|"
-    r"routes?|highways?|interstates?|flights?|bus|buses|channels?|seats?|apartments?|apt\.?|"
-    r"suites?|floors?|wards?|districts?|precincts?|zones?|sizes?|verses?)[ ]$",
-    re.I,
+_LABELS = frozenset(
+    """page pages p. pp. chapter chapters section sections article articles clause clauses
+    paragraph paragraphs figure figures fig. table tables appendix step steps phase phases
+    stage stages level levels tier tiers grade grades type types category categories class
+    version versions ver. release releases build builds patch patches firmware episode
+    episodes season seasons round rounds game games model models series gen room rooms gate
+    gates platform platforms terminal terminals exit exits route routes highway highways
+    interstate interstates flight flights bus buses channel channels seat seats apartment
+    apartments apt apt. suite suites floor floors ward wards district districts precinct
+    precincts zone zones size sizes verse verses""".split()
 )
+
+
+def _label_before(before: str) -> bool:
+    """Whether a label word stands right before the number ("page 12", "Type 2")."""
+    if not before.endswith(" "):
+        return False
+    word = before[before.rfind(" ", 0, len(before) - 1) + 1 : -1].lstrip("([“\"'‘")
+    return word.lower() in _LABELS
+
+
 # "6th Avenue", "42nd Street": an address, not a rank
 _STREET_AFTER = re.compile(
     r"[ ](?:Avenue|Ave\b\.?|Street|St\b\.?|Road|Rd\b\.?|Boulevard|Blvd\b\.?|Lane|Drive|Place|"

@@ -46,7 +46,6 @@ from .kinds import (
 )
 from .names import (
     _CAPITALISED_AFTER,
-    _LABEL_BEFORE,
     _NUMBER_SIGN,
     _STREET_AFTER,
     _URL,
@@ -55,6 +54,7 @@ from .names import (
     _count_not_year,
     _is_phoneish,
     _is_reference,
+    _label_before,
     _score,
     _spelled_in_name,
     _year_value,
@@ -111,6 +111,33 @@ def _counts_events(text: str, c, before: str) -> bool:
     return not re.match(r"[ ](?:a|an|per|each|every|its|their|the)\b", text[c.end : c.end + 7])
 
 
+_METRES_AFTER = re.compile(
+    r"[ ](?:high|tall|long|wide|deep|away|race|sprint|run|dash|swim|hurdles|freestyle|relay|"
+    r"final|butterfly|backstroke|breaststroke|medley)\b"
+)
+
+
+def _metres(text: str, end: int, before: str) -> bool:
+    """ "5m" is metres, not millions, before a word of size or a race ("5m high", "the 100m
+    final") or after an article when nothing plural is counted ("the 400m in 49 seconds")."""
+    if _METRES_AFTER.match(text, end):
+        return True
+    if not before.endswith(("the ", "a ", "an ", "The ", "A ", "An ")):
+        return False
+    noun, _e = _counted_noun(text, end, 2.0)
+    return not (noun and _is_plural(noun))
+
+
+def _enumerates(text: str, c) -> bool:
+    """ "1) ..." or "2. ..." at the start of a line: a list marker, not a figure."""
+    if not (c.digits.isdigit() and len(c.digits) <= 3 and text[c.end + 1 : c.end + 2] == " "):
+        return False
+    j = c.start - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    return j < 0 or text[j] == "\n"
+
+
 def _one_with_unit(text: str, end: int) -> bool:
     """ "a one-year deal", "a one-euro coin": a spelled "one" joined to a unit is a figure."""
     if text[end : end + 1] != "-":
@@ -158,11 +185,11 @@ def parse(text: str, *, word_positions: list[int] | None = None) -> list[Figure]
             pos = skip[s][1]
             continue
         if (
-            c.kind == "number"
+            text[c.end + 1 : c.end + 2].isdigit()
+            and c.kind == "number"
             and c.currency is None
             and c.digits is not None
             and len(c.digits) <= 3
-            and text[c.end : c.end + 1] == " "
             and (ro := _RUN_ON.match(text, c.end))
             and c.digits.isdigit()
         ):
@@ -240,7 +267,9 @@ def _read(text: str, c: _Candidate, near_score: bool = False) -> dict | None:
                     if y is not None:
                         return _make(text, c.start, c.end, y, "year")
                 return None
-            if _LABEL_BEFORE.search(before, max(0, len(before) - 14)):
+            if text[c.end : c.end + 1] in (")", ".") and _enumerates(text, c):
+                return None  # a list marker: "1) Lego set", "2. The cost"
+            if _label_before(before):
                 return None  # "page 12", "type 2 diabetes", "version 3.1", "room 101"
             if "." in digits and _DOTTED.match(text, c.end):
                 return None  # "3.1.4", "192.168.0.1": a version or an address
@@ -309,7 +338,9 @@ def _read(text: str, c: _Candidate, near_score: bool = False) -> dict | None:
             noun, _e = _counted_noun(text, m.end(), 2.0)
             if not (noun and _is_plural(noun) and text[m.end() + 1 : m.end() + 2].islower()):
                 return None  # "in native 4K", "4K video", "an 8K TV" (but "4k steps")
-        if letter is None or currency or _letter_scale_ok(text, m.end(), letter):
+        if letter == "m" and currency is None and _metres(text, m.end(), before):
+            kind, unit, end = "quantity", "m", m.end()  # "5m high", "the 400m final"
+        elif letter is None or currency or _letter_scale_ok(text, m.end(), letter):
             key = (m.group("word") or letter).lower()
             scale = _SCALE_VALUES[key]
             end = m.end()
@@ -319,7 +350,14 @@ def _read(text: str, c: _Candidate, near_score: bool = False) -> dict | None:
         end = fm.end()
 
     # currency after the number: "40 million dollars", "SEK 3bn", "15€"
-    if currency is None and end == c.end and not c.words and _PENCE.match(text, end):
+    # pence stuck to the number: "fell to 312p"
+    if (
+        text[end : end + 1] == "p"
+        and currency is None
+        and end == c.end
+        and not c.words
+        and _PENCE.match(text, end)
+    ):
         if c.digits in _VIDEO_LINES:
             return None  # "1080p": a video resolution
         value, currency, kind, end = value / 100, "GBP", "currency", end + 1
@@ -432,13 +470,20 @@ def _finish(text, c, before, end, value, kind, currency, unit, scale, plus, full
                 end = nend
 
     if kind == "number" and unit is None and low is None and not c.words and scale == 1.0:
-        if _TEMPERATURE.match(text, end) and not _after_name(before, False):
+        if text[end : end + 1] in ("C", "F") and _TEMPERATURE.match(text, end):
+            if _after_name(before, False):
+                return None  # "the iPhone 5C"
             kind, unit, end = "quantity", "°" + text[end], end + 1  # "30C", "1.5C"
-        elif end == c.end and _CAPITALISED_AFTER.match(text, end) and "," not in c.digits:
+        elif (
+            end == c.end
+            and text[end + 1 : end + 2].isupper()
+            and _CAPITALISED_AFTER.match(text, end)
+            and "," not in c.digits
+        ):
             return None  # "the 11 Pro Max", "350 Fifth Avenue": part of a name
-    if kind == "number" and unit is None and (uo := _UNIT_OR.search(before)):
+    if kind == "number" and before.endswith(" or ") and (uo := _UNIT_OR.search(before)):
         kind, unit = "duration", uo.group(1).lower() + "s"  # "a year or two"
-    if kind == "duration" and unit in ("months", "years", "weeks") and _AGE_OF.search(before):
+    if kind == "duration" and "ge" in before[-8:] and _AGE_OF.search(before):
         kind, unit = "number", None  # an age: "above age 6 months"
 
     # a bare number after a name: "Boeing 737", "Windows 11", "Fortune 500", "Voyager 2"
@@ -446,11 +491,11 @@ def _finish(text, c, before, end, value, kind, currency, unit, scale, plus, full
         kind in ("number", "count")
         and not c.words
         and scale == 1.0
-        and low is None
+        and (low is None or kind == "number" and high < 1000 and float(low).is_integer())
         and "," not in (c.digits or ",")
         and _after_name(before, kind == "count")
     ):
-        return None
+        return None  # also "Collection 1-4", "Volumes 2-3"
 
     # a number run straight into letters that nothing above read: "5G", "3D", "4K TV"
     if end == c.end and c.end < len(text) and text[c.end].isalpha() and not c.words:

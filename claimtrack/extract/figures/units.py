@@ -238,7 +238,7 @@ def _unit_ok(text: str, m: re.Match) -> bool:
     return True
 
 
-_MODEL = re.compile(r"[ ](\d{3,4}(?:-\d{1,4})?)(?=[ ][A-Za-z])")
+_MODEL = re.compile(r"[ ](\d{1,4}(?:-\d{1,4})?)(?=[ ][A-Za-z])")
 
 
 def _counted_noun(text: str, pos: int, value, words: bool = False) -> tuple[str | None, int]:
@@ -251,7 +251,7 @@ def _counted_noun(text: str, pos: int, value, words: bool = False) -> tuple[str 
             # a model number after a name or right after the count: "30 Boeing 737-800 jets",
             # "four 747 jumbo jets" (the count is of jets, and 747 is no figure)
             mm = _MODEL.match(text, p)
-            if mm and (tokens and tokens[-1][3] or not tokens and words):
+            if mm and (tokens and tokens[-1][3] or not tokens and words and len(mm.group(1)) > 2):
                 tokens.append((mm.group(1), mm.start(1), mm.end(1), True))
                 p = mm.end(1)
                 continue
