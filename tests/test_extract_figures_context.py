@@ -186,3 +186,28 @@ def test_list_markers_and_ranges_in_names_are_not_figures(text):
 )
 def test_metres_and_counts_after_model_names(text, expected):
     assert read(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a label word used as a verb does not hide the count after it
+        ("The firm plans to release 5 new phones.", [(5, "count", "phones", None)]),
+        ("It builds 300 homes a year.", [(300, "count", "homes", None)]),
+        ("It releases 2,360 kilograms of water.", [(2360, "quantity", "kg", None)]),
+        ("The venue seats 200 people.", [(200, "count", "people", None)]),
+        # units of science pages
+        ("The galaxy lies 13 billion light-years away.", [(13e9, "quantity", "ly", None)]),
+        ("The rocket can lift 95 metric tons.", [(95, "quantity", "t", None)]),
+        ("The tower stands 98 m tall.", [(98, "quantity", "m", None)]),
+        ("Blood pressure fell by 10 mmHg.", [(10, "quantity", "mmHg", None)]),
+        ("The 30-40 year olds were surveyed.", [(35, "number", None, None)]),
+    ],
+)
+def test_verbs_that_look_like_labels_and_more_units(text, expected):
+    assert read(text) == expected
+
+
+def test_a_scale_letter_after_a_name_is_a_code():
+    assert read("The SLS Block 1B rocket will fly later.") == []
+    assert read("See table 4 for the results.") == []

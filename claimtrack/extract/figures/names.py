@@ -35,23 +35,35 @@ _NOT_NAME = frozenset(
 # "version 3.1", "phase 3 trials", "season 2", "room 101", "route 66", "gate 12"
 _LABELS = frozenset(
     """page pages p. pp. chapter chapters section sections article articles clause clauses
-    paragraph paragraphs figure figures fig. table tables appendix step steps phase phases
-    stage stages level levels tier tiers grade grades type types category categories class
-    version versions ver. release releases build builds patch patches firmware episode
-    episodes season seasons round rounds game games model models series gen room rooms gate
-    gates platform platforms terminal terminals exit exits route routes highway highways
-    interstate interstates flight flights bus buses channel channels seat seats apartment
-    apartments apt apt. suite suites floor floors ward wards district districts precinct
-    precincts zone zones size sizes verse verses""".split()
+    paragraph paragraphs fig. appendix phase version versions ver. episode episodes season
+    seasons gen room rooms gate platform terminal highway interstate flight bus apartment apt
+    apt. suite ward district precinct zone verse category class tier grade series""".split()
+)
+# labels that are also verbs ("plans to release 5 models", "it builds 300 homes"): only after
+# a word that shows a noun ("the model 3", "in figure 2", "see table 4")
+_LABELS_AFTER_NOUN_WORD = frozenset(
+    "release build patch step stage level game exit route seat channel figure table floor "
+    "round model type size".split()
+)
+_NOUN_WORDS = frozenset(
+    "the a an this that its their his her our in on at of from for with by per see into "
+    "after before during every each next last final".split()
 )
 
 
 def _label_before(before: str) -> bool:
-    """Whether a label word stands right before the number ("page 12", "Type 2")."""
+    """Whether a label word stands right before the number ("page 12", "Type 2", "the model
+    3"; not "plans to release 5 phones")."""
     if not before.endswith(" "):
         return False
-    word = before[before.rfind(" ", 0, len(before) - 1) + 1 : -1].lstrip("([“\"'‘")
-    return word.lower() in _LABELS
+    i = before.rfind(" ", 0, len(before) - 1)
+    word = before[i + 1 : -1].lstrip("([“\"'‘").lower()
+    if word in _LABELS:
+        return True
+    if word not in _LABELS_AFTER_NOUN_WORD:
+        return False
+    prev = before[before.rfind(" ", 0, i) + 1 : i].lower()
+    return prev in _NOUN_WORDS or before[i + 1 : i + 2].isupper()
 
 
 # "6th Avenue", "42nd Street": an address, not a rank

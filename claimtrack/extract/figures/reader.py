@@ -80,7 +80,7 @@ _SEASON = re.compile(r"/(\d\d|\d{4})(?![\d/])")
 # neither 245 nor 23 yen ("81 100%" is two numbers, "2 345 678" one)
 _RUN_ON = re.compile(r"[ ]\d{1,2}(?![\d/:.,]|st\b|nd\b|rd\b|th\b)")
 _AGE_BEFORE = re.compile(r"\b(?:his|her|their|my|your|our)[ ](?:(?:early|mid|late)[ -]?)?$", re.I)
-_OLD = re.compile(r"[ -]old\b")
+_OLD = re.compile(r"[ -]olds?\b")
 _NEGATIVE = re.compile(r"(?<![\w])(?:minus|negative|Minus|Negative)[ ]$")
 _OR_MORE = re.compile(r"[ ]or[ ](more|so)\b")
 _DOTTED = re.compile(r"\.\d")
@@ -112,7 +112,7 @@ def _counts_events(text: str, c, before: str) -> bool:
 
 
 _METRES_AFTER = re.compile(
-    r"[ ](?:high|tall|long|wide|deep|away|race|sprint|run|dash|swim|hurdles|freestyle|relay|"
+    r"[ ](?:high|tall|long|wide|deep|away|across|race|sprint|run|dash|swim|hurdles|freestyle|relay|"
     r"final|butterfly|backstroke|breaststroke|medley)\b"
 )
 
@@ -338,6 +338,8 @@ def _read(text: str, c: _Candidate, near_score: bool = False) -> dict | None:
             noun, _e = _counted_noun(text, m.end(), 2.0)
             if not (noun and _is_plural(noun) and text[m.end() + 1 : m.end() + 2].islower()):
                 return None  # "in native 4K", "4K video", "an 8K TV" (but "4k steps")
+        if letter is not None and currency is None and _after_name(before, False):
+            return None  # "Block 1B", "Falcon 9M": a code, not a scale
         if letter == "m" and currency is None and _metres(text, m.end(), before):
             kind, unit, end = "quantity", "m", m.end()  # "5m high", "the 400m final"
         elif letter is None or currency or _letter_scale_ok(text, m.end(), letter):
@@ -460,6 +462,8 @@ def _finish(text, c, before, end, value, kind, currency, unit, scale, plus, full
                 unit = _MEASURES.get(u) or _MEASURES.get(u.replace(" ", ""))
                 kind = "quantity"
             end = m.end()
+        elif text.startswith(" m ", end) and _METRES_AFTER.match(text, end + 2):
+            kind, unit, end = "quantity", "m", end + 2  # "98 m tall"
         else:
             noun, nend = _counted_noun(text, end, value, c.words)
             if noun in _TIME_UNITS:
