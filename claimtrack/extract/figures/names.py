@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 
-from .kinds import _QUALIFIER
+from .kinds import _QUALIFIER, _QUALIFIER_ENDS
 from .scan import _Candidate
 from .units import _counted_noun, _is_plural
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s)\]>\"'”]+")
 _NUMBER_SIGN = re.compile(r"(?:(?<![\w])(?:No|no|Nos|nos|Number|number)\.?[ ]?|#|§[ ]?)$")
-_PREV_WORD = re.compile(r"([A-Za-z][\w&'’.-]*)[ ]$")
 _YEARISH_PREFIX = re.compile(r"(?:^|[^\w])(?:mid|pre|post|early|late|end|fiscal|FY|fy)[ -]?$")
 _YEAR_PREPS = frozenset(
     "in since by of from until till through during before after to fiscal early late mid a an "
@@ -79,16 +78,30 @@ _CAPITALISED_AFTER = re.compile(
 )
 
 
+_WORD_CHARS = frozenset("&'’.-_")
+
+
+def _last_word(before: str) -> str:
+    """The word right before the number ("Boeing" in "the Boeing "), "" if none: a run of
+    letters, digits and & ' ’ . - _ that starts with a letter."""
+    if not before.endswith(" "):
+        return ""
+    end = len(before) - 1
+    i = end
+    while i > 0 and (before[i - 1].isalnum() or before[i - 1] in _WORD_CHARS):
+        i -= 1
+    while i < end and not ("a" <= before[i].lower() <= "z"):
+        i += 1
+    return before[i:end]
+
+
 def _after_name(before: str, counted: bool) -> bool:
     """Whether the number at ``start`` follows a name: "Boeing 737", "Windows 11", "Fortune
     500", "Voyager 2"; at the start of a sentence too ("Formula 1 returns", "Chapter 3
     explains"). A possessive is a name only when no noun is counted: "Ocean's 11" is a name,
     "Klarna's 700 agents" a count."""
-    pw = _PREV_WORD.search(before, max(0, len(before) - 30))
-    if not pw:
-        return False
-    w = pw.group(1)
-    if not any(ch.isupper() for ch in w) or w.lower() in _NOT_NAME or w.endswith("."):
+    w = _last_word(before)
+    if not w or w.islower() or w.lower() in _NOT_NAME or w.endswith("."):
         return False
     return not (counted and w.endswith(("’s", "'s")))
 
@@ -128,16 +141,21 @@ def _count_not_year(text: str, c: _Candidate, before: str) -> bool:
     and a plural noun follows ("cut 2000 jobs", "nearly 1900 stores")."""
     if text[c.end + 1 : c.end + 2].isupper():
         return False  # "Copyright 2019 Hawaii News", "the 2020 Olympics": a name follows
+    w = ""
+    if before.endswith(" "):
+        i = len(before) - 1
+        while i > 0 and (before[i - 1].isalpha() or before[i - 1] in "'’"):
+            i -= 1
+        w = before[i:-1].lower()
+    year_word = not w or w in _YEAR_PREPS or w.endswith(("'s", "’s"))
+    if year_word and w not in _QUALIFIER_ENDS and not before.endswith("~"):
+        return False  # "in 2019 ...", "the 2020 ...": no qualifier can stand before it
     noun, _ = _counted_noun(text, c.end, c.value)
     if not noun or not _is_plural(noun):
         return False
     if _QUALIFIER.search(before):
         return True
-    pw = re.search(r"([A-Za-z'’]+)[ ]$", before)
-    if not pw:
-        return False
-    w = pw.group(1).lower()
-    return w not in _YEAR_PREPS and not w.endswith(("'s", "’s"))
+    return not year_word
 
 
 # ---------------------------------------------------------------------------------------------

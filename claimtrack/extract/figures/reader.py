@@ -506,7 +506,12 @@ def _finish(text, c, before, end, value, kind, currency, unit, scale, plus, full
         return None
 
     qualifier, qstart = _qualifier(before, c.start)
-    if qualifier == "exact" and value and (neg := _NEGATIVE.search(before)):
+    if (
+        qualifier == "exact"
+        and value
+        and before.endswith(("minus ", "negative ", "Minus ", "Negative "))
+        and (neg := _NEGATIVE.search(before))
+    ):
         # "minus 12 degrees", "negative three percent"
         value, qstart = -value, c.start - (len(before) - neg.start())
         if low is not None:
