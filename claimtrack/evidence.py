@@ -26,12 +26,14 @@ from typing import TYPE_CHECKING
 
 from .errors import ClaimtrackError, FetchError, NotFound, QuoteNotFound
 from .ids import make_id
+from .vocabulary import STANCES as _STANCE_TERMS
+from .vocabulary import names
 
 if TYPE_CHECKING:
     from .models import Claim, Evidence, Source, Stance
     from .workspace import Records, Workspace
 
-STANCES = ("supports", "contradicts", "context")
+STANCES: tuple[Stance, ...] = names(_STANCE_TERMS)
 
 
 class ProvenanceError(ClaimtrackError):

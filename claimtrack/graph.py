@@ -1,40 +1,37 @@
 """The claim graph: one networkx MultiDiGraph built from the workspace's records.
 
 Nodes have a ``type``: ``claim``, ``source``, ``question`` or ``entity`` (a claimant).
-Edges have a ``relation`` and a unique ``id`` (also their multigraph key):
-
-=================  =====================  ===============================================
-relation           direction              from
-=================  =====================  ===============================================
-asserts            source -> claim        each mention of the claim in the source
-supports           source -> claim        evidence (the evidence id is the edge id)
-contradicts        source -> claim        evidence
-context            source -> claim        evidence
-asks_about         question -> claim      each question
-claimed_by         claim -> entity        the claim's claimant
-derived_from       source -> source       Source.derived_from
-conflicts_with     claim -> claim         computed by claimtrack.conflicts
-=================  =====================  ===============================================
+Edges have a ``relation`` and a unique ``id`` (also their multigraph key). The relations, which
+node types they join and what makes each edge are claimtrack.vocabulary.RELATIONS; every edge's
+``label`` is its relation's words there ("asks about"). Claimant nodes are one per claimant
+name as claimtrack.claimants normalises it (``entity:klarna`` for "Klarna" and "Klarna AB").
 
 Attributes keep the records' own types (lists, None); exporters flatten them.
 """
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from .claimants import entity_id
+from .vocabulary import RELATIONS, Relation
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from .workspace import Records
 
-_NON_WORD = re.compile(r"[^\w]+")
+__all__ = ["build", "edges_of", "entity_id"]
 
 
-def entity_id(name: str) -> str:
-    """Node id of a claimant: ``entity:klarna`` for "Klarna" and "KLARNA"."""
-    return "entity:" + _NON_WORD.sub("-", name.casefold()).strip("-")
+def edges_of(
+    graph: nx.MultiDiGraph, relation: Relation
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """The edges of one relation, as ``(from, to, attributes)``, in the graph's order."""
+    for u, v, data in graph.edges(data=True):
+        if data.get("relation") == relation:
+            yield u, v, data
 
 
 def _short(text: str | None, limit: int = 80) -> str:
@@ -53,8 +50,9 @@ def build(records: Records, *, conflicts: bool = True) -> nx.MultiDiGraph:
 
     g = nx.MultiDiGraph()
 
-    def edge(u: str, v: str, relation: str, edge_id: str, **attrs) -> None:
-        g.add_edge(u, v, key=edge_id, id=edge_id, relation=relation, label=relation, **attrs)
+    def edge(u: str, v: str, relation: Relation, edge_id: str, **attrs: Any) -> None:
+        label = RELATIONS[relation].label
+        g.add_edge(u, v, key=edge_id, id=edge_id, relation=relation, label=label, **attrs)
 
     for source in records.sources.values():
         g.add_node(

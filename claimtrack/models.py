@@ -14,29 +14,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 1
+# The field types that are vocabularies are defined, with what each word means, in
+# claimtrack.vocabulary; they are imported here so that ``claimtrack.models.Stance`` etc. work.
+from .vocabulary import FigureKind, Qualifier, QuestionStatus, SourceKind, Stance, TextOrigin
 
-SourceKind = Literal["article", "press_release", "statement", "report", "dataset", "note", "other"]
-FigureKind = Literal[
-    "count",
-    "currency",
-    "percent",
-    "percentage_points",
-    "multiplier",
-    "ratio",
-    "quantity",
-    "year",
-    "date",
-    "duration",
-    "ordinal",
-    "number",
-]
-Qualifier = Literal[
-    "exact", "approximately", "nearly", "at_least", "more_than", "at_most", "less_than"
-]
-Stance = Literal["supports", "contradicts", "context"]
-QuestionStatus = Literal["open", "answered", "dropped"]
-TextOrigin = Literal["text", "highlight", "summary", "table", "note"]
+SCHEMA_VERSION = 1
 
 
 def utcnow() -> datetime:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
-from ..flags import FLAG_CODES
+from ..vocabulary import FLAG_CODES, SOURCE_KINDS, STANCES, names
 from .base import (
     get_workspace,
     json_option,
@@ -18,9 +20,23 @@ from .base import (
     report_problems,
 )
 
-# flags.py imports nothing heavy, so the codes can be offered as choices at import time.
-FLAG_CODE_NAMES = tuple(FLAG_CODES)
+# claimtrack.vocabulary imports nothing heavy, so its words are offered as choices at start-up.
+FLAG_CODE_NAMES = names(FLAG_CODES)
 TABLE_LIMIT = 50  # claims shown by the flags table unless --limit says otherwise
+
+
+_FLAGS = [f"--{stance}" for stance in STANCES]
+_STANCE_FLAGS = ", ".join(_FLAGS[:-1]) + " or " + _FLAGS[-1]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def stance_options(command: F) -> F:
+    """One flag per stance (``--supports``, ``--contradicts``, ``--context``), each setting
+    ``stance``, with the stance's meaning as its help."""
+    for stance, term in reversed(STANCES.items()):
+        text = term.meaning[:1].upper() + term.meaning[1:] + "."
+        command = click.option(f"--{stance}", "stance", flag_value=stance, help=text)(command)
+    return command
 
 
 def _short(text: str | None, limit: int = 90) -> str:
@@ -49,11 +65,7 @@ def evidence_cmd(ctx: click.Context) -> None:
 @evidence_cmd.command("add")
 @click.argument("claim")
 @click.argument("source")
-@click.option("--supports", "stance", flag_value="supports", help="The source supports the claim.")
-@click.option(
-    "--contradicts", "stance", flag_value="contradicts", help="The source contradicts it."
-)
-@click.option("--context", "stance", flag_value="context", help="The source gives context.")
+@stance_options
 @click.option("--quote", "-q", metavar="TEXT", help="Passage of the source that shows it.")
 @click.option("--note", "-n", metavar="TEXT", help="Your note on this evidence.")
 @click.option(
@@ -69,9 +81,7 @@ def evidence_cmd(ctx: click.Context) -> None:
 )
 @click.option(
     "--kind",
-    type=click.Choice(
-        ["article", "press_release", "statement", "report", "dataset", "note", "other"]
-    ),
+    type=click.Choice(names(SOURCE_KINDS)),
     help="Kind of document, when SOURCE is a URL or file to ingest.",
 )
 @click.option("--publisher", metavar="NAME", help="Its publisher, when SOURCE is ingested.")
@@ -106,7 +116,7 @@ def evidence_add(
     from ..evidence import add_evidence, evidence_summary
 
     if stance is None:
-        raise click.UsageError("say how the source relates: --supports, --contradicts or --context")
+        raise click.UsageError(f"say how the source relates: {_STANCE_FLAGS}")
     ws = get_workspace(ctx)
     result = add_evidence(
         ws,

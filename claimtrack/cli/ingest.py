@@ -6,9 +6,10 @@ import sys
 
 import click
 
+from ..vocabulary import SOURCE_KINDS, names
 from .base import get_workspace, json_option, main, one_line, print_json_lines
 
-KINDS = ["article", "press_release", "statement", "report", "dataset", "note", "other"]
+KINDS = names(SOURCE_KINDS)
 
 
 def _size(ctx, param, value):

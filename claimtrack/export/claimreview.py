@@ -15,21 +15,16 @@ import json
 import re
 
 from ..models import Source
+from ..vocabulary import CLAIM_STATUSES
 from . import ExportError
 from .flatten import Bundle
 
 CONTEXT = "https://schema.org"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
-# claimtrack.flags.STATUSES in words; any other status is spelled out from its code
-# ("self-reported" -> "Self reported").
-STATUS_WORDS = {
-    "contradicted": "Contradicted",
-    "contested": "Contested",
-    "unsupported": "Unsupported",
-    "unverified": "Unverified",
-    "supported": "Supported",
-}
+# The claim statuses in words (claimtrack.vocabulary); any other status is spelled out from its
+# code ("self-reported" -> "Self reported").
+STATUS_WORDS: dict[str, str] = {name: t.label for name, t in CLAIM_STATUSES.items()}
 
 
 def status_words(status: str) -> str:

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NotFound
+from ..vocabulary import OTHER_RELATION
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -210,7 +211,7 @@ def flat_items(
     edges = []
     for u, v, key, attrs in bundle.graph.edges(keys=True, data=True):
         out = _scalars(attrs)
-        out.setdefault("relation", "related")
+        out.setdefault("relation", OTHER_RELATION)
         out.setdefault("label", out["relation"])
         out["id"] = str(key)
         edges.append((u, v, key, out))
