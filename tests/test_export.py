@@ -276,6 +276,16 @@ def test_graphml_round_trips_through_networkx(case):
     assert hedged and hedged[0]["hedged"] is True
 
 
+def test_graphml_booleans_are_xml_schema_literals(case):
+    # attr.type="boolean" is XML Schema's boolean: "true" or "false", not Python's "True".
+    root = ET.fromstring(render(_bundle(case), "graphml").encode("utf-8"))
+    boolean_keys = {
+        k.get("id") for k in root.findall(GRAPHML + "key") if k.get("attr.type") == "boolean"
+    }
+    values = {d.text for d in root.iter(GRAPHML + "data") if d.get("key") in boolean_keys}
+    assert boolean_keys and values == {"true", "false"}
+
+
 def test_graphml_round_trips_through_igraph(case, tmp_path):
     igraph = pytest.importorskip("igraph")
     bundle = _bundle(case)

@@ -30,7 +30,6 @@ LIST_SEPARATOR = "; "
 # surrogates; U+FFFE and U+FFFF). Article text pasted from anywhere can contain them.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _NEEDS_ATTR_ESCAPE = re.compile('[&<>"\n\r\t]')
-_NEEDS_TEXT_ESCAPE = re.compile("[&<>\r]")
 
 
 def xml_text(value: str) -> str:
@@ -53,19 +52,6 @@ def xml_attr(value: object) -> str:
             .replace("\t", "&#9;")
         )
     return '"' + text + '"'
-
-
-def xml_content(value: object) -> str:
-    """``value`` escaped for XML element content (CR kept as a reference, not normalised)."""
-    text = _XML_ILLEGAL.sub("", str(value))
-    if _NEEDS_TEXT_ESCAPE.search(text):
-        text = (
-            text.replace("&", "&amp;")
-            .replace("<", "&lt;")
-            .replace(">", "&gt;")
-            .replace("\r", "&#13;")
-        )
-    return text
 
 
 @dataclass
