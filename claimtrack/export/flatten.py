@@ -81,17 +81,12 @@ def prepare(
     ``explain`` asks ``claimtrack.flags.assess`` for each claim's origin groups too (the
     dossier shows them).
     """
-    import inspect
-
-    from .. import flags
+    from ..flags import assess
     from ..graph import build
 
     graph = build(records)
     if assessments is None:
-        if explain and "explain" in inspect.signature(flags.assess).parameters:
-            assessments = flags.assess(records, graph, explain=True)
-        else:
-            assessments = flags.assess(records, graph)
+        assessments = assess(records, graph, explain=explain)
     bundle = Bundle(records=records, graph=graph, assessments=assessments)
     focus = list(dict.fromkeys(claims or ()))
     if focus:
