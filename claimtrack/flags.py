@@ -57,9 +57,9 @@ questions and conflicts, one over each claim's mentions: linear in the size of t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .claimants import same_claimant
 from .vocabulary import CLAIM_STATUSES, FLAG_CODES, OWN_KINDS, ClaimStatus, FlagCode, names
@@ -68,7 +68,7 @@ from .workspace import gc_paused
 if TYPE_CHECKING:
     import networkx as nx
 
-    from .models import Claim, Source
+    from .models import Claim, Evidence, Question, Source
     from .workspace import Records
 
 #: Statuses, worst first (claimtrack.vocabulary.CLAIM_STATUSES).
@@ -127,14 +127,14 @@ class Assessment:
     def codes(self) -> list[str]:
         return [f.code for f in self.flags]
 
-    def severity(self) -> tuple:
+    def severity(self) -> tuple[int, float, int, str]:
         """Sort key, worst first: status, then flag weight, then how widely it is repeated."""
         weight = 0.0
         for f in self.flags:
             weight += _WEIGHTS.get(f.code, 0.0)
         return (_RANKS.get(self.status, len(STATUSES)), -weight, -self.mentions, self.claim)
 
-    def to_json(self, claim: Claim) -> dict:
+    def to_json(self, claim: Claim) -> dict[str, Any]:
         """The ``flags --json`` contract (docs/flags.md)."""
         return {
             "claim": self.claim,
@@ -157,7 +157,7 @@ class _Groups:
     def __init__(self, sources: dict[str, Source]):
         from networkx.utils import UnionFind
 
-        links = UnionFind()
+        links: UnionFind[str] = UnionFind()
         for source in sources.values():
             for other in source.derived_from:
                 links.union(source.id, other)
@@ -201,7 +201,7 @@ def _source_label(sources: dict[str, Source], source_id: str) -> str:
 
 
 def conflicts_by_claim(
-    records: Records, graph: nx.MultiDiGraph | None = None
+    records: Records, graph: nx.MultiDiGraph[str] | None = None
 ) -> dict[str, list[tuple[str, str]]]:
     """{claim id: [(other claim id, reason)]} from the graph's ``conflicts_with`` edges, or
     from ``claimtrack.conflicts.find_conflicts`` when no graph is given."""
@@ -224,7 +224,7 @@ def conflicts_by_claim(
 
 def assess(
     records: Records,
-    graph: nx.MultiDiGraph | None = None,
+    graph: nx.MultiDiGraph[str] | None = None,
     *,
     claims: Iterable[str] | None = None,
     conflicts: dict[str, list[tuple[str, str]]] | None = None,
@@ -243,11 +243,11 @@ def assess(
         groups = _Groups(sources)
         alias = {a: c.id for c in records.claims.values() if c.aliases for a in c.aliases}
 
-        evidence: dict[str, list] = defaultdict(list)
+        evidence: dict[str, list[Evidence]] = defaultdict(list)
         for ev in records.evidence.values():
             if ev.removed_at is None:
                 evidence[alias.get(ev.claim, ev.claim)].append(ev)
-        questions: dict[str, list] = defaultdict(list)
+        questions: dict[str, list[Question]] = defaultdict(list)
         for q in records.questions.values():
             if q.status == "open":
                 questions[alias.get(q.claim, q.claim)].append(q)
@@ -255,7 +255,7 @@ def assess(
             conflicts = conflicts_by_claim(records, graph)
 
         wanted = records.claims if claims is None else {c: records.claims[c] for c in claims}
-        no = ()
+        no: tuple[()] = ()
         return {
             cid: _assess_claim(
                 claim,
@@ -271,7 +271,9 @@ def assess(
         }
 
 
-def for_claim(records: Records, claim_id: str, graph=None) -> Assessment:
+def for_claim(
+    records: Records, claim_id: str, graph: nx.MultiDiGraph[str] | None = None
+) -> Assessment:
     """The assessment of one claim (same rules as ``assess``), with its origin groups."""
     return assess(records, graph, claims=[claim_id], explain=True)[claim_id]
 
@@ -299,7 +301,14 @@ def effective_claimant(claim: Claim, sources: dict[str, Source]) -> str | None:
 
 
 def _assess_claim(
-    claim, sources, groups, evidence, questions, conflicts, claims, explain
+    claim: Claim,
+    sources: dict[str, Source],
+    groups: _Groups,
+    evidence: Sequence[Evidence],
+    questions: Sequence[Question],
+    conflicts: Sequence[tuple[str, str]],
+    claims: dict[str, Claim],
+    explain: bool,
 ) -> Assessment:
     claimant = claim.claimant or effective_claimant(claim, sources)
     find = groups.find
@@ -354,6 +363,7 @@ def _assess_claim(
 
     verified = [e for e in supports if roots[e.source] not in claimant_roots and not e.unverified]
     unchecked = [e for e in supports if roots[e.source] not in claimant_roots and e.unverified]
+    status: ClaimStatus
     if contradicts and verified:
         status = "contested"
     elif contradicts:
@@ -443,7 +453,9 @@ def _assess_claim(
             (
                 Origin(
                     key=key,
-                    label=claimant if key == CLAIMANT else _source_label(sources, sids[0]),
+                    label=claimant
+                    if key == CLAIMANT and claimant
+                    else _source_label(sources, sids[0]),
                     sources=tuple(sids),
                     claimant=key == CLAIMANT,
                 )

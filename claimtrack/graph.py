@@ -26,7 +26,7 @@ __all__ = ["build", "edges_of", "entity_id"]
 
 
 def edges_of(
-    graph: nx.MultiDiGraph, relation: Relation
+    graph: nx.MultiDiGraph[str], relation: Relation
 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """The edges of one relation, as ``(from, to, attributes)``, in the graph's order."""
     for u, v, data in graph.edges(data=True):
@@ -39,7 +39,7 @@ def _short(text: str | None, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def build(records: Records, *, conflicts: bool = True) -> nx.MultiDiGraph:
+def build(records: Records, *, conflicts: bool = True) -> nx.MultiDiGraph[str]:
     """Build the graph of DESIGN.md from ``records``.
 
     >>> from claimtrack.workspace import Records
@@ -48,7 +48,7 @@ def build(records: Records, *, conflicts: bool = True) -> nx.MultiDiGraph:
     """
     import networkx as nx
 
-    g = nx.MultiDiGraph()
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
 
     def edge(u: str, v: str, relation: Relation, edge_id: str, **attrs: Any) -> None:
         label = RELATIONS[relation].label

@@ -10,7 +10,7 @@ Status and flags are not stored: they are derived from the graph each time (clai
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -170,6 +170,17 @@ class Question(Record):
     created_at: datetime = Field(default_factory=utcnow, description="When it was raised.")
 
 
+R = TypeVar("R", bound=Record)
+
+
+def expect(record: Record, model: type[R]) -> R:
+    """``record`` as the type its kind promises (``ws.get(ref, "question")`` is a Question);
+    TypeError when a store broke that promise."""
+    if not isinstance(record, model):
+        raise TypeError(f"expected a {model.__name__} record, got a {type(record).__name__}")
+    return record
+
+
 RECORD_TYPES: dict[str, type[Record]] = {
     "claim": Claim,
     "source": Source,
@@ -178,7 +189,7 @@ RECORD_TYPES: dict[str, type[Record]] = {
 }
 
 
-def type_name(annotation) -> str:
+def type_name(annotation: object) -> str:
     """A reader's name for a field type: ``str or null``, ``"open", "answered"``, ``list of Figure``."""
     import types
     from typing import Union, get_args, get_origin
@@ -192,13 +203,14 @@ def type_name(annotation) -> str:
         return f"list of {type_name(args[0])}"
     if annotation is type(None):
         return "null"
+    name = str(getattr(annotation, "__name__", annotation))
     return {
         "str": "string",
         "int": "integer",
         "float": "number",
         "bool": "boolean",
         "datetime": "datetime (ISO 8601)",
-    }.get(annotation.__name__, annotation.__name__)
+    }.get(name, name)
 
 
 def fields_markdown(model: type[BaseModel]) -> str:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from .errors import InputError
 
@@ -111,7 +111,7 @@ def parse(text: str, name: str = "note") -> Note | None:
 
 
 # -- front matter -------------------------------------------------------------------------------
-def split_front_matter(text: str, name: str = "note") -> tuple[dict, str, int]:
+def split_front_matter(text: str, name: str = "note") -> tuple[dict[str, Any], str, int]:
     """(front matter as a dict, body, line number where the body starts). A text without front
     matter gives ({}, text, 1)."""
     import yaml
@@ -138,11 +138,11 @@ def split_front_matter(text: str, name: str = "note") -> tuple[dict, str, int]:
     return data, "".join(lines[i + 1 :]), i + 2
 
 
-def _key(key) -> str:
+def _key(key: object) -> str:
     return re.sub(r"[\s_-]+", " ", str(key)).strip().lower()
 
 
-def _lookup(data: dict, *keys: str):
+def _lookup(data: dict[str, Any], *keys: str) -> Any:
     normal = {_key(k): v for k, v in data.items()}
     for key in keys:
         value = normal.get(key)
@@ -151,7 +151,7 @@ def _lookup(data: dict, *keys: str):
     return None
 
 
-def _as_text(value) -> str | None:
+def _as_text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, list):
@@ -160,7 +160,7 @@ def _as_text(value) -> str | None:
     return text or None
 
 
-def _as_date(value) -> str | None:
+def _as_date(value: object) -> str | None:
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):

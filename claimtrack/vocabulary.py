@@ -31,8 +31,9 @@ This module imports nothing heavy: the CLI reads its choices from it at start-up
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Literal, TypeVar, get_args
+from typing import Any, Literal, TypeVar, get_args
 
 SourceKind = Literal["article", "press_release", "statement", "report", "dataset", "note", "other"]
 FigureKind = Literal[
@@ -294,12 +295,12 @@ OWN_KINDS: frozenset[SourceKind] = frozenset(k for k, t in SOURCE_KINDS.items() 
 _K = TypeVar("_K", bound=str)
 
 
-def names(table: dict[_K, object]) -> tuple[_K, ...]:
+def names(table: Mapping[_K, object]) -> tuple[_K, ...]:
     """A vocabulary's words in order, e.g. for ``click.Choice``."""
     return tuple(table)
 
 
-def table_markdown(table: dict[str, Term]) -> str:
+def table_markdown(table: Mapping[Any, Term]) -> str:
     """A vocabulary as a Markdown table: each word, what it means, and its other properties
     (label, colour, weight ...) when it has any."""
     extra: dict[str, str] = {}  # attribute -> column title
@@ -328,17 +329,17 @@ def table_markdown(table: dict[str, Term]) -> str:
 
 
 #: Every vocabulary with its type and a heading, in the order docs/vocabulary.md shows them.
-VOCABULARIES: tuple[tuple[str, object, dict[str, Term]], ...] = (
-    ("Source kinds (`Source.kind`, `--kind`)", SourceKind, dict(SOURCE_KINDS)),
-    ("Figure kinds (`Figure.kind`)", FigureKind, dict(FIGURE_KINDS)),
-    ("Qualifiers (`Figure.qualifier`)", Qualifier, dict(QUALIFIERS)),
-    ("Text origins (`Mention.origin`)", TextOrigin, dict(TEXT_ORIGINS)),
-    ("Stances (`Evidence.stance`)", Stance, dict(STANCES)),
-    ("Question statuses (`Question.status`)", QuestionStatus, dict(QUESTION_STATUSES)),
-    ("Claim statuses, worst first", ClaimStatus, dict(CLAIM_STATUSES)),
-    ("Flag codes", FlagCode, dict(FLAG_CODES)),
-    ("Graph node types", NodeType, dict(NODE_TYPES)),
-    ("Graph relations", Relation, dict(RELATIONS)),
+VOCABULARIES: tuple[tuple[str, object, Mapping[Any, Term]], ...] = (
+    ("Source kinds (`Source.kind`, `--kind`)", SourceKind, SOURCE_KINDS),
+    ("Figure kinds (`Figure.kind`)", FigureKind, FIGURE_KINDS),
+    ("Qualifiers (`Figure.qualifier`)", Qualifier, QUALIFIERS),
+    ("Text origins (`Mention.origin`)", TextOrigin, TEXT_ORIGINS),
+    ("Stances (`Evidence.stance`)", Stance, STANCES),
+    ("Question statuses (`Question.status`)", QuestionStatus, QUESTION_STATUSES),
+    ("Claim statuses, worst first", ClaimStatus, CLAIM_STATUSES),
+    ("Flag codes", FlagCode, FLAG_CODES),
+    ("Graph node types", NodeType, NODE_TYPES),
+    ("Graph relations", Relation, RELATIONS),
 )
 
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..vocabulary import FLAG_CODES, SOURCE_KINDS, STANCES, names
+if TYPE_CHECKING:
+    from ..check import CheckReport
+
+from ..vocabulary import FLAG_CODES, SOURCE_KINDS, STANCES, Stance, names
 from .base import (
     get_workspace,
     json_option,
@@ -91,7 +94,7 @@ def evidence_add(
     ctx: click.Context,
     claim: str,
     source: str,
-    stance: str | None,
+    stance: Stance | None,
     quote: str | None,
     note: str | None,
     unverified: bool,
@@ -213,12 +216,14 @@ def evidence_remove(ctx: click.Context, evidence_id: str) -> None:
         claimtrack evidence remove e-77d0
     """
     from ..evidence import remove_evidence
+    from ..models import Evidence, expect
 
     ws = get_workspace(ctx)
-    before = ws.get(evidence_id, "evidence")
+    before = expect(ws.get(evidence_id, "evidence"), Evidence)
     ev = remove_evidence(ws, before.id)
     if before.removed_at is not None:
-        click.echo(f"{ev.id} was already removed on {ev.removed_at.isoformat()}; nothing changed")
+        removed = before.removed_at.isoformat()
+        click.echo(f"{ev.id} was already removed on {removed}; nothing changed")
     else:
         click.echo(f"Removed evidence {ev.id} (kept in the workspace; it no longer counts)")
 
@@ -386,7 +391,7 @@ def check_cmd(
 _MARKS = {"supported": "ok", "flagged": "FLAGGED", "untracked": "UNTRACKED", "conflict": "CONFLICT"}
 
 
-def _print_report(report, draft: str) -> None:
+def _print_report(report: CheckReport, draft: str) -> None:
     if not report.sentences:
         click.echo(f"{draft}: no figures found; nothing to check")
         return

@@ -20,18 +20,18 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from ..graph import edges_of
-from ..vocabulary import FLAG_CODES, RELATIONS, STANCES
+from ..vocabulary import FLAG_CODES, RELATIONS, STANCES, ClaimStatus
 from .flatten import Bundle, xml_text
 from .svg import NODE_COLOURS, rgb, status_colour
 
 if TYPE_CHECKING:
-    from ..flags import Assessment
+    from ..flags import Assessment, Flag
     from ..models import Claim, Evidence, Mention, Question, Source
 
 _SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
 
 
-def _evidence_notes(ev) -> str:
+def _evidence_notes(ev: Evidence) -> str:
     """What a reader should know about a piece of evidence besides its quote."""
     notes = []
     if ev.unverified:
@@ -63,11 +63,11 @@ class ClaimView:
     conflicts: list[tuple[str, str]] = field(default_factory=list)
 
     @property
-    def status(self) -> str | None:
+    def status(self) -> ClaimStatus | None:
         return self.assessment.status if self.assessment else None
 
     @property
-    def flags(self) -> list:
+    def flags(self) -> list[Flag]:
         return list(self.assessment.flags) if self.assessment else []
 
     @property
@@ -108,7 +108,7 @@ def claim_views(bundle: Bundle) -> list[ClaimView]:
             views[v].conflicts.append((u, reason))
     focus = {c: i for i, c in enumerate(bundle.focus)}
 
-    def worst_first(v: ClaimView) -> tuple:
+    def worst_first(v: ClaimView) -> tuple[object, ...]:
         a = v.assessment
         if a is not None:
             order = a.severity()

@@ -64,7 +64,7 @@ class Bundle:
     """
 
     records: Records
-    graph: nx.MultiDiGraph
+    graph: nx.MultiDiGraph[str]
     assessments: dict[str, Assessment]
     focus: tuple[str, ...] = ()
 
@@ -73,7 +73,7 @@ def prepare(
     records: Records,
     *,
     claims: Iterable[str] | None = None,
-    assessments: dict | None = None,
+    assessments: dict[str, Assessment] | None = None,
     explain: bool = False,
 ) -> Bundle:
     """Build the graph, assess every claim, and cut both down to ``claims``' neighbourhood.
@@ -199,7 +199,7 @@ def flat_items(
     return nodes, edges
 
 
-def flat_graph(bundle: Bundle) -> nx.MultiDiGraph:
+def flat_graph(bundle: Bundle) -> nx.MultiDiGraph[str]:
     """A copy of the bundle's graph with only scalar attributes (see the module docstring).
 
     Claims gain ``status`` (absent when not assessed), ``flags`` (space-separated codes),
@@ -208,7 +208,7 @@ def flat_graph(bundle: Bundle) -> nx.MultiDiGraph:
     """
     import networkx as nx
 
-    flat = nx.MultiDiGraph()
+    flat: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     nodes, edges = flat_items(bundle)
     for node, attrs in nodes:
         flat.add_node(node, **attrs)

@@ -7,6 +7,8 @@ once per class. Edges carry ``kind`` = their relation, so Gephi keeps an ``asser
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..vocabulary import OTHER_RELATION
 from .flatten import Bundle, attribute_types, flat_items, format_value, xml_attr
 from .svg import NODE_COLOURS, RELATION_COLOURS, rgb
@@ -78,7 +80,9 @@ def to_gexf(bundle: Bundle) -> str:
     return "".join(out)
 
 
-def _attvalues(out: list[str], attrs: dict, types: dict, ids: dict) -> None:
+def _attvalues(
+    out: list[str], attrs: dict[str, Any], types: dict[str, type], ids: dict[str, str]
+) -> None:
     if not attrs:
         return
     out.append("        <attvalues>\n")

@@ -98,13 +98,13 @@ class _Writer(GraphMLWriterLxml):
 def to_graphml(bundle: Bundle) -> str:
     """The bundle's graph as a GraphML document (a string, UTF-8 declared)."""
     nodes, edges = flat_items(bundle)
-    graph = nx.MultiDiGraph(id="claimtrack")
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(id="claimtrack")
     node_ids, edge_ids = _Ids(), _Ids()
     graph.add_nodes_from((node_ids.get(node), attrs) for node, attrs in nodes)
     for u, v, key, attrs in edges:
         data = {name: value for name, value in attrs.items() if name != "id"}
         edge_id = edge_ids.get(attrs.get("id", key))
-        graph.add_edges_from([(node_ids.get(u), node_ids.get(v), edge_id, data)])
+        graph.add_edge(node_ids.get(u), node_ids.get(v), key=edge_id, **data)
     out = io.BytesIO()
     writer = _Writer(out)
     writer.add_graph_element(graph)

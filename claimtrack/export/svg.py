@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..vocabulary import (
     CLAIM_STATUSES,
@@ -73,7 +73,7 @@ def _short(text: str, limit: int = CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
-def _full_text(attrs: dict, node: str) -> str:
+def _full_text(attrs: dict[str, Any], node: str) -> str:
     for name in ("text", "title", "name", "label"):
         value = attrs.get(name)
         if value:
@@ -82,7 +82,7 @@ def _full_text(attrs: dict, node: str) -> str:
 
 
 def claim_graph_svg(
-    graph: nx.MultiDiGraph,
+    graph: nx.MultiDiGraph[str],
     *,
     claim_order: Iterable[str] | None = None,
     statuses: dict[str, str | None] | None = None,
@@ -128,10 +128,10 @@ def claim_graph_svg(
         else:
             continue
         (left if types[n] == "source" else right)[n] = desired
-    for col, wanted in ((0, left), (2, right)):
-        y_prev = TOP - ROW
-        for n in sorted(wanted, key=lambda n: (wanted[n], order[n])):
-            y = max(wanted[n], y_prev + ROW) if wanted[n] != float("inf") else y_prev + ROW
+    for col, column in ((0, left), (2, right)):
+        y_prev: float = TOP - ROW
+        for n in sorted(column, key=lambda n: (column[n], order[n])):
+            y = max(column[n], y_prev + ROW) if column[n] != float("inf") else y_prev + ROW
             pos[n] = (col, y)
             y_prev = y
     shown.update(left)
