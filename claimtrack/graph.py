@@ -50,7 +50,11 @@ def build(records: Records, *, conflicts: bool = True) -> nx.MultiDiGraph[str]:
 
     g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
 
-    def edge(u: str, v: str, relation: Relation, edge_id: str, **attrs: Any) -> None:
+    def edge(
+        u: str, v: str, relation: Relation, edge_id: str | None = None, **attrs: Any
+    ) -> None:
+        """An edge; its id is ``edge_id`` when given (evidence), else "u>relation>v"."""
+        edge_id = edge_id or f"{u}>{relation}>{v}"
         label = RELATIONS[relation].label
         g.add_edge(u, v, key=edge_id, id=edge_id, relation=relation, label=label, **attrs)
 
@@ -84,7 +88,7 @@ def build(records: Records, *, conflicts: bool = True) -> nx.MultiDiGraph[str]:
             ent = entity_id(claim.claimant)
             if ent not in g:
                 g.add_node(ent, type="entity", label=claim.claimant, name=claim.claimant)
-            edge(claim.id, ent, "claimed_by", f"{claim.id}>claimed_by>{ent}")
+            edge(claim.id, ent, "claimed_by")
         for i, mention in enumerate(claim.mentions):
             if mention.source not in g:
                 # A mention of a source that is missing or failed to load: keep the edge, and
@@ -119,20 +123,14 @@ def build(records: Records, *, conflicts: bool = True) -> nx.MultiDiGraph[str]:
     for q in records.questions.values():
         g.add_node(q.id, type="question", label=_short(q.text), text=q.text, status=q.status)
         if q.claim in g:
-            edge(q.id, q.claim, "asks_about", f"{q.id}>asks_about>{q.claim}")
+            edge(q.id, q.claim, "asks_about")
     for source in records.sources.values():
         for parent in source.derived_from:
             if parent in g:
-                edge(source.id, parent, "derived_from", f"{source.id}>derived_from>{parent}")
+                edge(source.id, parent, "derived_from")
     if conflicts:
         from .conflicts import find_conflicts
 
         for conflict in find_conflicts(records):
-            edge(
-                conflict.a,
-                conflict.b,
-                "conflicts_with",
-                f"{conflict.a}>conflicts_with>{conflict.b}",
-                reason=conflict.reason,
-            )
+            edge(conflict.a, conflict.b, "conflicts_with", reason=conflict.reason)
     return g

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .errors import InputError
+from .vocabulary import SourceKind, TextOrigin
 
 NoteFormat = Literal["readwise", "summary"]
 
@@ -36,7 +37,7 @@ class Segment:
     """A stretch of text and where it came from (a Mention's ``origin``)."""
 
     text: str
-    origin: Literal["text", "highlight", "summary", "table"]
+    origin: TextOrigin
 
 
 @dataclass
@@ -48,7 +49,7 @@ class Note:
     title: str | None = None
     author: str | None = None
     published: str | None = None
-    kind: str = "article"
+    kind: SourceKind = "article"
     notes: list[str] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
 
@@ -268,7 +269,8 @@ _SECTION = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 _SKIP_COLUMNS = {"relevancy", "relevance", "src", "id", "score"}
 _NUMERIC = re.compile(r"^[\d.,%\s+-]*$")
 _HEX = re.compile(r"^[0-9a-f]{16,}$", re.I)
-_KINDS = {
+# A summary's "type" column, in its words, as a source kind.
+_KINDS: dict[str, SourceKind] = {
     "news": "article",
     "article": "article",
     "press release": "press_release",
