@@ -50,9 +50,7 @@ def build(records: Records, *, conflicts: bool = True) -> nx.MultiDiGraph[str]:
 
     g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
 
-    def edge(
-        u: str, v: str, relation: Relation, edge_id: str | None = None, **attrs: Any
-    ) -> None:
+    def edge(u: str, v: str, relation: Relation, edge_id: str | None = None, **attrs: Any) -> None:
         """An edge; its id is ``edge_id`` when given (evidence), else "u>relation>v"."""
         edge_id = edge_id or f"{u}>{relation}>{v}"
         label = RELATIONS[relation].label
