@@ -155,17 +155,18 @@ class _Groups:
     depend on the order of the records."""
 
     def __init__(self, sources: dict[str, Source]):
-        from networkx.utils import UnionFind
-
-        links: UnionFind[str] = UnionFind()
-        for source in sources.values():
-            for other in source.derived_from:
-                links.union(source.id, other)
         self.root: dict[str, str] = {}
-        for group in links.to_sets():
-            name = min(group)
-            for member in group:
-                self.root[member] = name
+        pairs = [(s.id, other) for s in sources.values() for other in s.derived_from]
+        if pairs:  # networkx is imported only when there is something to group
+            from networkx.utils import UnionFind
+
+            links: UnionFind[str] = UnionFind()
+            for a, b in pairs:
+                links.union(a, b)
+            for group in links.to_sets():
+                name = min(group)
+                for member in group:
+                    self.root[member] = name
         # Publishers of the claimant-own documents in each group: a group holding Klarna's
         # press release is Klarna's word for a claim Klarna makes.
         self.own_publishers: dict[str, list[str]] = defaultdict(list)
