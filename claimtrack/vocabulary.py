@@ -48,6 +48,7 @@ FigureKind = Literal[
     "date",
     "duration",
     "ordinal",
+    "score",
     "number",
 ]
 Qualifier = Literal[
@@ -153,6 +154,7 @@ FIGURE_KINDS: dict[FigureKind, Term] = {
     "date": Term('a date: "Feb. 27, 2024" (no value)'),
     "duration": Term('a length of time: "24 hours", "a two-year plan"'),
     "ordinal": Term('a position: "the 25th year"'),
+    "score": Term('a game\'s result: "won 6-3", "lost 24-17" (no value)'),
     "number": Term('a number with nothing counted after it: "rose to 236 million"'),
 }
 
