@@ -5,6 +5,16 @@ benchmarks/bench_quality.py), never gated or tuned on."""
 from __future__ import annotations
 
 import news_dev
+import pytest
+
+# The samples are labelled by reference: their text is read from the public datasets kept
+# beside the repository (../shared/datasets), never copied into it. Where that folder is not
+# there, these tests say so and skip; the rest of the quality gate still runs. (Here rather
+# than in a tests/quality/conftest.py, which would shadow tests/conftest.py's helpers.)
+pytestmark = pytest.mark.skipif(
+    not news_dev.ARTICLES.is_file(),
+    reason=f"needs the public datasets beside the repository: {news_dev.ARTICLES} is missing",
+)
 
 # value+kind F1 on the tuning sample (first sample + held-out v1 + drawn with v2, 345
 # sentences) was 0.950 and false alarms 7 of 68 when v1 was folded in; 0.988 and 2 of 68 after
