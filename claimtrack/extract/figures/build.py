@@ -8,6 +8,7 @@ constructing them one by one and checks every field against the model.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from pydantic import TypeAdapter
 
@@ -15,15 +16,27 @@ from ...models import Figure
 
 _FIGURES = TypeAdapter(list[Figure])
 
+# a figure as the reader builds it: the fields of Figure, validated in one call at the end
+FigureData = dict[str, Any]
 
-def validate(figures: list[dict]) -> list[Figure]:
+
+def validate(figures: list[FigureData]) -> list[Figure]:
     """The figures built by :func:`_make`, as validated ``Figure`` objects."""
     return _FIGURES.validate_python(figures)
 
 
 def _make(
-    text, start, end, value, kind, unit=None, currency=None, qualifier="exact", low=None, high=None
-) -> dict:
+    text: str,
+    start: int,
+    end: int,
+    value: float | None,
+    kind: str,
+    unit: str | None = None,
+    currency: str | None = None,
+    qualifier: str = "exact",
+    low: float | None = None,
+    high: float | None = None,
+) -> FigureData:
     return {
         "text": text[start:end],
         "start": start,

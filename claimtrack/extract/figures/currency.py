@@ -131,13 +131,13 @@ _POUNDS_OF_MONEY = (
 _WEIGHT_OF = re.compile(r"[ ]of[ ](?!(?:" + "|".join(_POUNDS_OF_MONEY) + r")\b)[a-z]")
 
 
-def is_weight(text: str, m: re.Match) -> bool:
+def is_weight(text: str, m: re.Match[str]) -> bool:
     """ "pounds of" something that is not money: a weight in pounds."""
     name = m.group("name")
     return bool(name and name.lower() in ("pound", "pounds") and _WEIGHT_OF.match(text, m.end()))
 
 
-def _currency_after_ok(text: str, m: re.Match) -> bool:
+def _currency_after_ok(text: str, m: re.Match[str]) -> bool:
     name = m.group("name")
     if name and name.lower().startswith("pound") and m.group(0).startswith("-"):
         return False
@@ -148,7 +148,7 @@ def _currency_after_ok(text: str, m: re.Match) -> bool:
     return True
 
 
-def _currency_from(m: re.Match) -> tuple[str, float]:
+def _currency_from(m: re.Match[str]) -> tuple[str, float]:
     if m.group("sym"):
         return _SYMBOLS[m.group("sym")], 1.0
     if m.group("code"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..numbers import NUMBER_WORDS, word_regex, words_value
-from .build import _make
+from .build import FigureData, _make
 from .currency import _CODES, _CUR_AFTER, _SYMBOLS, _currency_after_ok, _currency_from
 from .scan import _NUMERIC, _WORDS, _Candidate, _number
 from .units import _MEASURES, _TIME_UNITS, _UNIT_AFTER, _unit_ok
@@ -129,10 +129,10 @@ def _qualifier(before: str, start: int) -> tuple[str, int]:
     m = _QUALIFIER.search(before, max(0, len(before) - 24))
     if not m:
         return "exact", start
-    return m.lastgroup, start - (len(before) - m.start())
+    return m.lastgroup or "exact", start - (len(before) - m.start())
 
 
-def _ratio(text: str, c: _Candidate) -> dict | None:
+def _ratio(text: str, c: _Candidate) -> FigureData | None:
     """ "one in five", "1 in 4", "two out of every three"."""
     m = _RATIO.match(text, c.end)
     if not m:
@@ -141,7 +141,7 @@ def _ratio(text: str, c: _Candidate) -> dict | None:
     if not d:
         return None
     den = _simple_value(d.group(0))
-    if not den or c.value is None or c.value >= den or den > 10000:
+    if not den or c.value >= den or den > 10000:
         return None
     if d.group(0).isdigit() and len(d.group(0)) == 4 and 1800 <= den <= 2100:
         return None  # "2 in 1979"
@@ -163,7 +163,7 @@ def _simple_value(s: str) -> float | None:
     return value
 
 
-def _slash(text: str, c: _Candidate) -> dict | None:
+def _slash(text: str, c: _Candidate) -> FigureData | None:
     """ "1/4 inch" is a fraction; "24/7", "9/11" and dates are not figures."""
     m = re.match(r"(\d+)/(\d+)(?![\d/])", text[c.start : c.start + 12])
     if not m or text[c.start - 1 : c.start] == "/":
@@ -183,7 +183,16 @@ def _slash(text: str, c: _Candidate) -> dict | None:
     return _make(text, qstart, end, a / b, kind, unit, qualifier=qualifier)
 
 
-def _range(text, c, end, value, kind, currency, scale, before):
+def _range(
+    text: str,
+    c: _Candidate,
+    end: int,
+    value: float,
+    kind: str,
+    currency: str | None,
+    scale: float,
+    before: str,
+) -> tuple[float, float, int, str, str | None, float] | None:
     """(low, high, end, kind, currency, scale of the second number) or None."""
     m = _RANGE.match(text, end)
     if not m:
@@ -214,9 +223,9 @@ def _range(text, c, end, value, kind, currency, scale, before):
     else:
         w = _WORDS.match(text, p)
         if w and w.lastgroup == "words":
-            v2, used = words_value(re.findall(r"[A-Za-z]+", w.group(0)))
-            if v2 is not None and used == len(re.findall(r"[A-Za-z]+", w.group(0))):
-                second = (v2, w.end(), None)
+            wv, used = words_value(re.findall(r"[A-Za-z]+", w.group(0)))
+            if wv is not None and used == len(re.findall(r"[A-Za-z]+", w.group(0))):
+                second = (wv, w.end(), None)
     if second is None:
         return None
     v2, e2, cur2 = second

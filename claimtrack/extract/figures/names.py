@@ -247,7 +247,7 @@ def _score(text: str, c: _Candidate, before: str, near: bool = False) -> tuple[i
         return None
     t = _TEAMS.match(text, c.end)
     tb = _TEAM_BEFORE.search(before) if t else None
-    if tb and max(c.value, int(t.group(1))) <= 3 * max(1, min(c.value, int(t.group(1)))):
+    if t and tb and max(c.value, int(t.group(1))) <= 3 * max(1, min(c.value, int(t.group(1)))):
         # similar numbers after two names: "Windows 10, Office 365" are not a score
         return c.start - (len(before) - tb.start(1)), t.end()
     return None

@@ -25,7 +25,7 @@ import re
 
 from ...models import Figure
 from ..numbers import SCALES
-from .build import _make, validate
+from .build import FigureData, _make, validate
 from .currency import _CUR_AFTER, _currency_after_ok, _currency_from, is_weight
 from .kinds import (
     _BETWEEN,
@@ -103,7 +103,7 @@ _COMPARE_BEFORE = re.compile(
 )
 
 
-def _counts_events(text: str, c, before: str) -> bool:
+def _counts_events(text: str, c: _Candidate, before: str) -> bool:
     if text[c.start : c.end].lower() not in ("twice", "thrice"):
         return False
     if _TIMES_COMPARE.match(text, c.end) or _COMPARE_BEFORE.search(before):
@@ -128,9 +128,10 @@ def _metres(text: str, end: int, before: str) -> bool:
     return not (noun and _is_plural(noun))
 
 
-def _enumerates(text: str, c) -> bool:
+def _enumerates(text: str, c: _Candidate) -> bool:
     """ "1) ..." or "2. ..." at the start of a line: a list marker, not a figure."""
-    if not (c.digits.isdigit() and len(c.digits) <= 3 and text[c.end + 1 : c.end + 2] == " "):
+    digits = c.digits or ""
+    if not (digits.isdigit() and len(digits) <= 3 and text[c.end + 1 : c.end + 2] == " "):
         return False
     j = c.start - 1
     while j >= 0 and text[j] in " \t":
@@ -168,7 +169,7 @@ def parse(text: str, *, word_positions: list[int] | None = None) -> list[Figure]
     >>> [(f.value, f.kind, f.unit, f.qualifier) for f in parse("Klarna cut nearly 2,000 jobs.")]
     [(2000.0, 'count', 'jobs', 'nearly')]
     """
-    figures: list[dict] = []
+    figures: list[FigureData] = []
     pos = 0
     # numbers in web addresses and e-mail addresses are not figures
     skip = [m.span() for m in _URL.finditer(text)] if ("://" in text or "www." in text) else []
@@ -207,7 +208,7 @@ def parse(text: str, *, word_positions: list[int] | None = None) -> list[Figure]
     return validate(figures)
 
 
-def _read(text: str, c: _Candidate, near_score: bool = False) -> dict | None:
+def _read(text: str, c: _Candidate, near_score: bool = False) -> FigureData | None:
     """Read the context of candidate ``c``; None when it is not a figure (a name, a time...).
     ``near_score``: a sports score was read just before, in the same sentence."""
     if c.kind == "time":
@@ -323,7 +324,7 @@ def _read(text: str, c: _Candidate, near_score: bool = False) -> dict | None:
             return _make(text, c.start, dm.end(), None, "date")
 
     # scientific notation: "2.48×10−5"
-    if not c.words and value is not None:
+    if not c.words:
         ex = _EXPONENT.match(text, end)
         if ex and ("." in (c.digits or "") or ex.group(1) is not None):
             power = (ex.group(1) or ex.group(2)).replace("−", "-")
@@ -346,7 +347,7 @@ def _read(text: str, c: _Candidate, near_score: bool = False) -> dict | None:
             key = (m.group("word") or letter).lower()
             scale = _SCALE_VALUES[key]
             end = m.end()
-    value = value * scale if value is not None else None
+    value = value * scale
     if scale != 1.0 and not c.words and (fm := AND_FRACTION.match(text, end)):
         value += FRACTION_VALUES[fm.group(1).lower()] * scale  # "5 million and a half"
         end = fm.end()
@@ -401,7 +402,7 @@ def _read(text: str, c: _Candidate, near_score: bool = False) -> dict | None:
             kind = "count"
             unit = "times"
             end = m.end()
-        elif m and (m.group("x") is None or value is not None and abs(value) < 1000):
+        elif m and (m.group("x") is None or abs(value) < 1000):
             kind = "multiplier"  # "3x", "10x"; but "7950X" is a model
             end = m.end()
         elif m:
@@ -413,7 +414,19 @@ def _read(text: str, c: _Candidate, near_score: bool = False) -> dict | None:
     return _finish(text, c, before, end, value, kind, currency, unit, scale, plus, full=True)
 
 
-def _finish(text, c, before, end, value, kind, currency, unit, scale, plus, full=False):
+def _finish(
+    text: str,
+    c: _Candidate,
+    before: str,
+    end: int,
+    value: float,
+    kind: str,
+    currency: str | None,
+    unit: str | None,
+    scale: float,
+    plus: bool,
+    full: bool = False,
+) -> FigureData | None:
     """Years, ranges, units and counted nouns, names, qualifiers: the rest of :func:`_read`.
     ``full`` is false when the number is followed by an ordinary word (no range or unit)."""
     # years: 4 digits, 1800-2100, nothing that makes it an amount
@@ -482,7 +495,7 @@ def _finish(text, c, before, end, value, kind, currency, unit, scale, plus, full
             end == c.end
             and text[end + 1 : end + 2].isupper()
             and _CAPITALISED_AFTER.match(text, end)
-            and "," not in c.digits
+            and "," not in (c.digits or ",")
         ):
             return None  # "the 11 Pro Max", "350 Fifth Avenue": part of a name
     if kind == "number" and before.endswith(" or ") and (uo := _UNIT_OR.search(before)):
@@ -495,7 +508,7 @@ def _finish(text, c, before, end, value, kind, currency, unit, scale, plus, full
         kind in ("number", "count")
         and not c.words
         and scale == 1.0
-        and (low is None or kind == "number" and high < 1000 and float(low).is_integer())
+        and (low is None or kind == "number" and (high or 0) < 1000 and float(low).is_integer())
         and "," not in (c.digits or ",")
         and _after_name(before, kind == "count")
     ):
@@ -514,7 +527,7 @@ def _finish(text, c, before, end, value, kind, currency, unit, scale, plus, full
     ):
         # "minus 12 degrees", "negative three percent"
         value, qstart = -value, c.start - (len(before) - neg.start())
-        if low is not None:
+        if low is not None and high is not None:
             low, high = -high, -low
     if kind == "duration" and qualifier == "more_than" and before.lower().endswith("over "):
         qualifier, qstart = "exact", c.start  # "over two years" means during them

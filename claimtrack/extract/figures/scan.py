@@ -4,6 +4,7 @@ and times; number words) that yield candidates, before their context is read."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 from ..numbers import (
     FRACTIONS,
@@ -124,27 +125,36 @@ class _Candidate:
 
     __slots__ = ("start", "end", "value", "kind", "currency", "digits", "words", "raw")
 
-    def __init__(self, start, end, value, kind="number", currency=None, digits=None, words=False):
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        value: float,
+        kind: str = "number",
+        currency: str | None = None,
+        digits: str | None = None,
+        words: bool = False,
+    ) -> None:
         self.start = start
         self.end = end
-        self.value = value
+        self.value = value  # 0.0 for dates and times, which have no value
         self.kind = kind
         self.currency = currency
         self.digits = digits  # the digit string as written, for year and name checks
         self.words = words
-        self.raw = None
+        self.raw: list[str] | None = None
 
 
-def _scan_numeric(text: str):
+def _scan_numeric(text: str) -> Iterator[_Candidate]:
     for m in _NUMERIC.finditer(text):
         g = m.lastgroup
         if g == "date":
-            c = _Candidate(m.start(), m.end(), None, "date")
+            c = _Candidate(m.start(), m.end(), 0.0, "date")
             yield c
         elif g == "phone":
-            yield _Candidate(m.start(), m.end(), None, "time")
+            yield _Candidate(m.start(), m.end(), 0.0, "time")
         elif g in ("time", "cite", "clock"):
-            yield _Candidate(m.start(), m.end(), None, "time")
+            yield _Candidate(m.start(), m.end(), 0.0, "time")
         elif g == "mixed":
             if m.start() > 0 and (text[m.start() - 1].isdigit() or text[m.start() - 1] in ",."):
                 continue
@@ -193,7 +203,7 @@ def _scan_numeric(text: str):
             yield c
 
 
-def _word_matches(text: str, positions):
+def _word_matches(text: str, positions: Iterable[int]) -> Iterator[re.Match[str]]:
     """The number-word matches at ``positions`` (where a number word starts), each tried
     from the article before it first ("a dozen", "a third of")."""
     last = -1
@@ -214,7 +224,7 @@ def _word_matches(text: str, positions):
             yield m
 
 
-def _scan_words(text: str, positions=None):
+def _scan_words(text: str, positions: Iterable[int] | None = None) -> Iterator[_Candidate]:
     matches = _WORDS.finditer(text) if positions is None else _word_matches(text, positions)
     for m in matches:
         start = m.start()

@@ -229,7 +229,7 @@ _EXACT_CASE = {
 }
 
 
-def _unit_ok(text: str, m: re.Match) -> bool:
+def _unit_ok(text: str, m: re.Match[str]) -> bool:
     u = m.group("unit")
     ul = u.lower()
     # two-letter symbols must not be the start of a word: "5 mi" yes, "5 minutes" handled
@@ -248,9 +248,9 @@ def _unit_ok(text: str, m: re.Match) -> bool:
 _MODEL = re.compile(r"[ ](\d{1,4}(?:-\d{1,4})?)(?=[ ][A-Za-z])")
 
 
-def _counted_noun(text: str, pos: int, value, words: bool = False) -> tuple[str | None, int]:
+def _counted_noun(text: str, pos: int, value: float, words: bool = False) -> tuple[str | None, int]:
     """The counted noun after a number: "700 full-time human agents" -> ("agents", end)."""
-    tokens = []
+    tokens: list[tuple[str, int, int, bool]] = []  # (word, start, end, capitalised or a model)
     p = pos
     for _ in range(5):
         m = _WORD_AFTER.match(text, p)
