@@ -33,7 +33,7 @@ def detect(text: str) -> str | None:
     >>> detect("Klarna says its assistant does the work of 700 agents.")
     'en'
     """
-    import pycld2
+    import pycld2  # type: ignore[import-untyped]
 
     sample = _CONTROL.sub(" ", text[:MAX_CHARS])
     sample = sample.encode("utf-8", "replace").decode("utf-8")  # lone surrogates
@@ -60,7 +60,7 @@ def reads_english(code: str | None) -> bool:
 
 def name(code: str) -> str:
     """A language's English name from its code ("de" -> "German"); the code if unknown."""
-    import pycld2
+    import pycld2  # type: ignore[import-untyped]
 
     names = {c: n.capitalize() for n, c in reversed(pycld2.LANGUAGES)}  # first name wins
     old = {v: k for k, v in _ISO.items()}.get(code)
