@@ -123,6 +123,8 @@ _FIGURE_KINDS = frozenset(
         "ratio",
         "quantity",
         "duration",
+        "ordinal",
+        "score",
         "number",
     ]
 )
