@@ -157,7 +157,8 @@ def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence
                     is_claim=is_claim,
                     checkworthy=score,
                     features=fired,
-                    candidate=checkworthy.is_candidate(fired, score),
+                    # checkworthy.is_candidate, knowing that a non-assertion scores 0
+                    candidate=is_claim or (score > 0.0 and "figure" in fired),
                     claimant=claimant,
                     cue=cue,
                     hedged="hedge" in hits,

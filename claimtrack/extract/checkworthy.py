@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from itertools import chain, repeat
+from itertools import repeat
 from pathlib import Path
 
 from .attribution import BARE_ROLES
@@ -247,6 +247,7 @@ class Model:
         self.bias = bias
         self.weights = weights
         self.meta = meta or {}
+        self._named = {f: weights.get("#" + f, 0.0) for f in FEATURES}
 
     @classmethod
     def load(cls, path: Path = WEIGHTS_FILE) -> Model:
@@ -260,8 +261,12 @@ class Model:
     def sentence_margin(self, sentence: str, fired: list[str]) -> float:
         """``margin(keys(sentence, fired))`` without building the list of keys (extraction
         scores every sentence)."""
-        keys = chain(terms(sentence), map("#".__add__, fired))
-        return self.bias + sum(map(self.weights.get, keys, repeat(0.0)))
+        words = _TOKEN.findall(sentence.lower())
+        return (
+            self.bias
+            + sum(map(self.weights.get, words, repeat(0.0)))
+            + sum(map(self._named.__getitem__, fired))
+        )
 
     def probability(self, present: list[str]) -> float:
         return _sigmoid(self.margin(present))
