@@ -401,12 +401,10 @@ def detach(
 
 
 def figures_of(text: str) -> list[Figure]:
-    """The figures extraction finds in ``text`` (offsets into it), else a rough reading."""
-    from .extract import extract
-    from .match import parse_numbers
+    """The figures extraction finds in ``text`` (offsets into it)."""
+    from .extract import parse_figures
 
-    found = [f for s in extract(text, all_sentences=True) for f in s.figures]
-    return found or parse_numbers(text)
+    return parse_figures(text)
 
 
 def _unique(items):

@@ -34,6 +34,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import snowballstemmer
+
 if TYPE_CHECKING:
     from .models import Claim, Figure
 
@@ -112,26 +114,14 @@ _SYNONYM_GROUPS = {
     "fund": "fund funding investor investment financing",
 }
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
-_VOWELS = set("aeiouy")
+_STEMMER = snowballstemmer.stemmer("english")
 
 
 def _strip(word: str) -> str:
-    """A light stemmer: plurals, -ing, -ed and a final -e, so inflections compare equal."""
+    """The Snowball (Porter 2) stem of a word, so inflections compare equal."""
     if word.endswith(("'s", "’s")):
         word = word[:-2]
-    if len(word) > 4 and word.endswith("ies"):
-        word = word[:-3] + "y"
-    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    if len(word) >= 6 and word.endswith("ing"):
-        word = word[:-3]
-    elif len(word) >= 5 and word.endswith("ed") and not word.endswith("eed"):
-        word = word[:-2]
-    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in _VOWELS | {"l", "s"}:
-        word = word[:-1]
-    if len(word) > 4 and word.endswith("e"):
-        word = word[:-1]
-    return word
+    return _STEMMER.stemWord(word)
 
 
 SYNONYMS = {
@@ -229,78 +219,6 @@ class FigureSpan:
             return 1.0
         gap = abs((self.lo + self.hi) - (other.lo + other.hi)) / 2
         return max(0.0, 1.0 - gap / width)
-
-
-_NUMBER = re.compile(
-    r"(?:(?P<cur>[$€£])\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|m|k)\b)?"
-    r"(?:\s?(?P<pct>%|percent\b|per cent\b))?",
-    re.I,
-)
-_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
-_SCALES["trillion"] = 1e12
-_QUALIFIER_WORDS = [
-    (re.compile(r"(?:nearly|almost|close to|just under)\s*$", re.I), "nearly"),
-    (
-        re.compile(r"(?:about|around|approximately|roughly|some|an estimated)\s*$", re.I),
-        "approximately",
-    ),
-    (re.compile(r"(?:more than|over|above|upwards of)\s*$", re.I), "more_than"),
-    (re.compile(r"(?:at least)\s*$", re.I), "at_least"),
-    (re.compile(r"(?:less than|under|below|fewer than)\s*$", re.I), "less_than"),
-    (re.compile(r"(?:up to|at most)\s*$", re.I), "at_most"),
-]
-
-
-def parse_numbers(text: str) -> list[Figure]:
-    """A rough reading of the numbers in ``text``, for claims and queries that come without
-    extracted figures (imported claims, draft sentences). Units are not read.
-
-    >>> [(f.value, f.kind, f.qualifier) for f in parse_numbers("nearly 2,000 jobs, $40 million")]
-    [(2000.0, 'count', 'nearly'), (40000000.0, 'currency', 'exact')]
-    """
-    from .models import Figure
-
-    out = []
-    for m in _NUMBER.finditer(text):
-        before = text[max(0, m.start() - 1) : m.start()]
-        if before and (before.isalnum() or before in "-/."):
-            continue
-        value = float(m.group("num").replace(",", ""))
-        scale = (m.group("scale") or "").lower()
-        value *= _SCALES.get(scale, 1)
-        currency = {"$": "USD", "€": "EUR", "£": "GBP"}.get(m.group("cur") or "")
-        if m.group("pct"):
-            kind = "percent"
-        elif currency:
-            kind = "currency"
-        elif (
-            not scale
-            and "," not in m.group("num")
-            and 1900 <= value <= 2100
-            and value == int(value)
-        ):
-            kind = "year"
-        else:
-            kind = "count"
-        qualifier = "exact"
-        head = text[max(0, m.start() - 20) : m.start()]
-        for pattern, name in _QUALIFIER_WORDS:
-            if pattern.search(head):
-                qualifier = name
-                break
-        out.append(
-            Figure(
-                text=m.group(0).strip(),
-                start=m.start(),
-                end=m.end(),
-                value=value,
-                kind=kind,
-                currency=currency,
-                qualifier=qualifier,
-            )
-        )
-    return out
 
 
 _CONTEXT_KINDS = {"year", "date", "ordinal", "duration"}
@@ -415,9 +333,14 @@ class Features:
 def features(
     text: str, figures: list[Figure] | None = None, claimant: str | None = None
 ) -> Features:
-    """The matching features of a text; its numbers are read from it when ``figures`` is
-    empty or None."""
-    figs = figures if figures else parse_numbers(text)
+    """The matching features of a text; its figures are read from it
+    (``claimtrack.extract.parse_figures``) when ``figures`` is empty or None."""
+    if figures:
+        figs = figures
+    else:
+        from .extract import parse_figures
+
+        figs = parse_figures(text)
     words = content_words(text)
     years = {str(int(f.value)) for f in figs if f.kind == "year" and f.value is not None}
     if years:
@@ -453,7 +376,7 @@ def proper_names(text: str) -> tuple[str, ...]:
     >>> proper_names("Sales at Tael grew 35% in March, Klarna's chief said")
     ('klarna', 'tael')
     >>> proper_names("Kadoast opened 57 new stores in Chile")
-    ('chil', 'kadoast')
+    ('chile', 'kadoast')
     """
     found = set()
     first = len(text) - len(text.lstrip())
