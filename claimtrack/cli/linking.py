@@ -110,7 +110,8 @@ def match_cmd(
 def import_cmd(ctx: click.Context, file: Path, no_figures: bool, as_json: bool) -> None:
     """Bulk-load claims from JSON Lines or ClaimReview JSON-LD.
 
-    JSON Lines objects have "text" and optionally "ref", "claimant", "source" and "date".
+    JSON Lines objects have "text" and optionally "title" (the fact-check's headline), "ref",
+    "claimant", "source" and "date". A ClaimReview's "name" or "headline" becomes the title.
 
     \b
     Example:

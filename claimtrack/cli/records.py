@@ -218,6 +218,7 @@ def claim_detail(claim, records, assessment) -> dict:
     return {
         "id": claim.id,
         "text": claim.text,
+        "title": claim.title,
         "claimant": claim.claimant,
         "ref": claim.ref,
         "tags": claim.tags,
@@ -285,6 +286,8 @@ def show(ctx: click.Context, record_id: str, as_json: bool) -> None:
 
 def _print_claim(d: dict, records) -> None:
     click.secho(d["text"], bold=True)
+    if d["title"]:
+        click.echo(f"title: {d['title']}")
     click.echo(f"{d['id']}  claimant: {d['claimant'] or '-'}  status: {d['status'] or '-'}")
     if d["origin_groups"]:
         n = len(d["mentions"])
