@@ -186,7 +186,7 @@ class _Plan:
         n = max(self.index.n + len(self.local), 1)
 
         def weight(word: str) -> float:
-            return idf(self.index.df(word) + len(self.local.postings.get(word, ())), n)
+            return idf(self.index.df(word) + self.local.df(word), n)
 
         asked = features(s.sentence)
         candidates = []

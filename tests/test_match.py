@@ -139,7 +139,7 @@ def test_results_are_best_first_bounded_and_top_is_honoured():
     index = ClaimIndex(ALL)
     found = index.query("Klarna assistant", top=3)
     assert len(found) <= 3
-    assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
+    assert [m.relevance for m in found] == sorted((m.relevance for m in found), reverse=True)
     assert all(0 < m.score <= 1 for m in found)
     assert ClaimIndex([]).query("anything") == []
 
