@@ -274,26 +274,13 @@ def _update_index(index: WorkspaceIndex, claims, removed=()) -> None:
 def match_queries(
     ws: Workspace, texts: list[str], *, top: int = 5
 ) -> list[list[tuple[Claim, float]]]:
-    """For each text, the workspace's best claims as (claim, score), best first.
-
-    Figures are read from each text with ``claimtrack.extract``.
-    """
-    with ws.lock():
-        index = WorkspaceIndex.open(ws)
-        for attempt in range(2):
-            try:
-                out = []
-                for text in texts:
-                    found = []
-                    for m in index.query(text, figures_of(text) or None, top=top):
-                        found.append((ws.load("claim", m.claim), m.score))
-                    out.append(found)
-                return out
-            except (StaleIndex, NotFound):
-                if attempt:
-                    raise
-                index.rebuild()
-    return []
+    """For each text, the workspace's best claims as (claim, score), best first: BM25 over the
+    claims (``claimtrack.search``), then ``match.rerank``; figures are read from each text."""
+    records = ws.records()
+    index = ClaimIndex(records.claims.values())
+    return [
+        [(records.claims[m.claim], m.score) for m in index.query(text, top=top)] for text in texts
+    ]
 
 
 # -- merge and detach --------------------------------------------------------------------------
