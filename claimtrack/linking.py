@@ -272,15 +272,29 @@ def _update_index(index: WorkspaceIndex, claims, removed=()) -> None:
 
 
 def match_queries(
-    ws: Workspace, texts: list[str], *, top: int = 5
+    ws: Workspace, texts: list[str], *, top: int = 5, semantic: bool = False
 ) -> list[list[tuple[Claim, float]]]:
     """For each text, the workspace's best claims as (claim, score), best first: BM25 over the
-    claims (``claimtrack.search``), then ``match.rerank``; figures are read from each text."""
+    claims (``claimtrack.search``), then ``match.rerank``; figures are read from each text.
+    ``semantic`` fuses in the embedding model of the semantic extra (``claimtrack.semantic``),
+    with the claims' embeddings cached in the workspace's ``.cache/``."""
     records = ws.records()
     index = ClaimIndex(records.claims.values())
-    return [
-        [(records.claims[m.claim], m.score) for m in index.query(text, top=top)] for text in texts
-    ]
+    if not semantic:
+        return [
+            [(records.claims[m.claim], m.score) for m in index.query(text, top=top)]
+            for text in texts
+        ]
+    from .semantic import EmbeddingCache, load_embedder, semantic_rerank
+
+    embedder = load_embedder()
+    cache = EmbeddingCache.in_folder(ws.root / ".cache")
+    out = []
+    for text in texts:
+        ranked = index.query(text, top=100)
+        fused = semantic_rerank(text, ranked, records.claims, embedder, cache, top=top)
+        out.append([(records.claims[m.claim], m.score) for m in fused])
+    return out
 
 
 # -- merge and detach --------------------------------------------------------------------------

