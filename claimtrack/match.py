@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 import snowballstemmer
 
+from . import claimants
 from .search import STOPWORDS as FUNCTION_WORDS
 from .search import prepare
 
@@ -279,36 +280,10 @@ def query_figure_keys(spans: Iterable[FigureSpan]) -> list[str]:
 
 # -- claimants ---------------------------------------------------------------------------------
 
-_CORPORATE = {"inc", "ltd", "llc", "ab", "plc", "corp", "co", "group", "the"}
-
-
-_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "one"}
-
-
-@functools.lru_cache(maxsize=65536)
-def claimant_key(name: str | None) -> str | None:
-    """A normalised claimant name: "Klarna AB" and "klarna" compare equal. A description
-    rather than a name ("the company", "a spokesperson", "the buy-now-pay-later firm") gives
-    None: it says nothing about who it is.
-    """
-    if not name:
-        return None
-    raw = re.findall(r"\w+", name)
-    if raw and raw[0].casefold() in _DETERMINERS:
-        raw = raw[1:]
-    if not any(w[:1].isupper() for w in raw):
-        return None
-    words = [w for w in (r.casefold() for r in raw) if w not in _CORPORATE]
-    return " ".join(words) or None
-
-
-def same_claimant(a: str | None, b: str | None) -> bool | None:
-    """True/False when both are known ("Klarna" is the same as "Klarna CEO Sebastian
-    Siemiatkowski"); None when either is unknown."""
-    if not a or not b:
-        return None
-    wa, wb = set(a.split()), set(b.split())
-    return wa <= wb or wb <= wa
+# One rule for the whole package: claimtrack.claimants. ``claimant_key`` normalises a name ("Klarna
+# AB" -> "klarna"; a description gives None); ``same_claimant`` compares two such keys.
+claimant_key = claimants.claimant_key
+same_claimant = claimants.keys_match
 
 
 # -- features and scoring ----------------------------------------------------------------------

@@ -66,7 +66,7 @@ class OnnxEmbedder:
     ):
         try:
             import numpy  # noqa: F401
-            import onnxruntime
+            import onnxruntime  # type: ignore[import-untyped,unused-ignore]
             from tokenizers import Tokenizer
         except ImportError as exc:
             raise SemanticUnavailable(
@@ -107,7 +107,9 @@ class OnnxEmbedder:
 class _SentenceTransformersEmbedder:
     def __init__(self, model: str):
         try:
-            from sentence_transformers import SentenceTransformer
+            from sentence_transformers import (  # type: ignore[import-not-found,unused-ignore]
+                SentenceTransformer,
+            )
         except ImportError as exc:
             raise SemanticUnavailable(
                 f"{model!r} is not a folder with model.onnx and tokenizer.json; loading a model "
@@ -117,7 +119,9 @@ class _SentenceTransformersEmbedder:
         self.name = model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        return self.model.encode(list(texts), normalize_embeddings=True)
+        import numpy as np
+
+        return np.asarray(self.model.encode(list(texts), normalize_embeddings=True), np.float32)
 
 
 def _bundled_files() -> tuple[Path, Path]:

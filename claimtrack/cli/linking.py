@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -21,10 +22,10 @@ def _queries(text: str | None, from_file: Path | None) -> list[tuple[str | None,
     """(id, text) pairs from TEXT or from each line of FILE (plain text or JSONL)."""
     from ..errors import InputError
 
-    if (text is None) == (from_file is None):
-        raise InputError("give a TEXT to match, or --from FILE (one query per line)")
-    if text is not None:
+    if text is not None and from_file is None:
         return [(None, text)]
+    if text is not None or from_file is None:
+        raise InputError("give a TEXT to match, or --from FILE (one query per line)")
     try:
         lines = from_file.read_text(encoding="utf-8-sig").splitlines()
     except UnicodeDecodeError:
@@ -86,7 +87,7 @@ def match_cmd(
     queries = _queries(text, from_file)
     ws = get_workspace(ctx)
     results = match_queries(ws, [q for _, q in queries], top=top, semantic=semantic)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": qid,
             "text": qtext,
