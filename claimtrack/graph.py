@@ -75,6 +75,7 @@ def build(records: Records, *, conflicts: bool = True) -> nx.MultiDiGraph[str]:
             type="claim",
             label=_short(claim.text),
             text=claim.text,
+            title=claim.title,
             claimant=claim.claimant,
             ref=claim.ref,
             tags=list(claim.tags),

@@ -317,6 +317,7 @@ def claim_detail(claim: Claim, records: Records, assessment: Assessment | None) 
     return {
         "id": claim.id,
         "text": claim.text,
+        "title": claim.title,
         "claimant": claim.claimant,
         "ref": claim.ref,
         "tags": claim.tags,
@@ -389,6 +390,8 @@ def show(ctx: click.Context, record_id: str, as_json: bool) -> None:
 
 def _print_claim(d: dict[str, Any], records: Records) -> None:
     click.secho(d["text"], bold=True)
+    if d["title"]:
+        click.echo(f"title: {d['title']}")
     click.echo(f"{d['id']}  claimant: {d['claimant'] or '-'}  status: {d['status'] or '-'}")
     reasons = ", ".join(f"{w['reason']} {w['weight']:+g}" for w in d["why"])
     click.echo(f"check-worthiness: {d['checkworthy']:.2f}" + (f" ({reasons})" if reasons else ""))

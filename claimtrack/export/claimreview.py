@@ -98,6 +98,7 @@ def reviews(
             "@type": "ClaimReview",
             "identifier": claim.id,
             "claimReviewed": claim.text,
+            **({"headline": claim.title} if claim.title else {}),
             **({"url": claim.ref} if claim.ref else {}),
             "itemReviewed": item,
             "reviewRating": rating,
