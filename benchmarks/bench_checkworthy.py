@@ -138,7 +138,11 @@ def claimbuster_section(dev, heldout, others) -> None:
 
 
 def news_metrics(examples, listed: list[bool]) -> str:
-    rand = [(ex, li) for ex, li in zip(examples, listed, strict=True) if ex.sample != "figures"]
+    rand = [
+        (ex, li)
+        for ex, li in zip(examples, listed, strict=True)
+        if ex.sample not in ("figures", "fresh_figures")
+    ]
     shown = [ex for ex, li in rand if li]
     good = sum(1 for ex in shown if ex.label > 0)
     precision = good / len(shown) if shown else 0.0
@@ -182,6 +186,15 @@ def news_section(cb_dev, team, news) -> None:
         news_metrics(held, [rules_score(ex.fired) >= RULES_THRESHOLD for ex in held]),
     )
     print(f"  learned (>= {t}):", news_metrics(held, [s >= t for s in shipped]))
+    fresh = [ex for ex in news if ex.split == "fresh"]
+    shipped = data.predict(checkworthy.model(), fresh)
+    print(f"fresh held-out sample ({len({ex.group for ex in fresh})} held-out articles), "
+          f"{len(fresh)} labels, shipped weights:")  # fmt: skip
+    print(
+        "  rules (main):  ",
+        news_metrics(fresh, [rules_score(ex.fired) >= RULES_THRESHOLD for ex in fresh]),
+    )
+    print(f"  learned (>= {t}):", news_metrics(fresh, [s >= t for s in shipped]))
     # Claims per article: every English article, whole text.
     from claimtrack.extract import extract
 

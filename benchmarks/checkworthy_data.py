@@ -109,6 +109,14 @@ def articles() -> dict[str, str]:
     return out
 
 
+def not_english(text: str) -> bool:
+    """Detected as a language other than English (claimtrack does not read it for claims)."""
+    from claimtrack.language import detect
+
+    code = detect(text)
+    return code is not None and code != "en"
+
+
 def sentence_hash(sentence: str) -> str:
     return hashlib.sha256(sentence.encode("utf-8")).hexdigest()[:12]
 
