@@ -5,9 +5,9 @@ drawn).
     python benchmarks/sample_checkworthy.py [--text]
     python benchmarks/sample_checkworthy.py --dev [--text]
 
-The held-out articles are those whose id hashes to 0 mod 3 (:func:`held_out`; the split of
+The held-out articles are those whose id hashes to 0 mod 3 (``checkworthy_data.held_out``; the split of
 the first labels). Their sentences as extraction splits them, minus those the first round
-labelled (:data:`FIRST_ROUND`), are put in a seeded random order (:data:`SEED`); the first :data:`RANDOM` are the uniform
+labelled (``checkworthy_data.FIRST_ROUND``), are put in a seeded random order (:data:`SEED`); the first :data:`RANDOM` are the uniform
 sample ("fresh"), and the first :data:`FIGURES` of the rest that hold a figure are the
 recall sample ("fresh_figures"). Prints one TSV row per sentence with an empty label, in the
 labels file's columns; ``--text`` adds the sentence, for the person labelling (never paste
@@ -22,7 +22,6 @@ looking at the scores, and is only reported, never trained or tuned on.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import sys
 from pathlib import Path
@@ -34,15 +33,8 @@ import checkworthy_data as data  # noqa: E402
 SEED = "claimtrack check-worthiness fresh held-out"
 RANDOM = 150
 FIGURES = 60
-FIRST_ROUND = ("random", "figures", "random2")
-"""The samples labelled before these draws: their sentences are left out of them."""
 DEV_SEED = "claimtrack check-worthiness development 3"
 DEV_RANDOM = 300
-
-
-def held_out(article: str) -> bool:
-    """The held-out third of the news-dev articles."""
-    return int(hashlib.sha256(article.encode()).hexdigest(), 16) % 3 == 0
 
 
 def draw(dev: bool = False) -> list[tuple[str, int, int, str, str]]:
@@ -54,12 +46,12 @@ def draw(dev: bool = False) -> list[tuple[str, int, int, str, str]]:
     for line in data.NEWS_LABELS.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             art, start, end, _digest, sample = line.split("\t")[:5]
-            if sample in FIRST_ROUND:
+            if sample in data.FIRST_ROUND:
                 labelled.add((art, int(start), int(end)))
     texts = data.articles()
     pool = []
     for art in sorted(texts):
-        if held_out(art) == dev or data.not_english(texts[art]):
+        if data.held_out(art) == dev or data.not_english(texts[art]):
             continue
         for s in extract(texts[art], all_sentences=True):
             if (art, s.start, s.end) not in labelled:
