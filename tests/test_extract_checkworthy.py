@@ -249,3 +249,34 @@ def test_extract_finds_the_same_figures_as_parse():
     via_extract = [f for s in extract(text, all_sentences=True) for f in s.figures]
     assert via_extract == parse(text)
     assert len(via_extract) == 13
+
+
+def test_a_text_whose_lower_case_changes_length_scores_each_sentence_as_alone():
+    # "İ" lower-cases to two characters, so extraction cannot read words from the text
+    # lower-cased once by the sentence's offsets; it lower-cases each sentence instead.
+    text = "İstanbul hosted the fair. Klarna cut 700 jobs in 2022, the company said."
+    assert len(text.lower()) != len(text)
+    found = extract(text, all_sentences=True)
+    assert [s.sentence for s in found][-1] == "Klarna cut 700 jobs in 2022, the company said."
+    for s in found:
+        assert text[s.start : s.end] == s.sentence
+        assert abs(s.checkworthy - checkworthy.score(s.sentence, s.features)) < 1e-12
+        assert abs(s.checkworthy - only(s.sentence).checkworthy) < 1e-9
+
+
+def test_news_labels_keep_their_articles_on_one_side_of_the_split():
+    import hashlib
+    from pathlib import Path
+
+    labels = Path(__file__).resolve().parent.parent / "benchmarks" / "data"
+    rows = [
+        line.split("\t")
+        for line in (labels / "checkworthy_news_dev.tsv").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert len(rows) > 1000
+    for article, start, end, digest, sample, split, label in rows:
+        held = int(hashlib.sha256(article.encode()).hexdigest(), 16) % 3 == 0
+        assert held == (split in ("heldout", "fresh")), (article, split)
+        assert label in ("0", "1", "2") and int(start) < int(end) and len(digest) == 12
+        assert (split == "fresh") == sample.startswith("fresh")
