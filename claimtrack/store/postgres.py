@@ -1,0 +1,990 @@
+"""A case kept in a PostgreSQL database: one shared case that a newsroom desk writes at once.
+
+``PostgresStore`` provides ``claimtrack.store.base.Store`` over a database named by a URL
+(``postgresql://user@host/db``); install it with ``pip install 'claimtrack[postgres]'``
+(psycopg 3). ``claimtrack init URL`` creates the case's tables in the database; every command
+then takes ``--workspace URL`` (or ``CLAIMTRACK_WORKSPACE=URL``). Nothing is written to the
+local disk for a database case.
+
+**Tables** (all in the schema ``claimtrack`` of the database, so a case can share a database
+with other applications):
+
+- ``records``: every record as the exact JSON text the folder writes
+  (``claimtrack.workspace.dump_record``: sorted keys, 2-space indent), keyed by kind and its
+  content-derived id, with the claim an evidence or question is about. The text, not JSONB
+  (which reorders keys), so that a case copied folder -> database -> folder gives identical
+  files (``claimtrack copy``).
+- ``blobs``: the archived snapshots (raw bytes and extracted text) by sha256.
+- what the reads need, kept in the same transaction as the records they derive from:
+  ``claim_index`` (full-text search vector, check-worthiness, matching features),
+  ``match_keys`` (the matcher's inverted index), ``claim_sources`` (which claims a source
+  mentions), ``claim_aliases`` (merged ids), ``source_links`` (``derived_from`` both ways).
+- ``claim_state``/``claim_conflicts``: every claim's derived status, flags and row, computed
+  from the whole case (``claimtrack.flags.assess``) and stamped with the case's generation;
+  a read after a write recomputes them once, so ``flags``, ``claims`` and ``show`` read
+  answers instead of recomputing the world on every call.
+- ``case_meta`` (record format, settings, generation: a counter every writing transaction
+  increments) and ``schema_version`` (the layout of these tables; claimtrack migrates an older
+  one and refuses a newer one).
+
+**Writers**: ``transaction()`` is one database transaction holding a transaction-scoped
+advisory lock of the case, so one command's read-decide-write (adding a mention to a claim,
+evidence to a claim) is serialised with every other writer's, and its writes are committed or
+rolled back together: two journalists importing the same claim at once end with one claim and
+both mentions. Readers are never blocked (they read the last committed state).
+
+Threads: each thread uses its own connection (ingest reads from its fetching threads while
+the main thread writes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from ..errors import AmbiguousId, CorruptRecord, NotFound, WorkspaceError
+from ..ids import PREFIXES, kind_of
+from .base import NaiveReads
+
+if TYPE_CHECKING:
+    from ..models import Record, Source
+    from ..workspace import Records
+
+SCHEMA = "claimtrack"
+SCHEMA_VERSION = 1
+"""Version of the table layout below (``schema_version``); ``MIGRATIONS[v]`` brings a case
+from version v to v + 1."""
+
+KINDS = ("claim", "source", "evidence", "question")
+CASE_LOCK = 0x436C_6169_6D00_0001  # "Claim" + 1: the writers' lock of the case
+SETUP_LOCK = 0x436C_6169_6D00_0002  # creating or migrating the tables
+REFRESH_LOCK = 0x436C_6169_6D00_0003  # recomputing the derived claim state
+LOCK_TIMEOUT = "60s"
+CONNECT_TIMEOUT = 10
+MAX_POSTINGS = 5000
+"""A matching key on more claims than this nominates no candidates (as in the folder's
+index): too common to tell claims apart."""
+
+_PREFIX_OK = re.compile(r"[a-z0-9-]+")
+_SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_QUERY_WORD = re.compile(r"[^\W_]+")
+MAX_QUERY_WORDS = 64
+
+_CREATE = [
+    f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}",
+    """CREATE TABLE schema_version (version integer NOT NULL)""",
+    """CREATE TABLE case_meta (
+        only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+        format integer NOT NULL,
+        settings text NOT NULL,
+        generation bigint NOT NULL DEFAULT 0
+    )""",
+    """CREATE TABLE records (
+        kind text NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        body text NOT NULL,
+        claim text COLLATE "C",
+        PRIMARY KEY (kind, id)
+    )""",
+    "CREATE INDEX records_claim ON records (claim) WHERE claim IS NOT NULL",
+    """CREATE TABLE blobs (
+        sha256 text COLLATE "C" PRIMARY KEY,
+        data bytea NOT NULL
+    )""",
+    """CREATE TABLE claim_index (
+        claim_id text COLLATE "C" PRIMARY KEY,
+        search tsvector NOT NULL,
+        checkworthy double precision NOT NULL,
+        features text NOT NULL
+    )""",
+    "CREATE INDEX claim_index_search ON claim_index USING gin (search)",
+    """CREATE TABLE match_keys (
+        key text COLLATE "C" NOT NULL,
+        claim_id text COLLATE "C" NOT NULL,
+        PRIMARY KEY (key, claim_id)
+    )""",
+    "CREATE INDEX match_keys_claim ON match_keys (claim_id)",
+    """CREATE TABLE claim_sources (
+        source_id text COLLATE "C" NOT NULL,
+        claim_id text COLLATE "C" NOT NULL,
+        PRIMARY KEY (source_id, claim_id)
+    )""",
+    "CREATE INDEX claim_sources_claim ON claim_sources (claim_id)",
+    """CREATE TABLE claim_aliases (
+        alias text COLLATE "C" NOT NULL,
+        claim_id text COLLATE "C" NOT NULL,
+        PRIMARY KEY (alias, claim_id)
+    )""",
+    "CREATE INDEX claim_aliases_claim ON claim_aliases (claim_id)",
+    """CREATE TABLE source_links (
+        source_id text COLLATE "C" NOT NULL,
+        derived_from text COLLATE "C" NOT NULL,
+        PRIMARY KEY (source_id, derived_from)
+    )""",
+    "CREATE INDEX source_links_parent ON source_links (derived_from)",
+    """CREATE TABLE claim_state (
+        claim_id text COLLATE "C" PRIMARY KEY,
+        status text,
+        status_rank integer NOT NULL,
+        weight double precision NOT NULL,
+        mentions integer NOT NULL,
+        checkworthy double precision NOT NULL,
+        created_at text COLLATE "C" NOT NULL,
+        has_figures boolean NOT NULL,
+        codes text[] NOT NULL,
+        row_json text NOT NULL,
+        assessment_json text NOT NULL
+    )""",
+    """CREATE TABLE claim_conflicts (
+        position integer PRIMARY KEY,
+        a text COLLATE "C" NOT NULL,
+        b text COLLATE "C" NOT NULL,
+        reason text NOT NULL
+    )""",
+    "CREATE INDEX claim_conflicts_a ON claim_conflicts (a)",
+    "CREATE INDEX claim_conflicts_b ON claim_conflicts (b)",
+    """CREATE TABLE derived_meta (
+        only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+        generation bigint NOT NULL
+    )""",
+    "INSERT INTO derived_meta (generation) VALUES (-1)",
+]
+
+MIGRATIONS: dict[int, list[str]] = {}
+"""Statements that bring the tables from version v (the key) to v + 1, run in one
+transaction by ``PostgresStore.open``. None yet: version 1 is the first."""
+
+
+def redact(url: str) -> str:
+    """The URL without its password (in the user part or as a ``password`` parameter): what
+    messages show."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "the database URL"
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, hosts = netloc.rsplit("@", 1)
+        netloc = userinfo.split(":", 1)[0] + "@" + hosts
+    query = parts.query
+    if query:
+        pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "password"]
+        query = urlencode(pairs)
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def _fold(text: str | None) -> str:
+    """Text as the search index reads it: accents removed (as FTS5's remove_diacritics)."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _features_doc(claim) -> tuple[str, list[str]]:
+    """The matcher's view of a claim (``claimtrack.match.claim_features``) as JSON, and its
+    keys in the inverted index (content words and figure buckets)."""
+    from ..match import claim_features, figure_keys
+
+    f = claim_features(claim)
+    doc = {
+        "w": list(f.words),
+        "f": [[s.group, s.lo, s.hi, s.unit] for s in f.figures],
+        "c": f.claimant,
+        "b": list(f.subject),
+        "n": list(f.names),
+    }
+    keys = sorted(set(f.words) | set(figure_keys(f.figures)))
+    return json.dumps(doc, separators=(",", ":"), ensure_ascii=False), keys
+
+
+def _features_from_doc(text: str):
+    from ..match import Features, FigureSpan
+
+    doc = json.loads(text)
+    return Features(
+        tuple(doc["w"]),
+        tuple(FigureSpan(*f) for f in doc["f"]),
+        doc["c"],
+        tuple(doc["b"]),
+        tuple(doc["n"]),
+    )
+
+
+class PostgresStore(NaiveReads):
+    """A case in a PostgreSQL database. Open one with ``PostgresStore.open(url)`` or
+    ``PostgresStore.init(url)``."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.problems: list[CorruptRecord] = []
+        self._local = threading.local()
+        self._connections: list[Any] = []
+        self._guard = threading.Lock()
+        self._derived: dict[str, Any] | None = None
+
+    @property
+    def location(self) -> str:
+        return redact(self.url)
+
+    def __repr__(self) -> str:
+        return f"PostgresStore({self.location!r})"
+
+    # -- connections and errors --------------------------------------------------------------
+    def _connect(self):
+        try:
+            import psycopg
+        except ImportError as exc:
+            raise WorkspaceError(
+                f"{self.location} is a database case; install PostgreSQL support with: "
+                "pip install 'claimtrack[postgres]'"
+            ) from exc
+        extra: dict[str, Any] = {"autocommit": True}
+        if "connect_timeout" not in self.url:
+            extra["connect_timeout"] = CONNECT_TIMEOUT
+        if "application_name" not in self.url:
+            extra["application_name"] = "claimtrack"
+        try:
+            conn = psycopg.connect(self.url, **extra)
+        except psycopg.Error as exc:
+            raise self._connect_error(exc) from None
+        except Exception as exc:  # a malformed URL (ProgrammingError, ValueError)
+            raise WorkspaceError(
+                f"{self.location} is not a usable database URL: {_one_line(str(exc))}"
+            ) from None
+        try:
+            conn.execute(f"SET search_path TO {SCHEMA}")
+        except psycopg.Error as exc:
+            conn.close()
+            raise self._error(exc) from None
+        return conn
+
+    def _connect_error(self, exc) -> WorkspaceError:
+        message = _one_line(str(exc))
+        lowered = message.lower()
+        where = self.location
+        if "password authentication failed" in lowered or "no password supplied" in lowered:
+            return WorkspaceError(
+                f"the database server refused the login for {where}: wrong user name or "
+                "password (set the password in ~/.pgpass or PGPASSWORD, or in the URL)"
+            )
+        if re.search(r'role "[^"]*" does not exist', lowered):
+            return WorkspaceError(
+                f"the database server refused the login for {where}: no such user"
+            )
+        m = re.search(r'database "([^"]*)" does not exist', message)
+        if m:
+            return WorkspaceError(
+                f"there is no database {m.group(1)!r} on the server of {where}; "
+                f"ask for one or create it (createdb {m.group(1)})"
+            )
+        if "permission denied" in lowered or "pg_hba.conf" in lowered:
+            return WorkspaceError(f"the database server refused the connection to {where}")
+        if "timeout" in lowered:
+            return WorkspaceError(
+                f"cannot reach the database server of {where}: no answer within {CONNECT_TIMEOUT} s"
+            )
+        reason = "connection refused" if "refused" in lowered else message.split(": ")[-1]
+        return WorkspaceError(f"cannot reach the database server of {where}: {reason}")
+
+    def _error(self, exc) -> WorkspaceError:
+        import psycopg
+        from psycopg import errors
+
+        message = _one_line(getattr(exc.diag, "message_primary", None) or str(exc))
+        if isinstance(exc, errors.LockNotAvailable):
+            return WorkspaceError(
+                f"the case {self.location} is being written by another claimtrack command "
+                f"that has not finished within {LOCK_TIMEOUT}; try again when it has"
+            )
+        if isinstance(exc, errors.InsufficientPrivilege):
+            return WorkspaceError(f"the database refused: {message} ({self.location})")
+        if isinstance(exc, psycopg.OperationalError):
+            return WorkspaceError(
+                f"lost the connection to the database server of {self.location} ({message}); "
+                "the unfinished command wrote nothing"
+            )
+        return WorkspaceError(f"database error in {self.location}: {message}")
+
+    def _conn(self):
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
+            conn = self._connect()
+            self._local.conn = conn
+            with self._guard:
+                self._connections.append(conn)
+        return conn
+
+    def _execute(self, sql: str, params: Any = None):
+        """Run one statement on this thread's connection; a cursor to read from."""
+        import psycopg
+
+        conn = self._conn()
+        try:
+            return conn.execute(sql, params)
+        except psycopg.Error as exc:
+            raise self._error(exc) from None
+
+    def _rows(self, sql: str, params: Any = None) -> list[tuple]:
+        import psycopg
+
+        cur = self._execute(sql, params)
+        try:
+            return cur.fetchall()
+        except psycopg.Error as exc:
+            raise self._error(exc) from None
+
+    def _executemany(self, sql: str, rows: list) -> None:
+        import psycopg
+
+        if not rows:
+            return
+        try:
+            with self._conn().cursor() as cur:
+                cur.executemany(sql, rows)
+        except psycopg.Error as exc:
+            raise self._error(exc) from None
+
+    def close(self) -> None:
+        """Close every connection this store opened."""
+        with self._guard:
+            connections, self._connections = self._connections, []
+        for conn in connections:
+            try:
+                conn.close()
+            except Exception:  # pragma: no cover - closing a broken connection
+                pass
+        self._local = threading.local()
+
+    # -- creating and opening ------------------------------------------------------------------
+    @classmethod
+    def open(cls, url: str) -> PostgresStore:
+        """The case in the database at ``url``; WorkspaceError when there is none (or it was
+        made by a newer claimtrack)."""
+        store = cls(url)
+        store._check_schema(create=False)
+        return store
+
+    @classmethod
+    def init(cls, url: str) -> tuple[PostgresStore, bool]:
+        """Create the case's tables in the database at ``url`` (or open the case there).
+        Returns (store, created)."""
+        store = cls(url)
+        created = store._check_schema(create=True)
+        return store, created
+
+    def _schema_version(self) -> int | None:
+        [(present,)] = self._rows(
+            "SELECT to_regclass(%s) IS NOT NULL", (f"{SCHEMA}.schema_version",)
+        )
+        if not present:
+            return None
+        [(version,)] = self._rows("SELECT max(version) FROM schema_version")
+        return version
+
+    def _check_schema(self, *, create: bool) -> bool:
+        """Check (and create or migrate) the tables; True when this call created them."""
+        from ..models import SCHEMA_VERSION as FORMAT
+
+        conn = self._conn()
+        version = self._schema_version()
+        if version is None and not create:
+            raise WorkspaceError(
+                f"{self.location} is not a claimtrack case (the database has no claimtrack "
+                f"tables); create one with: claimtrack init {self.location}"
+            )
+        if version is not None and version > SCHEMA_VERSION:
+            raise WorkspaceError(
+                f"{self.location} was set up by a newer claimtrack (database schema {version}, "
+                f"this one knows up to {SCHEMA_VERSION}); upgrade claimtrack"
+            )
+        created = False
+        if version is None or version < SCHEMA_VERSION:
+            import psycopg
+
+            try:
+                with conn.transaction():
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (SETUP_LOCK,))
+                    version = self._schema_version()  # another process may have done it
+                    if version is None:
+                        for statement in _CREATE:
+                            conn.execute(statement)
+                        conn.execute(
+                            "INSERT INTO case_meta (format, settings) VALUES (%s, %s)",
+                            (FORMAT, "{}"),
+                        )
+                        conn.execute(
+                            "INSERT INTO schema_version (version) VALUES (%s)", (SCHEMA_VERSION,)
+                        )
+                        created = True
+                    else:
+                        while version < SCHEMA_VERSION:
+                            for statement in MIGRATIONS[version]:
+                                conn.execute(statement)
+                            version += 1
+                            conn.execute("UPDATE schema_version SET version = %s", (version,))
+            except psycopg.errors.InsufficientPrivilege as exc:
+                raise WorkspaceError(
+                    f"cannot create the case's tables in {self.location}: "
+                    f"{_one_line(exc.diag.message_primary or str(exc))}; the database's owner "
+                    "can run claimtrack init, or grant CREATE on it"
+                ) from None
+            except psycopg.Error as exc:
+                raise self._error(exc) from None
+        fmt = self.config().get("schema_version")
+        if isinstance(fmt, int) and fmt > FORMAT:
+            raise WorkspaceError(
+                f"{self.location} holds records written by a newer claimtrack (format {fmt}, "
+                f"this one reads up to {FORMAT}); upgrade claimtrack"
+            )
+        return created
+
+    # -- settings -------------------------------------------------------------------------------
+    def config(self) -> dict:
+        rows = self._rows("SELECT format, settings FROM case_meta")
+        if not rows:
+            raise WorkspaceError(f"{self.location} has no case settings; is it a claimtrack case?")
+        fmt, settings = rows[0]
+        try:
+            parsed = json.loads(settings)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, dict):
+            raise WorkspaceError(f"the settings of {self.location} are not a JSON object")
+        return {"schema_version": fmt, "settings": parsed}
+
+    @property
+    def settings(self) -> dict:
+        return self.config().get("settings") or {}
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.transaction():
+            settings = self.settings
+            settings[key] = value
+            self._execute("UPDATE case_meta SET settings = %s", (json.dumps(settings, indent=2),))
+            self._local.dirty = True
+
+    def generation(self) -> int:
+        """A number that changes with every committed write to the case."""
+        [(generation,)] = self._rows("SELECT generation FROM case_meta")
+        return generation
+
+    # -- writing --------------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One database transaction holding the case's write lock (re-entrant in a thread):
+        everything written inside is committed together at the end of the outermost block,
+        or not at all if it raises (or the connection is lost)."""
+        import psycopg
+
+        local = self._local
+        if getattr(local, "depth", 0):
+            local.depth += 1
+            try:
+                yield
+            finally:
+                local.depth -= 1
+            return
+        conn = self._conn()
+        try:
+            with conn.transaction():
+                conn.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (CASE_LOCK,))
+                local.depth, local.dirty = 1, False
+                try:
+                    yield
+                finally:
+                    local.depth = 0
+                if local.dirty:
+                    conn.execute("UPDATE case_meta SET generation = generation + 1")
+        except psycopg.Error as exc:
+            raise self._error(exc) from None
+        finally:
+            local.dirty = False
+
+    def lock(self):
+        """The folder workspace's name for ``transaction`` (library code takes either)."""
+        return self.transaction()
+
+    def save(self, record: Record) -> None:
+        self.save_many([record])
+
+    def save_many(self, records: Iterable[Record]) -> None:
+        """Validate every record first, then write those that changed in one transaction."""
+        from ..models import RECORD_TYPES
+        from ..workspace import dump_record
+
+        prepared: dict[tuple[str, str], tuple[Record, str]] = {}
+        for record in records:
+            kind = next(k for k, t in RECORD_TYPES.items() if isinstance(record, t))
+            if not _SAFE_ID.fullmatch(record.id):
+                raise WorkspaceError(
+                    f"cannot save a {kind} with id {record.id!r}: an id is lower-case letters, "
+                    "digits and dashes, like c-3f2a9b1c0d4e"
+                )
+            RECORD_TYPES[kind].model_validate(record.model_dump())
+            prepared[(kind, record.id)] = (record, dump_record(record).decode("utf-8"))
+        if not prepared:
+            return
+        with self.transaction():
+            self._write(prepared)
+
+    def _write(self, prepared: dict[tuple[str, str], tuple[Record, str]]) -> None:
+        """Write records (and what the reads derive from them) that differ from the stored
+        text. Inside a transaction."""
+        by_kind: dict[str, list[str]] = {}
+        for kind, rid in prepared:
+            by_kind.setdefault(kind, []).append(rid)
+        stored: dict[tuple[str, str], str] = {}
+        for kind, ids in by_kind.items():
+            for rid, body in self._rows(
+                "SELECT id, body FROM records WHERE kind = %s AND id = ANY(%s)", (kind, ids)
+            ):
+                stored[(kind, rid)] = body
+        changed = {key: value for key, value in prepared.items() if stored.get(key) != value[1]}
+        if not changed:
+            return
+        rows = []
+        claims, sources = [], []
+        for (kind, rid), (record, body) in changed.items():
+            about = getattr(record, "claim", None) if kind in ("evidence", "question") else None
+            rows.append((kind, rid, body, about))
+            if kind == "claim":
+                claims.append(record)
+            elif kind == "source":
+                sources.append(record)
+        self._executemany(
+            "INSERT INTO records (kind, id, body, claim) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (kind, id) DO UPDATE SET body = EXCLUDED.body, claim = EXCLUDED.claim",
+            rows,
+        )
+        if claims:
+            self._index_claims(claims)
+        if sources:
+            ids = [s.id for s in sources]
+            self._execute("DELETE FROM source_links WHERE source_id = ANY(%s)", (ids,))
+            self._executemany(
+                "INSERT INTO source_links (source_id, derived_from) VALUES (%s, %s) "
+                "ON CONFLICT DO NOTHING",
+                [(s.id, parent) for s in sources for parent in s.derived_from],
+            )
+        self._local.dirty = True
+
+    def _index_claims(self, claims: list) -> None:
+        from ..extract import checkworthiness
+
+        ids = [c.id for c in claims]
+        self._unindex_claims(ids)
+        index_rows, keys, mentions, aliases = [], [], [], []
+        for claim in claims:
+            doc, claim_keys = _features_doc(claim)
+            index_rows.append(
+                (
+                    claim.id,
+                    _fold(claim.text),
+                    _fold(claim.title),
+                    _fold(claim.claimant),
+                    round(checkworthiness(claim.text), 3),
+                    doc,
+                )
+            )
+            keys += [(key, claim.id) for key in claim_keys]
+            mentions += [(sid, claim.id) for sid in sorted({m.source for m in claim.mentions})]
+            aliases += [(alias, claim.id) for alias in dict.fromkeys(claim.aliases)]
+        self._executemany(
+            "INSERT INTO claim_index (claim_id, search, checkworthy, features) VALUES (%s, "
+            "setweight(to_tsvector('english', %s), 'A') || "
+            "setweight(to_tsvector('english', %s), 'A') || "
+            "setweight(to_tsvector('english', %s), 'B'), %s, %s)",
+            index_rows,
+        )
+        self._executemany("INSERT INTO match_keys (key, claim_id) VALUES (%s, %s)", keys)
+        self._executemany(
+            "INSERT INTO claim_sources (source_id, claim_id) VALUES (%s, %s)", mentions
+        )
+        self._executemany("INSERT INTO claim_aliases (alias, claim_id) VALUES (%s, %s)", aliases)
+
+    def _unindex_claims(self, ids: list[str]) -> None:
+        for table in ("claim_index", "match_keys", "claim_sources", "claim_aliases"):
+            self._execute(f"DELETE FROM {table} WHERE claim_id = ANY(%s)", (ids,))
+
+    def delete(self, kind: str, record_id: str) -> None:
+        with self.transaction():
+            self._execute("DELETE FROM records WHERE kind = %s AND id = %s", (kind, record_id))
+            if kind == "claim":
+                self._unindex_claims([record_id])
+            elif kind == "source":
+                self._execute("DELETE FROM source_links WHERE source_id = %s", (record_id,))
+            self._local.dirty = True
+
+    # -- records --------------------------------------------------------------------------------
+    def _where(self, kind: str, record_id: str) -> str:
+        return f"{self.location} {kind} {record_id}"
+
+    def _parse(self, kind: str, record_id: str, body: str) -> Record:
+        from ..workspace import _parse
+
+        return _parse(kind, record_id, self._where(kind, record_id), body.encode("utf-8"))
+
+    def ids(self, kind: str) -> list[str]:
+        return [
+            r[0] for r in self._rows("SELECT id FROM records WHERE kind = %s ORDER BY id", (kind,))
+        ]
+
+    def exists(self, kind: str, record_id: str) -> bool:
+        return bool(
+            self._rows("SELECT 1 FROM records WHERE kind = %s AND id = %s", (kind, record_id))
+        )
+
+    def resolve(self, prefix: str, kind: str | None = None) -> tuple[str, str]:
+        """(kind, full id) for a unique id prefix, as ``Workspace.resolve``."""
+        prefix = prefix.strip()
+        if not prefix or not _PREFIX_OK.fullmatch(prefix):
+            raise NotFound(f"{prefix!r} is not a claimtrack id (ids look like c-3f2a9b1c0d4e)")
+        kinds = [kind] if kind else ([kind_of(prefix)] if kind_of(prefix) else list(KINDS))
+        candidates: list[tuple[str, str]] = []
+        for k in kinds:
+            wanted = prefix if kind_of(prefix) else PREFIXES[k] + prefix
+            candidates += [
+                (k, rid)
+                for (rid,) in self._rows(
+                    "SELECT id FROM records WHERE kind = %s AND id LIKE %s ORDER BY id",
+                    (k, wanted + "%"),
+                )
+            ]
+        if len(candidates) == 1:
+            return candidates[0]
+        if len(candidates) > 1:
+            exact = [c for c in candidates if c[1] == prefix]
+            if exact:
+                return exact[0]
+            raise AmbiguousId(prefix, [c[1] for c in candidates])
+        if "claim" in kinds:
+            rows = self._rows(
+                "SELECT claim_id FROM claim_aliases WHERE alias LIKE %s ORDER BY claim_id LIMIT 1",
+                (prefix + "%",),
+            )
+            if rows:
+                return "claim", rows[0][0]
+        what = kind or kind_of(prefix) or "record"
+        raise NotFound(f"no {what} with id {prefix!r} in {self.location}")
+
+    def load(self, kind: str, record_id: str) -> Record:
+        rows = self._rows("SELECT body FROM records WHERE kind = %s AND id = %s", (kind, record_id))
+        if not rows:
+            raise NotFound(f"no {kind} with id {record_id!r} in {self.location}")
+        return self._parse(kind, record_id, rows[0][0])
+
+    def get(self, prefix: str, kind: str | None = None) -> Record:
+        kind, record_id = self.resolve(prefix, kind)
+        return self.load(kind, record_id)
+
+    def load_many(self, kind: str, record_ids: Iterable[str]) -> dict[str, Record]:
+        wanted = list(dict.fromkeys(record_ids))
+        rows = dict(
+            self._rows(
+                "SELECT id, body FROM records WHERE kind = %s AND id = ANY(%s)", (kind, wanted)
+            )
+        )
+        out: dict[str, Record] = {}
+        for rid in wanted:
+            if rid in rows:
+                try:
+                    out[rid] = self._parse(kind, rid, rows[rid])
+                except CorruptRecord as exc:
+                    self.problems.append(exc)
+        return out
+
+    def _load_rows(self, kind: str, rows: Iterable[tuple[str, str]]) -> list[Record]:
+        from ..workspace import gc_paused
+
+        out = []
+        with gc_paused():
+            for rid, body in rows:
+                try:
+                    out.append(self._parse(kind, rid, body))
+                except CorruptRecord as exc:
+                    self.problems.append(exc)
+        return out
+
+    def load_all(self, kind: str) -> list[Record]:
+        return self._load_rows(
+            kind, self._rows("SELECT id, body FROM records WHERE kind = %s ORDER BY id", (kind,))
+        )
+
+    def records(self) -> Records:
+        """The whole case, read in one snapshot (a consistent state even while others write)."""
+        from ..workspace import Records, gc_paused
+
+        self.problems = []
+        out = Records()
+        with gc_paused(), self._snapshot():
+            out.claims = {r.id: r for r in self.load_all("claim")}
+            out.sources = {r.id: r for r in self.load_all("source")}
+            out.evidence = {r.id: r for r in self.load_all("evidence")}
+            out.questions = {r.id: r for r in self.load_all("question")}
+        out.problems = list(self.problems)
+        return out
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """Reads inside see one state of the case (a read-only REPEATABLE READ transaction),
+        unless this thread is already inside a transaction."""
+        import psycopg
+
+        if getattr(self._local, "depth", 0) or getattr(self._local, "snapshot", False):
+            yield
+            return
+        conn = self._conn()
+        try:
+            with conn.transaction():
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                self._local.snapshot = True
+                try:
+                    yield
+                finally:
+                    self._local.snapshot = False
+        except psycopg.Error as exc:
+            raise self._error(exc) from None
+
+    def raw_records(self, kind: str) -> Iterator[tuple[str, bytes]]:
+        """(id, the record's stored bytes) of every record of ``kind``, sorted by id: exactly
+        what a folder case holds in its file (``claimtrack copy``)."""
+        for rid, body in self._rows(
+            "SELECT id, body FROM records WHERE kind = %s ORDER BY id", (kind,)
+        ):
+            yield rid, body.encode("utf-8")
+
+    def put_raw(self, items: Iterable[tuple[str, str, bytes]]) -> int:
+        """Store records given as (kind, id, bytes of the folder's file), keeping the bytes
+        exactly; each must load as its kind's record with that id (CorruptRecord otherwise).
+        Inside a transaction. Returns how many were stored."""
+        from ..workspace import _parse
+
+        prepared: dict[tuple[str, str], tuple[Record, str]] = {}
+        for kind, rid, data in items:
+            record = _parse(kind, rid, self._where(kind, rid), data)
+            try:
+                body = data.decode("utf-8")
+            except UnicodeDecodeError as exc:  # pragma: no cover - _parse refuses it first
+                raise CorruptRecord(self._where(kind, rid), "not UTF-8") from exc
+            prepared[(kind, rid)] = (record, body)
+        with self.transaction():
+            self._write(prepared)
+        return len(prepared)
+
+    # -- snapshots ------------------------------------------------------------------------------
+    def put_blob(self, data: bytes) -> str:
+        sha = hashlib.sha256(data).hexdigest()
+        self._execute(
+            "INSERT INTO blobs (sha256, data) VALUES (%s, %s) ON CONFLICT (sha256) DO NOTHING",
+            (sha, data),
+        )
+        return sha
+
+    def read_blob(self, sha256: str) -> bytes:
+        if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
+            raise NotFound(f"{str(sha256)[:80]!r} is not the sha256 of a snapshot")
+        rows = self._rows("SELECT data FROM blobs WHERE sha256 = %s", (sha256,))
+        if not rows:
+            raise NotFound(f"snapshot {sha256[:12]} is missing from {self.location}")
+        return bytes(rows[0][0])
+
+    def blob_hashes(self) -> Iterator[str]:
+        for (sha,) in self._rows("SELECT sha256 FROM blobs ORDER BY sha256"):
+            yield sha
+
+    def source_text(self, source: Source) -> str:
+        if not source.text_sha256:
+            return ""
+        return self.read_blob(source.text_sha256).decode("utf-8")
+
+    def verify(self):
+        """Re-hash every archived snapshot and report records that do not load: the report of
+        ``claimtrack.ingest.verify`` for a database case."""
+        from ..ingest import VerifyProblem, VerifyReport
+
+        report = VerifyReport()
+        records = self.records()
+        for problem in records.problems:
+            report.problems.append(VerifyProblem("corrupt", problem.path, None, problem.reason))
+        checked: set[str] = set()
+        for source in sorted(records.sources.values(), key=lambda s: s.id):
+            report.sources += 1
+            for label, sha in (("snapshot", source.sha256), ("text", source.text_sha256)):
+                if not sha or sha in checked:
+                    continue
+                checked.add(sha)
+                where = f"{self.location} snapshot {sha}"
+                try:
+                    data = self.read_blob(sha)
+                except NotFound:
+                    report.problems.append(
+                        VerifyProblem("missing", where, source.id, f"the archived {label} is gone")
+                    )
+                    continue
+                report.snapshots += 1
+                actual = hashlib.sha256(data).hexdigest()
+                if actual != sha:
+                    report.problems.append(
+                        VerifyProblem(
+                            "mismatch",
+                            where,
+                            source.id,
+                            f"the archived {label} has changed (sha256 now {actual[:12]}...)",
+                        )
+                    )
+        for sha in self.blob_hashes():
+            if sha in checked:
+                continue
+            report.snapshots += 1
+            actual = hashlib.sha256(self.read_blob(sha)).hexdigest()
+            if actual != sha:
+                report.problems.append(
+                    VerifyProblem(
+                        "mismatch",
+                        f"{self.location} snapshot {sha}",
+                        None,
+                        f"contents do not match the sha256 it is stored under (now {actual[:12]}...)",
+                    )
+                )
+        return report
+
+    # -- derived reads --------------------------------------------------------------------------
+    def claims_of_source(self, source_id: str) -> list[str]:
+        return [
+            r[0]
+            for r in self._rows(
+                "SELECT claim_id FROM claim_sources WHERE source_id = %s ORDER BY claim_id",
+                (source_id,),
+            )
+        ]
+
+    def search(self, text: str, top: int = 100) -> list[tuple[str, float]]:
+        """Full-text search in PostgreSQL (english stemming, accents folded) over each claim's
+        text and title, and its claimant at half weight; any word of ``text`` matches, the
+        best ``top`` by ``ts_rank`` first."""
+        words: dict[str, None] = {}
+        for word in _QUERY_WORD.findall(_fold(text).casefold()):
+            words.setdefault(word, None)
+            if len(words) >= MAX_QUERY_WORDS:
+                break
+        if not words or top <= 0:
+            return []
+        query = " | ".join(words)
+        rows = self._rows(
+            "SELECT claim_id, ts_rank('{0, 0, 0.5, 1}', search, q) AS score "
+            "FROM claim_index, to_tsquery('english', %s) AS q WHERE search @@ q "
+            "ORDER BY score DESC, claim_id LIMIT %s",
+            (query, top),
+        )
+        return [(cid, float(score)) for cid, score in rows]
+
+    def match_index(self) -> DatabaseMatchIndex:
+        """The matcher's index of this case (what ``claimtrack.linking`` asks for candidates),
+        kept in the database's own tables."""
+        return DatabaseMatchIndex(self)
+
+
+class DatabaseMatchIndex:
+    """The folder's matching index (``claimtrack.index.WorkspaceIndex``) for a database case:
+    the same keys and features, ranked by the same ``claimtrack.match.rank``, read from the
+    ``match_keys`` and ``claim_index`` tables. The tables are written with the claims
+    themselves, so the index is never stale and ``put``/``flush`` have nothing to do."""
+
+    rebuilt = False
+
+    def __init__(self, store: PostgresStore):
+        self.store = store
+
+    @property
+    def n(self) -> int:
+        [(n,)] = self.store._rows("SELECT count(*) FROM claim_index")
+        return n
+
+    def _postings(self, keys: list[str]) -> tuple[dict[str, list[str]], dict[str, int]]:
+        """Postings (empty for a key on more than MAX_POSTINGS claims) and counts of keys."""
+        counts = dict(
+            self.store._rows(
+                "SELECT key, count(*) FROM match_keys WHERE key = ANY(%s) GROUP BY key", (keys,)
+            )
+        )
+        small = [k for k, c in counts.items() if c <= MAX_POSTINGS]
+        postings: dict[str, list[str]] = {k: [] for k in keys}
+        for key, cid in self.store._rows(
+            "SELECT key, claim_id FROM match_keys WHERE key = ANY(%s) ORDER BY key, claim_id",
+            (small,),
+        ):
+            postings[key].append(cid)
+        return postings, counts
+
+    def _features(self, ids) -> dict:
+        ids = list(ids)
+        rows = dict(
+            self.store._rows(
+                "SELECT claim_id, features FROM claim_index WHERE claim_id = ANY(%s)", (ids,)
+            )
+        )
+        return {cid: _features_from_doc(rows[cid]) for cid in ids if cid in rows}
+
+    def query(self, text, figures=None, *, top: int = 5, claimant=None, candidates=None):
+        from ..match import features
+
+        return self.query_features(features(text, figures, claimant), top=top)
+
+    def query_features(self, feats, *, top: int = 5, candidates: int | None = None):
+        from ..match import CANDIDATES, query_figure_keys, rank
+
+        keys = list(dict.fromkeys([*feats.words, *query_figure_keys(feats.figures)]))
+        postings, counts = self._postings(keys)
+        return rank(
+            feats,
+            lambda key: postings.get(key, []),
+            self._features,
+            self.n,
+            top=top,
+            candidates=candidates or CANDIDATES,
+            df=lambda key: counts.get(key, 0),
+        )
+
+    def df(self, key: str) -> int:
+        [(n,)] = self.store._rows("SELECT count(*) FROM match_keys WHERE key = %s", (key,))
+        return n
+
+    def postings(self, key: str) -> list[str]:
+        return self._postings([key])[0][key]
+
+    def claims_of_source(self, source_id: str) -> list[str]:
+        return self.store.claims_of_source(source_id)
+
+    def matches_record(self, claim) -> bool:
+        return True  # written in the claim's own transaction: never stale
+
+    def put(self, claim) -> None:
+        pass
+
+    def remove(self, claim_id: str) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+    def rebuild(self, claims=None) -> None:
+        """Recompute every claim's index entries from its record."""
+        with self.store.transaction():
+            claims = self.store.load_all("claim") if claims is None else list(claims)
+            if claims:
+                self.store._index_claims(claims)
+        self.rebuilt = True
