@@ -7,9 +7,6 @@ copied by sha256 and re-hashed on the way.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,6 +88,10 @@ def _to_database(src, url: str) -> int:
 
 
 def _to_folder(src, target: Path) -> int:
+    import os
+    import shutil
+    import tempfile
+
     from ..workspace import Workspace, atomic_write
 
     if target.exists() and (not target.is_dir() or any(target.iterdir())):

@@ -251,6 +251,12 @@ class PostgresStore(NaiveReads):
                 f"{self.location} is a database case; install PostgreSQL support with: "
                 "pip install 'claimtrack[postgres]'"
             ) from exc
+        try:
+            urlsplit(self.url).port  # noqa: B018  (raises ValueError on a malformed URL)
+        except ValueError:
+            raise WorkspaceError(
+                "the database URL is malformed; write it as postgresql://user@host:port/database"
+            ) from None
         extra: dict[str, Any] = {"autocommit": True}
         if "connect_timeout" not in self.url:
             extra["connect_timeout"] = CONNECT_TIMEOUT
@@ -262,7 +268,7 @@ class PostgresStore(NaiveReads):
             raise self._connect_error(exc) from None
         except Exception as exc:  # a malformed URL (ProgrammingError, ValueError)
             raise WorkspaceError(
-                f"{self.location} is not a usable database URL: {_one_line(str(exc))}"
+                f"{self.location} is not a usable database URL: {self._scrub(_one_line(str(exc)))}"
             ) from None
         try:
             conn.execute(f"SET search_path TO {SCHEMA}")
@@ -292,18 +298,34 @@ class PostgresStore(NaiveReads):
             )
         if "permission denied" in lowered or "pg_hba.conf" in lowered:
             return WorkspaceError(f"the database server refused the connection to {where}")
-        if "timeout" in lowered:
+        if "timeout expired" in lowered:
             return WorkspaceError(
                 f"cannot reach the database server of {where}: no answer within {CONNECT_TIMEOUT} s"
             )
-        reason = "connection refused" if "refused" in lowered else message.split(": ")[-1]
+        if "refused" in lowered:
+            reason = "connection refused"
+        elif "servname not supported" in lowered or "invalid port" in lowered:
+            reason = "the port in the URL is not a number"
+        elif "name or service not known" in lowered or "translate host name" in lowered:
+            reason = "unknown host name"
+        else:
+            reason = self._scrub(message)
         return WorkspaceError(f"cannot reach the database server of {where}: {reason}")
+
+    def _scrub(self, text: str) -> str:
+        """``text`` without the URL's password, should a library message quote it."""
+        try:
+            password = urlsplit(self.url).password
+        except ValueError:
+            password = None
+        text = text.replace(self.url, self.location)
+        return text.replace(password, "***") if password else text
 
     def _error(self, exc) -> WorkspaceError:
         import psycopg
         from psycopg import errors
 
-        message = _one_line(getattr(exc.diag, "message_primary", None) or str(exc))
+        message = self._scrub(_one_line(getattr(exc.diag, "message_primary", None) or str(exc)))
         if isinstance(exc, errors.LockNotAvailable):
             return WorkspaceError(
                 f"the case {self.location} is being written by another claimtrack command "
