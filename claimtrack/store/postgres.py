@@ -103,9 +103,11 @@ _CREATE = [
         claim_id text COLLATE "C" PRIMARY KEY,
         search tsvector NOT NULL,
         checkworthy double precision NOT NULL,
-        features text NOT NULL
+        features text NOT NULL,
+        code text NOT NULL
     )""",
     "CREATE INDEX claim_index_search ON claim_index USING gin (search)",
+    "CREATE INDEX claim_index_code ON claim_index (code)",
     """CREATE TABLE match_keys (
         key text COLLATE "C" NOT NULL,
         claim_id text COLLATE "C" NOT NULL,
@@ -153,14 +155,19 @@ _CREATE = [
     "CREATE INDEX claim_conflicts_b ON claim_conflicts (b)",
     """CREATE TABLE derived_meta (
         only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
-        generation bigint NOT NULL
+        generation bigint NOT NULL,
+        code text NOT NULL
     )""",
-    "INSERT INTO derived_meta (generation) VALUES (-1)",
+    "INSERT INTO derived_meta (generation, code) VALUES (-1, '')",
 ]
 
 MIGRATIONS: dict[int, list[str]] = {}
 """Statements that bring the tables from version v (the key) to v + 1, run in one
 transaction by ``PostgresStore.open``. None yet: version 1 is the first."""
+
+
+class ReadOnlyCase(WorkspaceError):
+    """The database refused a write (a read-only role or server)."""
 
 
 def redact(url: str) -> str:
@@ -208,6 +215,26 @@ def _features_doc(claim) -> tuple[str, list[str]]:
     }
     keys = sorted(set(f.words) | set(figure_keys(f.figures)))
     return json.dumps(doc, separators=(",", ":"), ensure_ascii=False), keys
+
+
+_CODE: str | None = None
+
+
+def code_fingerprint() -> str:
+    """A hash of claimtrack's own code (every module and data file of the package): what
+    the stored derived data (matching features, check-worthiness, assessments) was computed
+    with. Another version computes them afresh, once."""
+    global _CODE
+    if _CODE is None:
+        from pathlib import Path
+
+        package = Path(__file__).resolve().parents[1]
+        h = hashlib.sha256()
+        for path in sorted(package.rglob("*")):
+            if path.is_file() and path.suffix not in (".pyc", ".pyo"):
+                h.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+        _CODE = h.hexdigest()[:16]
+    return _CODE
 
 
 def _features_from_doc(text: str):
@@ -331,8 +358,8 @@ class PostgresStore(NaiveReads):
                 f"the case {self.location} is being written by another claimtrack command "
                 f"that has not finished within {LOCK_TIMEOUT}; try again when it has"
             )
-        if isinstance(exc, errors.InsufficientPrivilege):
-            return WorkspaceError(f"the database refused: {message} ({self.location})")
+        if isinstance(exc, (errors.InsufficientPrivilege, errors.ReadOnlySqlTransaction)):
+            return ReadOnlyCase(f"the database refused: {message} ({self.location})")
         if isinstance(exc, psycopg.OperationalError):
             return WorkspaceError(
                 f"lost the connection to the database server of {self.location} ({message}); "
@@ -609,6 +636,7 @@ class PostgresStore(NaiveReads):
 
         ids = [c.id for c in claims]
         self._unindex_claims(ids)
+        code = code_fingerprint()
         index_rows, keys, mentions, aliases = [], [], [], []
         for claim in claims:
             doc, claim_keys = _features_doc(claim)
@@ -620,16 +648,17 @@ class PostgresStore(NaiveReads):
                     _fold(claim.claimant),
                     round(checkworthiness(claim.text), 3),
                     doc,
+                    code,
                 )
             )
             keys += [(key, claim.id) for key in claim_keys]
             mentions += [(sid, claim.id) for sid in sorted({m.source for m in claim.mentions})]
             aliases += [(alias, claim.id) for alias in dict.fromkeys(claim.aliases)]
         self._executemany(
-            "INSERT INTO claim_index (claim_id, search, checkworthy, features) VALUES (%s, "
+            "INSERT INTO claim_index (claim_id, search, checkworthy, features, code) VALUES (%s, "
             "setweight(to_tsvector('english', %s), 'A') || "
             "setweight(to_tsvector('english', %s), 'A') || "
-            "setweight(to_tsvector('english', %s), 'B'), %s, %s)",
+            "setweight(to_tsvector('english', %s), 'B'), %s, %s, %s)",
             index_rows,
         )
         self._executemany("INSERT INTO match_keys (key, claim_id) VALUES (%s, %s)", keys)
@@ -894,6 +923,282 @@ class PostgresStore(NaiveReads):
             )
         ]
 
+    # The stored claim state: every claim's assessment and row, computed from the whole case
+    # once per generation (the first read after a write) instead of on every read.
+
+    def _state_fresh(self) -> bool:
+        [(fresh,)] = self._rows(
+            "SELECT d.generation = c.generation AND d.code = %s FROM derived_meta d, case_meta c",
+            (code_fingerprint(),),
+        )
+        return fresh
+
+    def _ensure_index(self) -> None:
+        """Recompute the index entries of claims indexed by another version of claimtrack."""
+        code = code_fingerprint()
+        if not self._rows("SELECT 1 FROM claim_index WHERE code <> %s LIMIT 1", (code,)):
+            return
+        try:
+            with self.transaction():
+                ids = [
+                    r[0]
+                    for r in self._rows(
+                        "SELECT claim_id FROM claim_index WHERE code <> %s", (code,)
+                    )
+                ]
+                claims = list(self.load_many("claim", ids).values())
+                if claims:
+                    self._index_claims(claims)
+                    self._local.dirty = True
+        except ReadOnlyCase:
+            pass  # a read-only user matches with the entries as they are
+
+    def _refresh_state(self) -> None:
+        """Recompute the stored claim state from one snapshot of the case, unless another
+        process has just done it."""
+        import psycopg
+
+        from ..conflicts import find_conflicts
+        from ..flags import STATUSES, assess, flag_weight
+        from .base import claim_row
+
+        conn = self._conn()
+        local = self._local
+        try:
+            conn.execute("SELECT pg_advisory_lock(%s)", (REFRESH_LOCK,))
+        except psycopg.Error as exc:
+            raise self._error(exc) from None
+        try:
+            with conn.transaction():
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                local.snapshot = True
+                if self._state_fresh():
+                    return
+                [(generation,)] = self._rows("SELECT generation FROM case_meta")
+                records = self.records()
+                checkworthy = dict(self._rows("SELECT claim_id, checkworthy FROM claim_index"))
+                conflicts = find_conflicts(records)
+                by_claim: dict[str, list[tuple[str, str]]] = {}
+                for c in conflicts:
+                    by_claim.setdefault(c.a, []).append((c.b, c.reason))
+                    by_claim.setdefault(c.b, []).append((c.a, c.reason))
+                assessed = assess(records, conflicts=by_claim)
+                self._execute("DELETE FROM claim_state")
+                self._execute("DELETE FROM claim_conflicts")
+                with conn.cursor() as cur:
+                    with cur.copy(
+                        "COPY claim_state (claim_id, status, status_rank, weight, mentions, "
+                        "checkworthy, created_at, has_figures, codes, row_json, "
+                        "assessment_json) FROM STDIN"
+                    ) as copy:
+                        for cid, claim in records.claims.items():
+                            a = assessed[cid]
+                            row = claim_row(claim, a, checkworthy.get(cid))
+                            copy.write_row(
+                                (
+                                    cid,
+                                    a.status,
+                                    STATUSES.index(a.status)
+                                    if a.status in STATUSES
+                                    else len(STATUSES),
+                                    sum(flag_weight(f.code) for f in a.flags),
+                                    a.mentions,
+                                    row["checkworthy"],
+                                    row["created_at"],
+                                    bool(claim.figures),
+                                    [f.code for f in a.flags],
+                                    json.dumps(row, ensure_ascii=False),
+                                    json.dumps(_assessment_doc(a), ensure_ascii=False),
+                                )
+                            )
+                    with cur.copy(
+                        "COPY claim_conflicts (position, a, b, reason) FROM STDIN"
+                    ) as copy:
+                        for position, c in enumerate(conflicts):
+                            copy.write_row((position, c.a, c.b, c.reason))
+                self._execute(
+                    "UPDATE derived_meta SET generation = %s, code = %s",
+                    (generation, code_fingerprint()),
+                )
+        except psycopg.Error as exc:
+            raise self._error(exc) from None
+        finally:
+            local.snapshot = False
+            try:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (REFRESH_LOCK,))
+            except psycopg.Error:
+                pass  # the connection is gone, and the session lock with it
+
+    def _stored(self, answer, naive):
+        """``answer()`` read from the stored claim state when it reflects the case as this
+        thread sees it (refreshed first when a write made it stale); else ``naive()``, the
+        reference answer computed from the records."""
+        local = self._local
+        for _ in range(3):
+            if getattr(local, "depth", 0) or getattr(local, "snapshot", False):
+                # Inside a transaction: the state answers only for the committed case.
+                if getattr(local, "dirty", False) or not self._state_fresh():
+                    return naive()
+                return answer()
+            if not self._state_fresh():
+                self._ensure_index()
+                try:
+                    self._refresh_state()
+                except ReadOnlyCase:
+                    return naive()
+            with self._snapshot():
+                if self._state_fresh():
+                    return answer()
+        return naive()
+
+    def query_claims(
+        self,
+        *,
+        status: str | None = None,
+        flagged: bool | None = None,
+        figures_only: bool = False,
+        codes: Iterable[str] = (),
+        min_checkworthy: float | None = None,
+        order: str = "created",
+        limit: int | None = None,
+    ) -> list:
+        codes = list(codes)
+
+        def answer():
+            where, params = [], []
+            if status is not None:
+                where.append("status = %s")
+                params.append(status)
+            if flagged is not None:
+                where.append("cardinality(codes) > 0" if flagged else "cardinality(codes) = 0")
+            if figures_only:
+                where.append("has_figures")
+            if codes:
+                where.append("codes && %s")
+                params.append(codes)
+            if min_checkworthy is not None:
+                where.append("checkworthy >= %s")
+                params.append(min_checkworthy)
+            sql = "SELECT row_json FROM claim_state"
+            if where:
+                sql += " WHERE " + " AND ".join(where)
+            sql += {
+                "severity": " ORDER BY status_rank, weight DESC, mentions DESC, claim_id",
+                "triage": " ORDER BY status_rank, weight DESC, checkworthy DESC, mentions DESC,"
+                " claim_id",
+            }.get(order, " ORDER BY created_at, claim_id")
+            if limit is not None:
+                sql += " LIMIT %s"
+                params.append(limit)
+            loads = json.loads
+            return [loads(r[0]) for r in self._rows(sql, params)]
+
+        return self._stored(
+            answer,
+            lambda: NaiveReads.query_claims(
+                self,
+                status=status,
+                flagged=flagged,
+                figures_only=figures_only,
+                codes=codes,
+                min_checkworthy=min_checkworthy,
+                order=order,  # type: ignore[arg-type]
+                limit=limit,
+            ),
+        )
+
+    def assessments(self, claim_ids: Iterable[str] | None = None) -> dict:
+        wanted = None if claim_ids is None else list(claim_ids)
+
+        def answer():
+            from ..flags import assess
+
+            if wanted is None:
+                return {
+                    cid: _assessment_from_doc(cid, json.loads(doc))
+                    for cid, doc in self._rows(
+                        "SELECT claim_id, assessment_json FROM claim_state ORDER BY claim_id"
+                    )
+                }
+            from ..workspace import Records
+
+            records = Records()
+            present = []
+            for cid in wanted:
+                if cid in present:
+                    continue
+                try:
+                    near = self._neighbourhood(cid)
+                except NotFound:
+                    continue
+                present.append(cid)
+                for part in ("claims", "sources", "evidence", "questions"):
+                    getattr(records, part).update(getattr(near, part))
+            conflicts = self._conflicts_of(present)
+            return assess(records, claims=present, conflicts=conflicts, explain=True)
+
+        return self._stored(answer, lambda: NaiveReads.assessments(self, wanted))
+
+    def neighbourhood(self, claim_id: str) -> Records:
+        return self._stored(
+            lambda: self._neighbourhood(claim_id),
+            lambda: NaiveReads.neighbourhood(self, claim_id),
+        )
+
+    def _conflicts_of(self, claim_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+        out: dict[str, list[tuple[str, str]]] = {}
+        for a, b, reason in self._rows(
+            "SELECT a, b, reason FROM claim_conflicts WHERE a = ANY(%s) OR b = ANY(%s) "
+            "ORDER BY position",
+            (claim_ids, claim_ids),
+        ):
+            out.setdefault(a, []).append((b, reason))
+            out.setdefault(b, []).append((a, reason))
+        return out
+
+    def _neighbourhood(self, claim_id: str) -> Records:
+        """``NaiveReads.neighbourhood`` from the indexed tables (the stored conflicts)."""
+        from ..workspace import Records
+
+        self.problems = []
+        claim = self.load("claim", claim_id)
+        out = Records()
+        out.claims[claim_id] = claim
+        about = [claim_id, *claim.aliases]
+        for kind, part in (("evidence", out.evidence), ("question", out.questions)):
+            rows = self._rows(
+                "SELECT id, body FROM records WHERE kind = %s AND claim = ANY(%s) ORDER BY id",
+                (kind, about),
+            )
+            part.update((r.id, r) for r in self._load_rows(kind, rows))
+        wanted = {m.source for m in claim.mentions} | {e.source for e in out.evidence.values()}
+        linked = self._rows(
+            """WITH RECURSIVE linked(id) AS (
+                   SELECT unnest(%s::text[]) COLLATE "C"
+                   UNION
+                   SELECT CASE WHEN l.source_id = linked.id THEN l.derived_from
+                               ELSE l.source_id END
+                   FROM source_links l JOIN linked
+                     ON l.source_id = linked.id OR l.derived_from = linked.id
+               )
+               SELECT id FROM linked""",
+            (sorted(wanted),),
+        )
+        sources = self.load_many("source", sorted({r[0] for r in linked} | wanted))
+        out.sources = {sid: sources[sid] for sid in sorted(sources)}
+        others = []
+        for a, b, _ in self._rows(
+            "SELECT a, b, reason FROM claim_conflicts WHERE a = %s OR b = %s ORDER BY position",
+            (claim_id, claim_id),
+        ):
+            others.append(b if a == claim_id else a)
+        loaded = self.load_many("claim", others)
+        for other in others:
+            if other in loaded:
+                out.claims[other] = loaded[other]
+        out.problems = list(self.problems)
+        return out
+
     def search(self, text: str, top: int = 100) -> list[tuple[str, float]]:
         """Full-text search in PostgreSQL (english stemming, accents folded) over each claim's
         text and title, and its claimant at half weight; any word of ``text`` matches, the
@@ -905,6 +1210,7 @@ class PostgresStore(NaiveReads):
                 break
         if not words or top <= 0:
             return []
+        self._ensure_index()
         query = " | ".join(words)
         rows = self._rows(
             "SELECT claim_id, ts_rank('{0, 0, 0.5, 1}', search, q) AS score "
@@ -917,7 +1223,37 @@ class PostgresStore(NaiveReads):
     def match_index(self) -> DatabaseMatchIndex:
         """The matcher's index of this case (what ``claimtrack.linking`` asks for candidates),
         kept in the database's own tables."""
+        self._ensure_index()
         return DatabaseMatchIndex(self)
+
+
+def _assessment_doc(a) -> dict:
+    return {
+        "status": a.status,
+        "flags": [[f.code, f.detail] for f in a.flags],
+        "origins": a.origins,
+        "mentions": a.mentions,
+        "claimant": a.claimant,
+        "sources": a.sources,
+        "supporting": a.supporting,
+        "contradicting": a.contradicting,
+    }
+
+
+def _assessment_from_doc(claim_id: str, doc: dict):
+    from ..flags import Assessment, Flag
+
+    return Assessment(
+        claim=claim_id,
+        status=doc["status"],
+        flags=[Flag(code, detail) for code, detail in doc["flags"]],
+        origins=doc["origins"],
+        mentions=doc["mentions"],
+        claimant=doc["claimant"],
+        sources=doc["sources"],
+        supporting=doc["supporting"],
+        contradicting=doc["contradicting"],
+    )
 
 
 class DatabaseMatchIndex:
