@@ -149,8 +149,12 @@ def copy_cmd(source: str, target: str) -> None:
     from ..store.postgres import redact
 
     shown = redact(target) if is_database_url(target) else target
+
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}" + ("" if count == 1 or word == "evidence" else "s")
+
     click.echo(
-        f"Copied {counts['claim']} claims, {counts['source']} sources, "
-        f"{counts['evidence']} evidence, {counts['question']} questions and {snapshots} "
-        f"snapshots from {src.location} to {shown}"
+        f"Copied {n(counts['claim'], 'claim')}, {n(counts['source'], 'source')}, "
+        f"{n(counts['evidence'], 'evidence')}, {n(counts['question'], 'question')} and "
+        f"{n(snapshots, 'snapshot')} from {src.location} to {shown}"
     )
