@@ -94,3 +94,22 @@ def test_eight_journalists_adding_evidence_to_one_claim_at_once(pg):
     assert sorted(e.quote for e in evidence) == sorted(passages)
     assert {e.author for e in evidence} == {f"reporter {n}" for n in range(8)}
     assert not any(e.unverified for e in evidence)
+
+
+def test_two_journalists_ingesting_the_same_claim_at_once(pg, tmp_path):
+    """Two reporters ingest their own notes at the same moment; both quote the company's
+    figure. One claim, with a mention in each note."""
+    paths = []
+    for name in ("ana", "ben"):
+        path = tmp_path / f"{name}.md"
+        path.write_text(
+            f"# Notes by {name}\n\nFjord Bank says it opened 140 branches in the north last "
+            f"year.\n\nThe weather was {'grey' if name == 'ana' else 'fine'} all week.\n",
+            encoding="utf-8",
+        )
+        paths.append(path)
+    finish([claimtrack("ingest", str(p), url=pg.url) for p in paths])
+    claims = [c for c in pg.load_all("claim") if "140 branches" in c.text]
+    assert len(claims) == 1
+    assert len({m.source for m in claims[0].mentions}) == 2
+    assert len(pg.ids("source")) == 2

@@ -299,3 +299,24 @@ def test_commands_on_a_database_case_create_nothing_on_disk(pg_run, tmp_path):
     claims = [json.loads(x) for x in pg_run("claims", "--json").output.splitlines()]
     assert len(claims) == 1 and "2.3 million" in claims[0]["text"]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_merge_and_detach_in_a_database(pg_run, pg):
+    lines = [
+        {"text": "Klarna's assistant does the work of 700 agents.", "source": "wire"},
+        {"text": "The chatbot replaced 700 customer service staff.", "source": "blog"},
+    ]
+    path = Path.cwd().parent / "two.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    assert pg_run("import", str(path)).exit_code == 0
+    first, second = (r["id"] for r in pg.query_claims())
+    result = pg_run("merge", first, second)
+    assert result.exit_code == 0, result.output
+    assert pg.ids("claim") == [first]
+    assert pg.resolve(second[:8]) == ("claim", first)  # the merged id resolves to the survivor
+    assert pg.query_claims()[0]["mentions"] == 2
+    blog = pg.load("claim", first).mentions[1].source
+    result = pg_run("detach", first, "--source", blog)
+    assert result.exit_code == 0, result.output
+    assert len(pg.ids("claim")) == 2
+    assert [r["mentions"] for r in pg.query_claims()] == [1, 1]
