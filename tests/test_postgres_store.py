@@ -320,3 +320,18 @@ def test_merge_and_detach_in_a_database(pg_run, pg):
     assert result.exit_code == 0, result.output
     assert len(pg.ids("claim")) == 2
     assert [r["mentions"] for r in pg.query_claims()] == [1, 1]
+
+
+def test_an_older_schema_is_migrated_when_the_case_is_opened(pg, monkeypatch):
+    from claimtrack.store import postgres
+
+    pg.save(Claim(id="c-000000000001", text="Kept across the upgrade."))
+    monkeypatch.setattr(postgres, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(
+        postgres.MIGRATIONS, 1, ["CREATE TABLE reviewer_notes (claim_id text, note text)"]
+    )
+    store = PostgresStore.open(pg.url)
+    assert store._rows("SELECT version FROM schema_version") == [(2,)]
+    assert store._rows("SELECT count(*) FROM reviewer_notes") == [(0,)]
+    assert store.ids("claim") == ["c-000000000001"]
+    store.close()
