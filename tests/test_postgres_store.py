@@ -249,6 +249,10 @@ def test_linking_matches_against_the_database(pg):
     [[(claim, score)]] = match_queries(pg, ["The assistant does the work of 700 agents"], top=1)
     assert claim.id == "c-00000000000a" and score > 0.5
     assert pg.claims_of_source("s-000000000001") == ["c-00000000000a"]
+    from claimtrack.match import claim_features
+
+    words = claim_features(claim).words
+    assert pg.match_statistics([*words, "unheard"]) == (1, dict.fromkeys(words, 1))
 
 
 def test_verify_rehashes_the_snapshots_in_the_database(example_db, pg_server):

@@ -260,7 +260,6 @@ class PostgresStore(NaiveReads):
         self._local = threading.local()
         self._connections: list[Any] = []
         self._guard = threading.Lock()
-        self._derived: dict[str, Any] | None = None
 
     @property
     def location(self) -> str:
@@ -1263,6 +1262,19 @@ class PostgresStore(NaiveReads):
             (query, top),
         )
         return [(cid, float(score)) for cid, score in rows]
+
+    def match_statistics(self, words: Iterable[str]) -> tuple[int, dict[str, int]]:
+        """(number of claims, {word: how many claims' matching features hold it}): the ``n``
+        and ``df`` of ``claimtrack.match.rerank``."""
+        self._ensure_index()
+        wanted = sorted(set(words))
+        [(n,)] = self._rows("SELECT count(*) FROM claim_index")
+        found = dict(
+            self._rows(
+                "SELECT key, count(*) FROM match_keys WHERE key = ANY(%s) GROUP BY key", (wanted,)
+            )
+        )
+        return n, found
 
     def match_index(self) -> DatabaseMatchIndex:
         """The matcher's index of this case (what ``claimtrack.linking`` asks for candidates),
