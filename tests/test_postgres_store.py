@@ -101,6 +101,21 @@ def test_a_failed_transaction_writes_nothing(pg):
     assert pg.generation() == generation + 1
 
 
+def test_on_commit_runs_after_the_commit_and_never_after_a_rollback(pg):
+    ran = []
+    with pg.transaction(), pg.batch():
+        pg.save(Claim(id="c-000000000001", text="First."))
+        pg.on_commit(lambda: ran.append(PostgresStore.open(pg.url).ids("claim")))
+        assert ran == []
+    assert ran == [["c-000000000001"]]  # another session sees the write by then
+    with pytest.raises(RuntimeError):
+        with pg.transaction():
+            pg.on_commit(lambda: ran.append("rolled back"))
+            raise RuntimeError
+    pg.on_commit(lambda: ran.append("now"))
+    assert ran == [["c-000000000001"], "now"]
+
+
 def test_snapshots_are_kept_by_sha256(pg):
     sha = pg.put_blob(b"archived text")
     assert pg.put_blob(b"archived text") == sha

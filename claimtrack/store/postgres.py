@@ -196,6 +196,21 @@ def _fold(text: str | None) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while many records load: they make no cycles, and each
+    collection would rescan everything loaded so far."""
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
@@ -574,15 +589,15 @@ class PostgresStore(NaiveReads):
         except psycopg.Error as exc:
             self._rollback(conn)
             raise self._error(exc) from None
-        local.depth, local.dirty = 1, False
+        local.depth, local.dirty, local.callbacks = 1, False, []
         try:
             yield
         except BaseException:
-            local.depth, local.dirty = 0, False
+            local.depth, local.dirty, local.callbacks = 0, False, []
             self._rollback(conn)
             raise
-        dirty = local.dirty
-        local.depth, local.dirty = 0, False
+        dirty, callbacks = local.dirty, local.callbacks
+        local.depth, local.dirty, local.callbacks = 0, False, []
         try:
             if dirty:
                 conn.execute("UPDATE case_meta SET generation = generation + 1; COMMIT")
@@ -591,6 +606,8 @@ class PostgresStore(NaiveReads):
         except psycopg.Error as exc:
             self._rollback(conn)
             raise self._error(exc) from None
+        for callback in callbacks:
+            callback()
 
     def _rollback(self, conn) -> None:
         import psycopg
@@ -603,6 +620,21 @@ class PostgresStore(NaiveReads):
     def lock(self):
         """The folder workspace's name for ``transaction`` (library code takes either)."""
         return self.transaction()
+
+    @contextmanager
+    def batch(self, size: int | None = None) -> Iterator[None]:
+        """Many writes as one unit: in a database the enclosing transaction already is one
+        (the folder writes a batch's files together)."""
+        with self.transaction():
+            yield
+
+    def on_commit(self, callback) -> None:
+        """Run ``callback`` once what this thread has written is committed (at once outside
+        a transaction; never if the transaction is rolled back)."""
+        if getattr(self._local, "depth", 0):
+            self._local.callbacks = [*getattr(self._local, "callbacks", []), callback]
+        else:
+            callback()
 
     def save(self, record: Record) -> None:
         self.save_many([record])
@@ -727,10 +759,23 @@ class PostgresStore(NaiveReads):
     def _where(self, kind: str, record_id: str) -> str:
         return f"{self.location} {kind} {record_id}"
 
-    def _parse(self, kind: str, record_id: str, body: str) -> Record:
-        from ..workspace import _parse
+    def _parse(self, kind: str, record_id: str, body: str | bytes) -> Record:
+        """Validate one stored record; CorruptRecord (naming it) if it is not a valid record
+        of ``kind`` with this id."""
+        from pydantic import ValidationError
 
-        return _parse(kind, record_id, self._where(kind, record_id), body.encode("utf-8"))
+        from ..models import RECORD_TYPES
+
+        where = self._where(kind, record_id)
+        try:
+            record = RECORD_TYPES[kind].model_validate_json(body)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first.get("loc", ())) or "record"
+            raise CorruptRecord(where, f"{field}: {first.get('msg')}") from None
+        if record.id != record_id:
+            raise CorruptRecord(where, f"holds id {record.id!r}, not {record_id!r}")
+        return record
 
     def ids(self, kind: str) -> list[str]:
         return [
@@ -802,10 +847,8 @@ class PostgresStore(NaiveReads):
         return out
 
     def _load_rows(self, kind: str, rows: Iterable[tuple[str, str]]) -> list[Record]:
-        from ..workspace import gc_paused
-
         out = []
-        with gc_paused():
+        with _gc_paused():
             for rid, body in rows:
                 try:
                     out.append(self._parse(kind, rid, body))
@@ -820,11 +863,11 @@ class PostgresStore(NaiveReads):
 
     def records(self) -> Records:
         """The whole case, read in one snapshot (a consistent state even while others write)."""
-        from ..workspace import Records, gc_paused
+        from ..workspace import Records
 
         self.problems = []
         out = Records()
-        with gc_paused(), self._snapshot():
+        with _gc_paused(), self._snapshot():
             out.claims = {r.id: r for r in self.load_all("claim")}
             out.sources = {r.id: r for r in self.load_all("source")}
             out.evidence = {r.id: r for r in self.load_all("evidence")}
@@ -865,11 +908,9 @@ class PostgresStore(NaiveReads):
         """Store records given as (kind, id, bytes of the folder's file), keeping the bytes
         exactly; each must load as its kind's record with that id (CorruptRecord otherwise).
         Inside a transaction. Returns how many were stored."""
-        from ..workspace import _parse
-
         prepared: dict[tuple[str, str], tuple[Record, str]] = {}
         for kind, rid, data in items:
-            record = _parse(kind, rid, self._where(kind, rid), data)
+            record = self._parse(kind, rid, data)
             try:
                 body = data.decode("utf-8")
             except UnicodeDecodeError as exc:  # pragma: no cover - _parse refuses it first
