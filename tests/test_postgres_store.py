@@ -188,6 +188,17 @@ def test_the_derived_reads_give_the_folder_answers(example_db, monkeypatch):
         expected = folder.query_claims(**options)
         assert pg.query_claims(**options) == expected, options
     assert pg.assessments() == folder.assessments()
+    from claimtrack.store.base import ClaimRow
+    from claimtrack.store.postgres import ROW_KEYS
+
+    assert ROW_KEYS == tuple(ClaimRow.__annotations__)
+    fields = [("claim", "id"), ("text", "text"), ("flags", "flags"), ("figures", "figures")]
+    for options in [{"flagged": True, "figures_only": True, "order": "severity"}, {"limit": 4}]:
+        expected = [
+            json.dumps({name: row[key] for name, key in fields}, ensure_ascii=False)
+            for row in folder.query_claims(**options)
+        ]
+        assert pg.query_claims_json(fields, **options) == expected
     for cid in folder.ids("claim"):
         assert pg.assessments([cid]) == folder.assessments([cid])
         near, want = pg.neighbourhood(cid), folder.neighbourhood(cid)

@@ -143,6 +143,7 @@ _CREATE = [
         has_figures boolean NOT NULL,
         codes text[] NOT NULL,
         row_json text NOT NULL,
+        row_fields text[] NOT NULL,
         assessment_json text NOT NULL
     )""",
     """CREATE TABLE claim_conflicts (
@@ -1069,10 +1070,11 @@ class PostgresStore(NaiveReads):
                 assessed = assess(records, conflicts=by_claim)
                 self._execute("DELETE FROM claim_state")
                 self._execute("DELETE FROM claim_conflicts")
+                dumps = json.dumps
                 with conn.cursor() as cur:
                     with cur.copy(
                         "COPY claim_state (claim_id, status, status_rank, weight, mentions, "
-                        "checkworthy, created_at, has_figures, codes, row_json, "
+                        "checkworthy, created_at, has_figures, codes, row_json, row_fields, "
                         "assessment_json) FROM STDIN"
                     ) as copy:
                         for cid, claim in records.claims.items():
@@ -1092,6 +1094,7 @@ class PostgresStore(NaiveReads):
                                     bool(claim.figures),
                                     [f.code for f in a.flags],
                                     json.dumps(row, ensure_ascii=False),
+                                    [dumps(row[k], ensure_ascii=False) for k in ROW_KEYS],
                                     json.dumps(_assessment_doc(a), ensure_ascii=False),
                                 )
                             )
@@ -1146,50 +1149,45 @@ class PostgresStore(NaiveReads):
         order: str = "created",
         limit: int | None = None,
     ) -> list:
-        codes = list(codes)
+        filters = {
+            "status": status,
+            "flagged": flagged,
+            "figures_only": figures_only,
+            "codes": list(codes),
+            "min_checkworthy": min_checkworthy,
+            "order": order,
+            "limit": limit,
+        }
 
         def answer():
-            where, params = [], []
-            if status is not None:
-                where.append("status = %s")
-                params.append(status)
-            if flagged is not None:
-                where.append("cardinality(codes) > 0" if flagged else "cardinality(codes) = 0")
-            if figures_only:
-                where.append("has_figures")
-            if codes:
-                where.append("codes && %s")
-                params.append(codes)
-            if min_checkworthy is not None:
-                where.append("checkworthy >= %s")
-                params.append(min_checkworthy)
-            sql = "SELECT row_json FROM claim_state"
-            if where:
-                sql += " WHERE " + " AND ".join(where)
-            sql += {
-                "severity": " ORDER BY status_rank, weight DESC, mentions DESC, claim_id",
-                "triage": " ORDER BY status_rank, weight DESC, checkworthy DESC, mentions DESC,"
-                " claim_id",
-            }.get(order, " ORDER BY created_at, claim_id")
-            if limit is not None:
-                sql += " LIMIT %s"
-                params.append(limit)
             loads = json.loads
-            return [loads(r[0]) for r in self._rows(sql, params)]
+            return [loads(r[0]) for r in self._rows(*_claims_sql("row_json", **filters))]
 
-        return self._stored(
-            answer,
-            lambda: NaiveReads.query_claims(
-                self,
-                status=status,
-                flagged=flagged,
-                figures_only=figures_only,
-                codes=codes,
-                min_checkworthy=min_checkworthy,
-                order=order,  # type: ignore[arg-type]
-                limit=limit,
-            ),
-        )
+        return self._stored(answer, lambda: NaiveReads.query_claims(self, **filters))
+
+    def query_claims_json(self, fields, **filters) -> list[str]:
+        """``query_claims(**filters)`` as JSON text, one object a row holding only ``fields``
+        ((output name, ``ClaimRow`` key) pairs, in that order), exactly as
+        ``json.dumps(obj, ensure_ascii=False)`` writes it: put together from each field's
+        stored JSON, without decoding the rows."""
+        filters["codes"] = list(filters.get("codes", ()))
+        picks = [
+            (json.dumps(name, ensure_ascii=False), ROW_KEYS.index(key)) for name, key in fields
+        ]
+
+        def answer():
+            out = []
+            for (values,) in self._rows(*_claims_sql("row_fields", **filters)):
+                out.append("{" + ", ".join(f"{name}: {values[i]}" for name, i in picks) + "}")
+            return out
+
+        def naive():
+            return [
+                json.dumps({name: row[key] for name, key in fields}, ensure_ascii=False)
+                for row in NaiveReads.query_claims(self, **filters)
+            ]
+
+        return self._stored(answer, naive)
 
     def assessments(self, claim_ids: Iterable[str] | None = None) -> dict:
         wanted = None if claim_ids is None else list(claim_ids)
@@ -1322,6 +1320,64 @@ class PostgresStore(NaiveReads):
         kept in the database's own tables."""
         self._ensure_index()
         return DatabaseMatchIndex(self)
+
+
+ROW_KEYS = (
+    "id",
+    "text",
+    "title",
+    "claimant",
+    "figures",
+    "mentions",
+    "sources",
+    "status",
+    "flags",
+    "origins",
+    "backing",
+    "checkworthy",
+    "ref",
+    "created_at",
+)
+"""The keys of ``ClaimRow``, in the order of ``claim_state.row_fields``."""
+
+
+def _claims_sql(
+    column: str,
+    *,
+    status: str | None = None,
+    flagged: bool | None = None,
+    figures_only: bool = False,
+    codes: list[str] = (),  # type: ignore[assignment]
+    min_checkworthy: float | None = None,
+    order: str = "created",
+    limit: int | None = None,
+) -> tuple[str, list]:
+    """The query of ``query_claims`` over the stored claim state, selecting ``column``."""
+    where, params = [], []
+    if status is not None:
+        where.append("status = %s")
+        params.append(status)
+    if flagged is not None:
+        where.append("cardinality(codes) > 0" if flagged else "cardinality(codes) = 0")
+    if figures_only:
+        where.append("has_figures")
+    if codes:
+        where.append("codes && %s")
+        params.append(list(codes))
+    if min_checkworthy is not None:
+        where.append("checkworthy >= %s")
+        params.append(min_checkworthy)
+    sql = f"SELECT {column} FROM claim_state"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += {
+        "severity": " ORDER BY status_rank, weight DESC, mentions DESC, claim_id",
+        "triage": " ORDER BY status_rank, weight DESC, checkworthy DESC, mentions DESC, claim_id",
+    }.get(order, " ORDER BY created_at, claim_id")
+    if limit is not None:
+        sql += " LIMIT %s"
+        params.append(limit)
+    return sql, params
 
 
 def _assessment_doc(a) -> dict:
