@@ -33,6 +33,12 @@ evidence to a claim) is serialised with every other writer's, and its writes are
 rolled back together: two journalists importing the same claim at once end with one claim and
 both mentions. Readers are never blocked (they read the last committed state).
 
+**Derived state**: ``_refresh_state`` recomputes every claim's row from one snapshot of the
+whole case, the first time a read finds the stored state older than the case (or made by
+another version of claimtrack: ``code_fingerprint``). To derive incrementally, a writer would
+instead re-derive only the claims its change reaches and write their rows in its own
+transaction, setting ``derived_meta.generation`` to the generation it commits.
+
 Threads: each thread uses its own connection (ingest reads from its fetching threads while
 the main thread writes).
 """
