@@ -149,7 +149,7 @@ _CREATE = [
         has_figures boolean NOT NULL,
         codes text[] NOT NULL,
         row_json text NOT NULL,
-        row_fields text[] NOT NULL,
+        row_fields text NOT NULL,
         assessment_json text NOT NULL
     )""",
     """CREATE TABLE claim_conflicts (
@@ -1081,8 +1081,12 @@ class PostgresStore(NaiveReads):
                     with cur.copy(
                         "COPY claim_state (claim_id, status, status_rank, weight, mentions, "
                         "checkworthy, created_at, has_figures, codes, row_json, row_fields, "
-                        "assessment_json) FROM STDIN"
+                        "assessment_json) FROM STDIN (FORMAT BINARY)"
                     ) as copy:
+                        copy.set_types(
+                            ["text", "text", "int4", "float8", "int4", "float8", "text", "bool",
+                             "text[]", "text", "text", "text"]
+                        )  # fmt: skip
                         for cid, claim in records.claims.items():
                             a = assessed[cid]
                             row = claim_row(claim, a, checkworthy.get(cid))
@@ -1100,7 +1104,9 @@ class PostgresStore(NaiveReads):
                                     bool(claim.figures),
                                     [f.code for f in a.flags],
                                     json.dumps(row, ensure_ascii=False),
-                                    [dumps(row[k], ensure_ascii=False) for k in ROW_KEYS],
+                                    FIELD_SEPARATOR.join(
+                                        [dumps(row[k], ensure_ascii=False) for k in ROW_KEYS]
+                                    ),
                                     json.dumps(_assessment_doc(a), ensure_ascii=False),
                                 )
                             )
@@ -1183,7 +1189,8 @@ class PostgresStore(NaiveReads):
 
         def answer():
             out = []
-            for (values,) in self._rows(*_claims_sql("row_fields", **filters)):
+            for (joined,) in self._rows(*_claims_sql("row_fields", **filters)):
+                values = joined.split(FIELD_SEPARATOR)
                 out.append("{" + ", ".join(f"{name}: {values[i]}" for name, i in picks) + "}")
             return out
 
@@ -1345,6 +1352,9 @@ ROW_KEYS = (
     "created_at",
 )
 """The keys of ``ClaimRow``, in the order of ``claim_state.row_fields``."""
+FIELD_SEPARATOR = "\x1f"
+"""Between the JSON values in ``row_fields``: a control character, which JSON text never
+holds unescaped."""
 
 
 def _claims_sql(
