@@ -118,3 +118,31 @@ def test_init_without_the_right_to_create_tables(pg_server, pg_url):
 def test_a_malformed_url(url):
     line = one_error_line(cli("--workspace", url, "claims"))
     assert "postgresql://" in line
+
+
+def test_a_reader_without_write_rights_still_gets_the_answers(pg_server, pg, tmp_path):
+    name = pg.url.rsplit("/", 1)[1]
+    note = tmp_path / "note.md"
+    note.write_text("# Notes\n\nKlarna says its assistant handles 2.3 million chats.\n")
+    assert cli("--workspace", pg.url, "ingest", str(note)).exit_code == 0
+    pg_server.execute(f"CREATE ROLE reader LOGIN PASSWORD '{PASSWORD}'")
+    try:
+        for grant in (
+            "GRANT USAGE ON SCHEMA claimtrack TO reader",
+            "GRANT SELECT ON ALL TABLES IN SCHEMA claimtrack TO reader",
+        ):
+            pg_server.execute(grant, database=name)
+        reader = pg.url.replace("claimtrack_admin:", "reader:")
+        # The stored state is older than the case: the reader cannot refresh it, and gets the
+        # answers computed from the records instead.
+        result = cli("--workspace", reader, "flags", "--json")
+        assert result.exit_code == 0, result.output
+        assert result.output == cli("--workspace", pg.url, "flags", "--json").output
+        assert "2.3 million" in result.output
+        other = tmp_path / "other.md"
+        other.write_text("# More\n\nFjord Bank says it opened 140 branches last year.\n")
+        line = one_error_line(cli("--workspace", reader, "ingest", str(other)))
+        assert "the database refused: permission denied" in line
+    finally:
+        pg_server.drop_database(name)
+        pg_server.execute("DROP ROLE reader")
