@@ -2,6 +2,7 @@
 and the same as a ratio to a plain regex sentence split over the same text in the same run.
 
     python benchmarks/bench_extraction.py [MB]      # default 10
+    python benchmarks/bench_extraction.py --before REF [MB]   # REF's code, then this tree's
 
 The text is benchmarks/news_corpus.py's deterministic business-news corpus: by default about
 45% of its sentences state a figure (about 9,000 figures per MB, denser than most news copy),
@@ -83,5 +84,46 @@ def main(mb: float = 10.0) -> None:
     print(f"extract() runs at {size / full:.2f} MB/s on one core: {verdict} the 2 MB/s target")
 
 
+def before_after(ref: str, mb: float) -> None:
+    """extract() and figures.parse MB/s of the code at git ``ref`` and of this tree, each in a
+    fresh process over the same corpus, one after the other in this run."""
+    import subprocess
+    import tempfile
+
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(
+            ["git", "-C", str(root), "archive", ref, "claimtrack"], capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        for name, path in ((f"before ({ref})", tmp), ("after (this tree)", str(root))):
+            code = (
+                "import sys, time; sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[2])\n"
+                "from news_corpus import corpus\n"
+                "from claimtrack.extract import extract\n"
+                "from claimtrack.extract.figures import parse\n"
+                "from bench_extraction import cpu\n"
+                "text = corpus(int(float(sys.argv[3]) * 1e6)); mb = len(text.encode()) / 1e6\n"
+                "e = cpu(lambda: extract(text), 3); f = cpu(lambda: parse(text), 3)\n"
+                "print(f'{e:.3f} {f:.3f} {mb:.2f} {len(parse(text))}')\n"
+            )
+            out = subprocess.run(
+                [sys.executable, "-c", code, str(Path(__file__).parent), path, str(mb)],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
+            e, f, size, n = float(out[0]), float(out[1]), float(out[2]), int(out[3])
+            print(
+                f"{name:28s} extract() {size / e:6.2f} MB/s   figures.parse {size / f:6.2f} MB/s"
+                f"   {n} figures"
+            )
+
+
 if __name__ == "__main__":
-    main(float(sys.argv[1]) if len(sys.argv) > 1 else 10.0)
+    if "--before" in sys.argv:
+        i = sys.argv.index("--before")
+        args = sys.argv[1:i] + sys.argv[i + 2 :]
+        before_after(sys.argv[i + 1], float(args[0]) if args else 2.0)
+    else:
+        main(float(sys.argv[1]) if len(sys.argv) > 1 else 10.0)

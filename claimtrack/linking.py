@@ -186,7 +186,7 @@ class _Plan:
         n = max(self.index.n + len(self.local), 1)
 
         def weight(word: str) -> float:
-            return idf(self.index.df(word) + len(self.local.postings.get(word, ())), n)
+            return idf(self.index.df(word) + self.local.df(word), n)
 
         asked = features(s.sentence)
         candidates = []
@@ -272,28 +272,29 @@ def _update_index(index: WorkspaceIndex, claims, removed=()) -> None:
 
 
 def match_queries(
-    ws: Workspace, texts: list[str], *, top: int = 5
+    ws: Workspace, texts: list[str], *, top: int = 5, semantic: bool = False
 ) -> list[list[tuple[Claim, float]]]:
-    """For each text, the workspace's best claims as (claim, score), best first.
+    """For each text, the workspace's best claims as (claim, score), best first: BM25 over the
+    claims (``claimtrack.search``), then ``match.rerank``; figures are read from each text.
+    ``semantic`` fuses in the embedding model of the semantic extra (``claimtrack.semantic``),
+    with the claims' embeddings cached in the workspace's ``.cache/``."""
+    records = ws.records()
+    index = ClaimIndex(records.claims.values())
+    if not semantic:
+        return [
+            [(records.claims[m.claim], m.score) for m in index.query(text, top=top)]
+            for text in texts
+        ]
+    from .semantic import EmbeddingCache, load_embedder, semantic_rerank
 
-    Figures are read from each text with ``claimtrack.extract``.
-    """
-    with ws.lock():
-        index = WorkspaceIndex.open(ws)
-        for attempt in range(2):
-            try:
-                out = []
-                for text in texts:
-                    found = []
-                    for m in index.query(text, figures_of(text) or None, top=top):
-                        found.append((ws.load("claim", m.claim), m.score))
-                    out.append(found)
-                return out
-            except (StaleIndex, NotFound):
-                if attempt:
-                    raise
-                index.rebuild()
-    return []
+    embedder = load_embedder()
+    cache = EmbeddingCache.in_folder(ws.root / ".cache")
+    out = []
+    for text in texts:
+        ranked = index.query(text, top=100)
+        fused = semantic_rerank(text, ranked, records.claims, embedder, cache, top=top)
+        out.append([(records.claims[m.claim], m.score) for m in fused])
+    return out
 
 
 # -- merge and detach --------------------------------------------------------------------------
@@ -401,12 +402,10 @@ def detach(
 
 
 def figures_of(text: str) -> list[Figure]:
-    """The figures extraction finds in ``text`` (offsets into it), else a rough reading."""
-    from .extract import extract
-    from .match import parse_numbers
+    """The figures extraction finds in ``text`` (offsets into it)."""
+    from .extract import parse_figures
 
-    found = [f for s in extract(text, all_sentences=True) for f in s.figures]
-    return found or parse_numbers(text)
+    return parse_figures(text)
 
 
 def _unique(items):

@@ -367,7 +367,9 @@ def test_index_query_matches_the_in_memory_index(ws):
     index = WorkspaceIndex.open(ws)
     memory = ClaimIndex(ws.load_all("claim"))
     for text in ("the chatbot does the job of 700 agents", "cutting 2,000 jobs"):
-        assert index.query(text) == memory.query(text)
+        # The workspace index pre-ranks by shared words; the in-memory one by BM25 (and is
+        # what Store.search + match.rerank replace it with): the same claim comes first.
+        assert index.query(text)[0].claim == memory.query(text)[0].claim
 
 
 # -- merge and detach -----------------------------------------------------------------------------
@@ -382,7 +384,7 @@ def _two_claims(ws):
     b = attach(
         ws,
         src(2),
-        [sentence("Klarna's bot replaced seven hundred customer service workers.", 0)],
+        [sentence("Klarna's bot replaced a large team of customer service workers.", 0)],
     ).new_claims[0]
     assert a != b
     ws.save_many(

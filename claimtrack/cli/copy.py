@@ -9,17 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..errors import CorruptRecord, WorkspaceError
 from .base import main
 
+if TYPE_CHECKING:
+    from ..store.base import Store
+
 KINDS = ("claim", "source", "evidence", "question")
 BATCH = 2000
 
 
-def _raw_records(store, kind: str) -> Iterator[tuple[str, bytes]]:
+def _raw_records(store: Any, kind: str) -> Iterator[tuple[str, bytes]]:
     """(id, bytes) of every record of ``kind``: the stored text, as a folder keeps it."""
     raw = getattr(store, "raw_records", None)
     if raw is not None:
@@ -29,7 +33,7 @@ def _raw_records(store, kind: str) -> Iterator[tuple[str, bytes]]:
         yield rid, store.path_for(kind, rid).read_bytes()
 
 
-def _check_source(store) -> dict[str, int]:
+def _check_source(store: Store) -> dict[str, int]:
     """Refuse a case with a record that does not load: its copy would not load either."""
     records = store.records()
     if records.problems:
@@ -47,7 +51,7 @@ def _check_source(store) -> dict[str, int]:
     }
 
 
-def _copy_blobs(src, dst) -> int:
+def _copy_blobs(src: Store, dst: Any) -> int:
     n = 0
     for sha in src.blob_hashes():
         data = src.read_blob(sha)
@@ -60,7 +64,7 @@ def _copy_blobs(src, dst) -> int:
     return n
 
 
-def _to_database(src, url: str) -> int:
+def _to_database(src: Store, url: str) -> int:
     from ..store.postgres import PostgresStore
 
     dst, _ = PostgresStore.init(url)
@@ -87,7 +91,7 @@ def _to_database(src, url: str) -> int:
         dst.close()
 
 
-def _to_folder(src, target: Path) -> int:
+def _to_folder(src: Store, target: Path) -> int:
     import os
     import shutil
     import tempfile

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import click
 
 from .base import (
@@ -13,6 +15,12 @@ from .base import (
     print_table,
     report_problems,
 )
+
+if TYPE_CHECKING:
+    from ..flags import Assessment
+    from ..models import Claim, Source
+    from ..store.base import ClaimRow
+    from ..workspace import Records, Workspace
 
 
 @main.command()
@@ -39,14 +47,14 @@ def init(ctx: click.Context, location: str | None) -> None:
         click.echo(f"{ws.location} is already a claimtrack workspace; nothing changed")
 
 
-def _load(ctx: click.Context):
+def _load(ctx: click.Context) -> tuple[Workspace, Records]:
     ws = get_workspace(ctx)
     records = ws.records()
     report_problems(ws)
     return ws, records
 
 
-def claim_summary(row) -> dict:
+def claim_summary(row: ClaimRow) -> dict[str, Any]:
     """The ``claims --json`` contract (docs/json.md), from a store row (``ClaimRow``)."""
     return {
         key: row[key]
@@ -92,7 +100,7 @@ def claims_cmd(ctx: click.Context, as_json: bool, status_filter: str | None) -> 
     )
 
 
-def source_summary(source, mentions: int) -> dict:
+def source_summary(source: Source, mentions: int) -> dict[str, Any]:
     """The ``sources --json`` contract (docs/json.md)."""
     return {
         "id": source.id,
@@ -107,7 +115,7 @@ def source_summary(source, mentions: int) -> dict:
     }
 
 
-def _mention_counts(records) -> dict[str, int]:
+def _mention_counts(records: Records) -> dict[str, int]:
     counts: dict[str, int] = {}
     for claim in records.claims.values():
         for m in claim.mentions:
@@ -171,15 +179,17 @@ def sources_show(ctx: click.Context, source_id: str, as_json: bool, show_text: b
         claimtrack sources show s-1a2b
         claimtrack sources show s-1a2b --text
     """
+    from ..models import Source, expect
+
     ws = get_workspace(ctx)
-    source = ws.get(source_id, "source")
+    source = expect(ws.get(source_id, "source"), Source)
     if show_text:
         click.echo(ws.source_text(source))
         return
     _show_source(ws, source, as_json)
 
 
-def _show_source(ws, source, as_json: bool) -> None:
+def _show_source(ws: Workspace, source: Source, as_json: bool) -> None:
     records = ws.records()
     report_problems(ws)
     mentioned = [
@@ -216,11 +226,12 @@ def _show_source(ws, source, as_json: bool) -> None:
         click.echo(f"  {m['claim']}  {m['quote']}")
 
 
-def claim_detail(claim, records, assessment) -> dict:
+def claim_detail(claim: Claim, records: Records, assessment: Assessment | None) -> dict[str, Any]:
     """The ``show CLAIM --json`` contract (docs/json.md)."""
     return {
         "id": claim.id,
         "text": claim.text,
+        "title": claim.title,
         "claimant": claim.claimant,
         "ref": claim.ref,
         "tags": claim.tags,
@@ -262,11 +273,13 @@ def show(ctx: click.Context, record_id: str, as_json: bool) -> None:
         claimtrack show c-3f2a
         claimtrack show c-3f2a --json
     """
+    from ..models import Claim, Source, expect
+
     ws = get_workspace(ctx)
     kind, full_id = ws.resolve(record_id)
     record = ws.load(kind, full_id)
     if kind == "source":
-        _show_source(ws, record, as_json)
+        _show_source(ws, expect(record, Source), as_json)
         return
     if kind != "claim":
         if as_json:
@@ -276,18 +289,21 @@ def show(ctx: click.Context, record_id: str, as_json: bool) -> None:
                 if value not in (None, [], ""):
                     click.echo(f"{key:>12}: {value}")
         return
-    records = ws.neighbourhood(record.id)
-    assessment = ws.assessments([record.id]).get(record.id)
+    claim = expect(record, Claim)
+    records = ws.neighbourhood(claim.id)
+    assessment = ws.assessments([claim.id]).get(claim.id)
     report_problems(ws)
-    detail = claim_detail(record, records, assessment)
+    detail = claim_detail(claim, records, assessment)
     if as_json:
         print_json(detail)
         return
     _print_claim(detail, records)
 
 
-def _print_claim(d: dict, records) -> None:
+def _print_claim(d: dict[str, Any], records: Records) -> None:
     click.secho(d["text"], bold=True)
+    if d["title"]:
+        click.echo(f"title: {d['title']}")
     click.echo(f"{d['id']}  claimant: {d['claimant'] or '-'}  status: {d['status'] or '-'}")
     if d["origin_groups"]:
         n = len(d["mentions"])
