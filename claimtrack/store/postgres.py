@@ -50,9 +50,9 @@ import json
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..errors import AmbiguousId, CorruptRecord, NotFound, WorkspaceError
@@ -60,8 +60,14 @@ from ..ids import PREFIXES, kind_of
 from .base import NaiveReads
 
 if TYPE_CHECKING:
-    from ..models import Record, Source
+    from ..flags import Assessment
+    from ..ingest import VerifyReport
+    from ..match import Features, Match
+    from ..models import Claim, Figure, Record, Source
     from ..workspace import Records
+    from .base import ClaimOrder, ClaimRow
+
+T = TypeVar("T")
 
 SCHEMA = "claimtrack"
 SCHEMA_VERSION = 1
@@ -222,7 +228,7 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def _features_doc(claim) -> tuple[str, list[str]]:
+def _features_doc(claim: Claim) -> tuple[str, list[str]]:
     """The matcher's view of a claim (``claimtrack.match.claim_features``) as JSON, and its
     keys in the inverted index (content words and figure buckets)."""
     from ..match import claim_features, figure_keys
@@ -259,7 +265,7 @@ def code_fingerprint() -> str:
     return _CODE
 
 
-def _features_from_doc(text: str):
+def _features_from_doc(text: str) -> Features:
     from ..match import Features, FigureSpan
 
     doc = json.loads(text)
@@ -291,7 +297,7 @@ class PostgresStore(NaiveReads):
         return f"PostgresStore({self.location!r})"
 
     # -- connections and errors --------------------------------------------------------------
-    def _connect(self):
+    def _connect(self) -> Any:
         try:
             import psycopg
         except ImportError as exc:
@@ -325,7 +331,7 @@ class PostgresStore(NaiveReads):
             raise self._error(exc) from None
         return conn
 
-    def _connect_error(self, exc) -> WorkspaceError:
+    def _connect_error(self, exc: Exception) -> WorkspaceError:
         message = _one_line(str(exc))
         lowered = message.lower()
         where = self.location
@@ -369,7 +375,7 @@ class PostgresStore(NaiveReads):
         text = text.replace(self.url, self.location)
         return text.replace(password, "***") if password else text
 
-    def _error(self, exc) -> WorkspaceError:
+    def _error(self, exc: Any) -> WorkspaceError:
         import psycopg
         from psycopg import errors
 
@@ -388,7 +394,7 @@ class PostgresStore(NaiveReads):
             )
         return WorkspaceError(f"database error in {self.location}: {message}")
 
-    def _conn(self):
+    def _conn(self) -> Any:
         conn = getattr(self._local, "conn", None)
         if conn is None or conn.closed:
             conn = self._connect()
@@ -397,7 +403,7 @@ class PostgresStore(NaiveReads):
                 self._connections.append(conn)
         return conn
 
-    def _execute(self, sql: str, params: Any = None):
+    def _execute(self, sql: str, params: Any = None) -> Any:
         """Run one statement on this thread's connection; a cursor to read from."""
         import psycopg
 
@@ -407,16 +413,17 @@ class PostgresStore(NaiveReads):
         except psycopg.Error as exc:
             raise self._error(exc) from None
 
-    def _rows(self, sql: str, params: Any = None) -> list[tuple]:
+    def _rows(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
         import psycopg
 
         cur = self._execute(sql, params)
         try:
-            return cur.fetchall()
+            rows: list[tuple[Any, ...]] = cur.fetchall()
+            return rows
         except psycopg.Error as exc:
             raise self._error(exc) from None
 
-    def _executemany(self, sql: str, rows: list) -> None:
+    def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         import psycopg
 
         if not rows:
@@ -430,7 +437,7 @@ class PostgresStore(NaiveReads):
         except psycopg.Error as exc:
             raise self._error(exc) from None
 
-    def _insert(self, table: str, columns: str, rows: list) -> None:
+    def _insert(self, table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None:
         """Insert new rows: by COPY when there are many (ten times faster), else one
         statement each (pipelined)."""
         import psycopg
@@ -483,7 +490,7 @@ class PostgresStore(NaiveReads):
         if not present:
             return None
         [(version,)] = self._rows("SELECT max(version) FROM schema_version")
-        return version
+        return int(version)
 
     def _check_schema(self, *, create: bool) -> bool:
         """Check (and create or migrate) the tables; True when this call created them."""
@@ -543,7 +550,7 @@ class PostgresStore(NaiveReads):
         return created
 
     # -- settings -------------------------------------------------------------------------------
-    def config(self) -> dict:
+    def config(self) -> dict[str, Any]:
         rows = self._rows("SELECT format, settings FROM case_meta")
         if not rows:
             raise WorkspaceError(f"{self.location} has no case settings; is it a claimtrack case?")
@@ -557,8 +564,9 @@ class PostgresStore(NaiveReads):
         return {"schema_version": fmt, "settings": parsed}
 
     @property
-    def settings(self) -> dict:
-        return self.config().get("settings") or {}
+    def settings(self) -> dict[str, Any]:
+        settings: dict[str, Any] = self.config().get("settings") or {}
+        return settings
 
     def set_setting(self, key: str, value: Any) -> None:
         with self.transaction():
@@ -570,7 +578,7 @@ class PostgresStore(NaiveReads):
     def generation(self) -> int:
         """A number that changes with every committed write to the case."""
         [(generation,)] = self._rows("SELECT generation FROM case_meta")
-        return generation
+        return int(generation)
 
     # -- writing --------------------------------------------------------------------------------
     @contextmanager
@@ -616,7 +624,7 @@ class PostgresStore(NaiveReads):
         for callback in callbacks:
             callback()
 
-    def _rollback(self, conn) -> None:
+    def _rollback(self, conn: Any) -> None:
         import psycopg
 
         try:
@@ -624,7 +632,7 @@ class PostgresStore(NaiveReads):
         except psycopg.Error:
             pass  # the connection is gone: the server has rolled back already
 
-    def lock(self):
+    def lock(self) -> AbstractContextManager[None]:
         """The folder workspace's name for ``transaction`` (library code takes either)."""
         return self.transaction()
 
@@ -635,7 +643,7 @@ class PostgresStore(NaiveReads):
         with self.transaction():
             yield
 
-    def on_commit(self, callback) -> None:
+    def on_commit(self, callback: Callable[[], object]) -> None:
         """Run ``callback`` once what this thread has written is committed (at once outside
         a transaction; never if the transaction is rolled back)."""
         if getattr(self._local, "depth", 0):
@@ -651,8 +659,8 @@ class PostgresStore(NaiveReads):
         from ..models import RECORD_TYPES
         from ..workspace import dump_record
 
-        prepared: dict[tuple[str, str], tuple[Record, str]] = {}
-        for record in records:
+        prepared: dict[tuple[str, str], tuple[Any, str]] = {}
+        for record in cast("Iterable[Any]", records):
             kind = next(k for k, t in RECORD_TYPES.items() if isinstance(record, t))
             if not _SAFE_ID.fullmatch(record.id):
                 raise WorkspaceError(
@@ -666,7 +674,7 @@ class PostgresStore(NaiveReads):
         with self.transaction():
             self._write(prepared)
 
-    def _write(self, prepared: dict[tuple[str, str], tuple[Record, str]]) -> None:
+    def _write(self, prepared: dict[tuple[str, str], tuple[Any, str]]) -> None:
         """Write records (and what the reads derive from them) that differ from the stored
         text. Inside a transaction."""
         by_kind: dict[str, list[str]] = {}
@@ -681,8 +689,10 @@ class PostgresStore(NaiveReads):
         changed = {key: value for key, value in prepared.items() if stored.get(key) != value[1]}
         if not changed:
             return
-        new, updated = [], []
-        claims, sources = [], []
+        new: list[tuple[str, str, str, str | None]] = []
+        updated: list[tuple[str, str, str, str | None]] = []
+        claims: list[Claim] = []
+        sources: list[Source] = []
         for (kind, rid), (record, body) in changed.items():
             about = getattr(record, "claim", None) if kind in ("evidence", "question") else None
             (updated if (kind, rid) in stored else new).append((kind, rid, body, about))
@@ -708,7 +718,7 @@ class PostgresStore(NaiveReads):
             )
         self._local.dirty = True
 
-    def _index_claims(self, claims: list, replaced: list[str] | None = None) -> None:
+    def _index_claims(self, claims: Sequence[Claim], replaced: list[str] | None = None) -> None:
         """Index ``claims``, replacing the entries of ``replaced`` (default: all of them)."""
         from ..extract import checkworthiness
 
@@ -716,7 +726,10 @@ class PostgresStore(NaiveReads):
         if replaced:
             self._unindex_claims(replaced)
         code = code_fingerprint()
-        index_rows, keys, mentions, aliases = [], [], [], []
+        index_rows: list[tuple[Any, ...]] = []
+        keys: list[tuple[str, str]] = []
+        mentions: list[tuple[str, str]] = []
+        aliases: list[tuple[str, str]] = []
         for claim in claims:
             doc, claim_keys = _features_doc(claim)
             index_rows.append(
@@ -766,7 +779,7 @@ class PostgresStore(NaiveReads):
     def _where(self, kind: str, record_id: str) -> str:
         return f"{self.location} {kind} {record_id}"
 
-    def _parse(self, kind: str, record_id: str, body: str | bytes) -> Record:
+    def _parse(self, kind: str, record_id: str, body: str | bytes) -> Any:
         """Validate one stored record; CorruptRecord (naming it) if it is not a valid record
         of ``kind`` with this id."""
         from pydantic import ValidationError
@@ -775,7 +788,7 @@ class PostgresStore(NaiveReads):
 
         where = self._where(kind, record_id)
         try:
-            record = RECORD_TYPES[kind].model_validate_json(body)
+            record: Any = RECORD_TYPES[kind].model_validate_json(body)
         except ValidationError as exc:
             first = exc.errors()[0]
             field = ".".join(str(p) for p in first.get("loc", ())) or "record"
@@ -799,7 +812,8 @@ class PostgresStore(NaiveReads):
         prefix = prefix.strip()
         if not prefix or not _PREFIX_OK.fullmatch(prefix):
             raise NotFound(f"{prefix!r} is not a claimtrack id (ids look like c-3f2a9b1c0d4e)")
-        kinds = [kind] if kind else ([kind_of(prefix)] if kind_of(prefix) else list(KINDS))
+        named = kind_of(prefix)
+        kinds: list[str] = [kind] if kind else ([named] if named else list(KINDS))
         candidates: list[tuple[str, str]] = []
         for k in kinds:
             wanted = prefix if kind_of(prefix) else PREFIXES[k] + prefix
@@ -831,7 +845,8 @@ class PostgresStore(NaiveReads):
         rows = self._rows("SELECT body FROM records WHERE kind = %s AND id = %s", (kind, record_id))
         if not rows:
             raise NotFound(f"no {kind} with id {record_id!r} in {self.location}")
-        return self._parse(kind, record_id, rows[0][0])
+        record: Record = self._parse(kind, record_id, rows[0][0])
+        return record
 
     def get(self, prefix: str, kind: str | None = None) -> Record:
         kind, record_id = self.resolve(prefix, kind)
@@ -853,7 +868,7 @@ class PostgresStore(NaiveReads):
                     self.problems.append(exc)
         return out
 
-    def _load_rows(self, kind: str, rows: Iterable[tuple[str, str]]) -> list[Record]:
+    def _load_rows(self, kind: str, rows: Iterable[tuple[Any, ...]]) -> list[Any]:
         out = []
         with _gc_paused():
             for rid, body in rows:
@@ -864,6 +879,9 @@ class PostgresStore(NaiveReads):
         return out
 
     def load_all(self, kind: str) -> list[Record]:
+        return self._load_all(kind)
+
+    def _load_all(self, kind: str) -> list[Any]:
         return self._load_rows(
             kind, self._rows("SELECT id, body FROM records WHERE kind = %s ORDER BY id", (kind,))
         )
@@ -875,10 +893,13 @@ class PostgresStore(NaiveReads):
         self.problems = []
         out = Records()
         with _gc_paused(), self._snapshot():
-            out.claims = {r.id: r for r in self.load_all("claim")}
-            out.sources = {r.id: r for r in self.load_all("source")}
-            out.evidence = {r.id: r for r in self.load_all("evidence")}
-            out.questions = {r.id: r for r in self.load_all("question")}
+            for kind, part in (
+                ("claim", out.claims),
+                ("source", out.sources),
+                ("evidence", out.evidence),
+                ("question", out.questions),
+            ):
+                part.update((r.id, r) for r in self._load_all(kind))
         out.problems = list(self.problems)
         return out
 
@@ -953,7 +974,7 @@ class PostgresStore(NaiveReads):
             return ""
         return self.read_blob(source.text_sha256).decode("utf-8")
 
-    def verify(self):
+    def verify(self) -> VerifyReport:
         """Re-hash every archived snapshot and report records that do not load: the report of
         ``claimtrack.ingest.verify`` for a database case."""
         from ..ingest import VerifyProblem, VerifyReport
@@ -1022,7 +1043,7 @@ class PostgresStore(NaiveReads):
             "SELECT d.generation = c.generation AND d.code = %s FROM derived_meta d, case_meta c",
             (code_fingerprint(),),
         )
-        return fresh
+        return bool(fresh)
 
     def _ensure_index(self) -> None:
         """Recompute the index entries of claims indexed by another version of claimtrack."""
@@ -1037,7 +1058,7 @@ class PostgresStore(NaiveReads):
                         "SELECT claim_id FROM claim_index WHERE code <> %s", (code,)
                     )
                 ]
-                claims = list(self.load_many("claim", ids).values())
+                claims = cast("list[Claim]", list(self.load_many("claim", ids).values()))
                 if claims:
                     self._index_claims(claims)
                     self._local.dirty = True
@@ -1090,6 +1111,7 @@ class PostgresStore(NaiveReads):
                         for cid, claim in records.claims.items():
                             a = assessed[cid]
                             row = claim_row(claim, a, checkworthy.get(cid))
+                            values = cast("dict[str, Any]", row)
                             copy.write_row(
                                 (
                                     cid,
@@ -1105,7 +1127,7 @@ class PostgresStore(NaiveReads):
                                     [f.code for f in a.flags],
                                     json.dumps(row, ensure_ascii=False),
                                     FIELD_SEPARATOR.join(
-                                        [dumps(row[k], ensure_ascii=False) for k in ROW_KEYS]
+                                        [dumps(values[k], ensure_ascii=False) for k in ROW_KEYS]
                                     ),
                                     json.dumps(_assessment_doc(a), ensure_ascii=False),
                                 )
@@ -1128,7 +1150,7 @@ class PostgresStore(NaiveReads):
             except psycopg.Error:
                 pass  # the connection is gone, and the session lock with it
 
-    def _stored(self, answer, naive):
+    def _stored(self, answer: Callable[[], T], naive: Callable[[], T]) -> T:
         """``answer()`` read from the stored claim state when it reflects the case as this
         thread sees it (refreshed first when a write made it stale); else ``naive()``, the
         reference answer computed from the records."""
@@ -1158,10 +1180,10 @@ class PostgresStore(NaiveReads):
         figures_only: bool = False,
         codes: Iterable[str] = (),
         min_checkworthy: float | None = None,
-        order: str = "created",
+        order: ClaimOrder = "created",
         limit: int | None = None,
-    ) -> list:
-        filters = {
+    ) -> list[ClaimRow]:
+        filters: dict[str, Any] = {
             "status": status,
             "flagged": flagged,
             "figures_only": figures_only,
@@ -1171,13 +1193,13 @@ class PostgresStore(NaiveReads):
             "limit": limit,
         }
 
-        def answer():
+        def answer() -> list[ClaimRow]:
             loads = json.loads
-            return [loads(r[0]) for r in self._rows(*_claims_sql("row_json", **filters))]
+            return [loads(r[0]) for r in self._rows(*_claims_sql("row_json", filters))]
 
         return self._stored(answer, lambda: NaiveReads.query_claims(self, **filters))
 
-    def query_claims_json(self, fields, **filters) -> list[str]:
+    def query_claims_json(self, fields: Sequence[tuple[str, str]], **filters: Any) -> list[str]:
         """``query_claims(**filters)`` as JSON text, one object a row holding only ``fields``
         ((output name, ``ClaimRow`` key) pairs, in that order), exactly as
         ``json.dumps(obj, ensure_ascii=False)`` writes it: put together from each field's
@@ -1187,25 +1209,26 @@ class PostgresStore(NaiveReads):
             (json.dumps(name, ensure_ascii=False), ROW_KEYS.index(key)) for name, key in fields
         ]
 
-        def answer():
+        def answer() -> list[str]:
             out = []
-            for (joined,) in self._rows(*_claims_sql("row_fields", **filters)):
+            for (joined,) in self._rows(*_claims_sql("row_fields", filters)):
                 values = joined.split(FIELD_SEPARATOR)
                 out.append("{" + ", ".join(f"{name}: {values[i]}" for name, i in picks) + "}")
             return out
 
-        def naive():
+        def naive() -> list[str]:
+            rows = cast("list[dict[str, Any]]", NaiveReads.query_claims(self, **filters))
             return [
                 json.dumps({name: row[key] for name, key in fields}, ensure_ascii=False)
-                for row in NaiveReads.query_claims(self, **filters)
+                for row in rows
             ]
 
         return self._stored(answer, naive)
 
-    def assessments(self, claim_ids: Iterable[str] | None = None) -> dict:
+    def assessments(self, claim_ids: Iterable[str] | None = None) -> dict[str, Assessment]:
         wanted = None if claim_ids is None else list(claim_ids)
 
-        def answer():
+        def answer() -> dict[str, Assessment]:
             from ..flags import assess
 
             if wanted is None:
@@ -1218,7 +1241,7 @@ class PostgresStore(NaiveReads):
             from ..workspace import Records
 
             records = Records()
-            present = []
+            present: list[str] = []
             for cid in wanted:
                 if cid in present:
                     continue
@@ -1256,7 +1279,7 @@ class PostgresStore(NaiveReads):
         from ..workspace import Records
 
         self.problems = []
-        claim = self.load("claim", claim_id)
+        claim: Claim = self.load("claim", claim_id)  # type: ignore[assignment]
         out = Records()
         out.claims[claim_id] = claim
         about = [claim_id, *claim.aliases]
@@ -1279,7 +1302,9 @@ class PostgresStore(NaiveReads):
                SELECT id FROM linked""",
             (sorted(wanted),),
         )
-        sources = self.load_many("source", sorted({r[0] for r in linked} | wanted))
+        sources = cast(
+            "dict[str, Source]", self.load_many("source", sorted({r[0] for r in linked} | wanted))
+        )
         out.sources = {sid: sources[sid] for sid in sorted(sources)}
         others = []
         for a, b, _ in self._rows(
@@ -1287,7 +1312,7 @@ class PostgresStore(NaiveReads):
             (claim_id, claim_id),
         ):
             others.append(b if a == claim_id else a)
-        loaded = self.load_many("claim", others)
+        loaded = cast("dict[str, Claim]", self.load_many("claim", others))
         for other in others:
             if other in loaded:
                 out.claims[other] = loaded[other]
@@ -1357,25 +1382,22 @@ FIELD_SEPARATOR = "\x1f"
 holds unescaped."""
 
 
-def _claims_sql(
-    column: str,
-    *,
-    status: str | None = None,
-    flagged: bool | None = None,
-    figures_only: bool = False,
-    codes: list[str] = (),  # type: ignore[assignment]
-    min_checkworthy: float | None = None,
-    order: str = "created",
-    limit: int | None = None,
-) -> tuple[str, list]:
-    """The query of ``query_claims`` over the stored claim state, selecting ``column``."""
-    where, params = [], []
+def _claims_sql(column: str, filters: dict[str, Any]) -> tuple[str, list[Any]]:
+    """The query of ``query_claims(**filters)`` over the stored claim state, selecting
+    ``column``."""
+    status = filters.get("status")
+    flagged = filters.get("flagged")
+    codes = list(filters.get("codes") or ())
+    min_checkworthy = filters.get("min_checkworthy")
+    limit = filters.get("limit")
+    where: list[str] = []
+    params: list[Any] = []
     if status is not None:
         where.append("status = %s")
         params.append(status)
     if flagged is not None:
         where.append("cardinality(codes) > 0" if flagged else "cardinality(codes) = 0")
-    if figures_only:
+    if filters.get("figures_only"):
         where.append("has_figures")
     if codes:
         where.append("codes && %s")
@@ -1389,14 +1411,14 @@ def _claims_sql(
     sql += {
         "severity": " ORDER BY status_rank, weight DESC, mentions DESC, claim_id",
         "triage": " ORDER BY status_rank, weight DESC, checkworthy DESC, mentions DESC, claim_id",
-    }.get(order, " ORDER BY created_at, claim_id")
+    }.get(filters.get("order") or "created", " ORDER BY created_at, claim_id")
     if limit is not None:
         sql += " LIMIT %s"
         params.append(limit)
     return sql, params
 
 
-def _assessment_doc(a) -> dict:
+def _assessment_doc(a: Assessment) -> dict[str, Any]:
     return {
         "status": a.status,
         "flags": [[f.code, f.detail] for f in a.flags],
@@ -1409,7 +1431,7 @@ def _assessment_doc(a) -> dict:
     }
 
 
-def _assessment_from_doc(claim_id: str, doc: dict):
+def _assessment_from_doc(claim_id: str, doc: dict[str, Any]) -> Assessment:
     from ..flags import Assessment, Flag
 
     return Assessment(
@@ -1439,7 +1461,7 @@ class DatabaseMatchIndex:
     @property
     def n(self) -> int:
         [(n,)] = self.store._rows("SELECT count(*) FROM claim_index")
-        return n
+        return int(n)
 
     def _postings(self, keys: list[str]) -> tuple[dict[str, list[str]], dict[str, int]]:
         """Postings (empty for a key on more than MAX_POSTINGS claims) and counts of keys."""
@@ -1457,7 +1479,7 @@ class DatabaseMatchIndex:
             postings[key].append(cid)
         return postings, counts
 
-    def _features(self, ids) -> dict:
+    def _features(self, ids: Iterable[str]) -> dict[str, Features]:
         ids = list(ids)
         rows = dict(
             self.store._rows(
@@ -1466,12 +1488,22 @@ class DatabaseMatchIndex:
         )
         return {cid: _features_from_doc(rows[cid]) for cid in ids if cid in rows}
 
-    def query(self, text, figures=None, *, top: int = 5, claimant=None, candidates=None):
+    def query(
+        self,
+        text: str,
+        figures: list[Figure] | None = None,
+        *,
+        top: int = 5,
+        claimant: str | None = None,
+        candidates: int | None = None,
+    ) -> list[Match]:
         from ..match import features
 
         return self.query_features(features(text, figures, claimant), top=top)
 
-    def query_features(self, feats, *, top: int = 5, candidates: int | None = None):
+    def query_features(
+        self, feats: Features, *, top: int = 5, candidates: int | None = None
+    ) -> list[Match]:
         from ..match import CANDIDATES, query_figure_keys, rank
 
         keys = list(dict.fromkeys([*feats.words, *query_figure_keys(feats.figures)]))
@@ -1488,7 +1520,7 @@ class DatabaseMatchIndex:
 
     def df(self, key: str) -> int:
         [(n,)] = self.store._rows("SELECT count(*) FROM match_keys WHERE key = %s", (key,))
-        return n
+        return int(n)
 
     def postings(self, key: str) -> list[str]:
         return self._postings([key])[0][key]
@@ -1496,10 +1528,10 @@ class DatabaseMatchIndex:
     def claims_of_source(self, source_id: str) -> list[str]:
         return self.store.claims_of_source(source_id)
 
-    def matches_record(self, claim) -> bool:
+    def matches_record(self, claim: Claim) -> bool:
         return True  # written in the claim's own transaction: never stale
 
-    def put(self, claim) -> None:
+    def put(self, claim: Claim) -> None:
         pass
 
     def remove(self, claim_id: str) -> None:
@@ -1508,10 +1540,10 @@ class DatabaseMatchIndex:
     def flush(self) -> None:
         pass
 
-    def rebuild(self, claims=None) -> None:
+    def rebuild(self, claims: Iterable[Claim] | None = None) -> None:
         """Recompute every claim's index entries from its record."""
         with self.store.transaction():
-            claims = self.store.load_all("claim") if claims is None else list(claims)
-            if claims:
-                self.store._index_claims(claims)
+            every: list[Claim] = self.store._load_all("claim") if claims is None else list(claims)
+            if every:
+                self.store._index_claims(every)
         self.rebuilt = True
