@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from claimtrack.cli import main
 from claimtrack.workspace import Workspace
+from tests.pgfixtures import pg, pg_run, pg_server, pg_url  # noqa: F401  (database cases)
 
 
 @pytest.fixture
@@ -36,3 +37,18 @@ def snapshot_tree(root) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and p.name != ".lock"
     }
+
+
+def case_snapshot(ws) -> dict[str, bytes]:
+    """Everything a case holds, to prove a command changed nothing: a folder's files, or a
+    database case's records, snapshots and settings."""
+    root = getattr(ws, "root", None)
+    if root is not None:
+        return snapshot_tree(root)
+    import json
+
+    out = {"settings": json.dumps(ws.config()).encode()}
+    for kind in ("claim", "source", "evidence", "question"):
+        out.update({f"{kind}/{rid}": data for rid, data in ws.raw_records(kind)})
+    out.update({f"snapshot/{sha}": ws.read_blob(sha) for sha in ws.blob_hashes()})
+    return out
