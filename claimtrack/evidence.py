@@ -272,7 +272,7 @@ def resolve_source(ws: Workspace, ref: str) -> Source | None:
     if Path(ref).expanduser().is_file():
         return None
     raise NotFound(
-        f"{ref!r} is neither a source id in {ws.root} nor a URL nor a file; see: claimtrack sources"
+        f"{ref!r} is neither a source id in {ws.location} nor a URL nor a file; see: claimtrack sources"
     )
 
 

@@ -951,6 +951,9 @@ def _hash_file(path: Path) -> str:
 def verify(ws: Workspace) -> VerifyReport:
     """Re-hash every archived snapshot: those the sources reference (missing ones reported)
     and any other file under snapshots/; and report every record that does not load."""
+    own = getattr(ws, "verify", None)
+    if own is not None:  # a store that checks its own archive (a database case)
+        return own()
     report = VerifyReport()
     records = ws.records()
     for problem in records.problems:

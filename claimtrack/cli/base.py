@@ -56,10 +56,10 @@ class ClaimtrackCommand(click.Command):
 @click.option(
     "--workspace",
     "-w",
-    metavar="DIR",
+    metavar="DIR|URL",
     envvar="CLAIMTRACK_WORKSPACE",
-    help="Workspace folder. Default: the nearest claims/ found walking up from here "
-    "(or $CLAIMTRACK_WORKSPACE).",
+    help="Workspace folder, or the postgresql:// URL of a case kept in a database. Default: "
+    "the nearest claims/ found walking up from here (or $CLAIMTRACK_WORKSPACE).",
 )
 @click.version_option(package_name="claimtrack")
 @click.pass_context

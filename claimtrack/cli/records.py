@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -25,22 +24,27 @@ if TYPE_CHECKING:
 
 
 @main.command()
-@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
-def init(directory: Path | None) -> None:
-    """Create a workspace (default: ./claims).
+@click.argument("location", required=False, metavar="[DIRECTORY|URL]")
+@click.pass_context
+def init(ctx: click.Context, location: str | None) -> None:
+    """Create a workspace (default: --workspace, else ./claims), or a case shared in a
+    PostgreSQL database (a postgresql:// URL; needs pip install 'claimtrack[postgres]').
 
     \b
     Example:
         claimtrack init
         claimtrack init ~/cases/klarna/claims
+        claimtrack init postgresql://desk@db.example.org/klarna
     """
-    from ..workspace import DEFAULT_DIR, Workspace
+    from ..store import init_store
+    from ..workspace import DEFAULT_DIR
 
-    ws, created = Workspace.init(directory or Path(DEFAULT_DIR))
+    chosen = ctx.find_root().obj.get("workspace") if ctx.find_root().obj else None
+    ws, created = init_store(location or chosen or DEFAULT_DIR)
     if created:
-        click.echo(f"Created an empty claimtrack workspace in {ws.root}")
+        click.echo(f"Created an empty claimtrack workspace in {ws.location}")
     else:
-        click.echo(f"{ws.root} is already a claimtrack workspace; nothing changed")
+        click.echo(f"{ws.location} is already a claimtrack workspace; nothing changed")
 
 
 def _load(ctx: click.Context) -> tuple[Workspace, Records]:
