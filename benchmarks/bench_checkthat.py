@@ -88,6 +88,10 @@ def mean_ap(rankings: list[list[str]], queries) -> float:
     )
 
 
+TUNE = 600
+"""The first 600 training tweets fit the ranking models; the other 200 are held out."""
+
+
 class Runs:
     """First-stage candidates and their re-ranking, per query, computed once."""
 
@@ -111,14 +115,13 @@ class Runs:
             self.times_bm25.append(t1 - t)
             self.times_core.append(t2 - t)
         self.embedder = self.cache = None
-        self.cosines: list[dict[str, float]] = []
+        self.semantic: list = []
         self.times_semantic: list[float] = []
         if semantic:
             self._semantic()
 
     def _semantic(self) -> None:
-        from claimtrack.search import prepare
-        from claimtrack.semantic import EmbeddingCache, load_embedder
+        from claimtrack.semantic import EmbeddingCache, load_embedder, semantic_rerank
 
         self.embedder = load_embedder()
         self.cache = EmbeddingCache.in_folder(REPO / ".cache")
@@ -127,77 +130,169 @@ class Runs:
         self.embed_all = time.perf_counter() - t
         for (_, text, _), ranked in zip(self.queries, self.core, strict=True):
             t = time.perf_counter()
-            q = self.embedder.embed([prepare(text)])[0]
-            vecs = self.cache.vectors(self.embedder, [self.claims[m.claim] for m in ranked])
-            self.cosines.append({cid: float(v @ q) for cid, v in vecs.items()})
-            self.times_semantic.append(time.perf_counter() - t)
-
-    def bm25(self, idx=None) -> list[list[str]]:
-        return [[c for c, _ in f][:5] for f in self._pick(self.found, idx)]
-
-    def rerank_order(self, same_weight: float, semantic_weight: float = 0.0, idx=None):
-        """Rankings with other weights, from the stored first-stage scores and same-claim
-        scores (what rerank computes, re-combined)."""
-        out = []
-        for found, ranked, cos in zip(
-            self._pick(self.found, idx),
-            self._pick(self.core, idx),
-            self._pick(self.cosines or [{}] * len(self.found), idx),
-            strict=True,
-        ):
-            best = found[0][1] if found else 0.0
-            first = dict(found)
-            keyed = []
-            for m in ranked:
-                rel = first[m.claim] / best + same_weight * m.score
-                rel += semantic_weight * cos.get(m.claim, 0.0)
-                keyed.append((-rel, m.claim))
-            keyed.sort()
-            out.append([c for _, c in keyed[:5]])
-        return out
-
-    @staticmethod
-    def _pick(items, idx):
-        return items if idx is None else [items[i] for i in idx]
-
-
-def fit(runs: Runs, dev: Runs | None) -> None:
-    from claimtrack.match import RELEVANCE_WEIGHTS
-    from claimtrack.semantic import SEMANTIC_WEIGHT
-
-    tune = list(range(min(600, len(runs.queries))))
-    held = list(range(len(tune), len(runs.queries)))
-    qs = runs.queries
-
-    def score(idx, order):
-        return mean_ap(order, [qs[i] for i in idx])
-
-    print(f"Fitting on {len(tune)} training tweets; {len(held)} held out (never tuned on)")
-    grid = [0.0, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8, 1.0, 1.5, 2.0]
-    best = max(grid, key=lambda w: (score(tune, runs.rerank_order(w, idx=tune)), -w))
-    for w in grid:
-        mark = "  <- best" if w == best else ""
-        print(
-            f"  same_claim {w:<4}: tune {score(tune, runs.rerank_order(w, idx=tune)):.4f}  "
-            f"held-out {score(held, runs.rerank_order(w, idx=held)):.4f}{mark}"
-        )
-    print(f"  (current RELEVANCE_WEIGHTS: {RELEVANCE_WEIGHTS})")
-    if runs.cosines:
-        same = RELEVANCE_WEIGHTS["same_claim"]
-        sgrid = [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 6.0]
-        sbest = max(sgrid, key=lambda w: score(tune, runs.rerank_order(same, w, idx=tune)))
-        for w in sgrid:
-            mark = "  <- best" if w == sbest else ""
-            print(
-                f"  semantic {w:<4}: tune {score(tune, runs.rerank_order(same, w, idx=tune)):.4f}"
-                f"  held-out {score(held, runs.rerank_order(same, w, idx=held)):.4f}{mark}"
+            fused = semantic_rerank(
+                text, ranked, self.claims, self.embedder, self.cache, top=CANDIDATES
             )
-        print(f"  (current SEMANTIC_WEIGHT: {SEMANTIC_WEIGHT})")
+            self.times_semantic.append(time.perf_counter() - t)
+            self.semantic.append(fused)
+
+    def subset(self, idx: list[int]) -> Runs:
+        """The same runs for the queries at ``idx`` only."""
+        part = object.__new__(Runs)
+        part.__dict__.update(self.__dict__)
+        for name in (
+            "queries",
+            "found",
+            "core",
+            "times_bm25",
+            "times_core",
+            "semantic",
+            "times_semantic",
+        ):
+            items = getattr(self, name)
+            setattr(part, name, [items[i] for i in idx] if items else [])
+        return part
+
+    def bm25(self) -> list[list[str]]:
+        return [[c for c, _ in f][:5] for f in self.found]
+
+    def signals(self, semantic: bool) -> list[list[tuple[str, tuple[float, ...]]]]:
+        """Per query, each candidate's ranking features (with the cosine for ``semantic``)."""
+        if semantic:
+            return [[(m.claim, m.signals) for m in fused] for fused in self.semantic]
+        return [[(m.claim, m.signals) for m in ranked] for ranked in self.core]
+
+
+def order(rows, weights) -> list[list[str]]:
+    """Rankings of candidates' features under ``weights`` (as ``RankingModel.value``)."""
+    from claimtrack.match import RankingModel
+
+    model = RankingModel(
+        tuple(map(str, range(len(weights)))),
+        dict(zip(map(str, range(len(weights))), weights, strict=True)),
+    )
+    out = []
+    for cands in rows:
+        keyed = sorted((-model.value(sig), c) for c, sig in cands)
+        out.append([c for _, c in keyed[:5]])
+    return out
+
+
+def fit_weights(rows, queries, c: float = 1.0) -> list[float]:
+    """A pairwise logistic regression: for each query, the features of its relevant claim
+    minus those of each other candidate, against their negation (scikit-learn). The features
+    with a fixed weight (``match.FIXED_WEIGHTS``) keep it and are left out of the fit."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from claimtrack.match import FIXED_WEIGHTS, RANKING_FEATURES
+
+    names = [*RANKING_FEATURES, "cosine"][: len(rows[0][0][1])]
+    free = [i for i, n in enumerate(names) if n not in FIXED_WEIGHTS]
+    diffs = []
+    for cands, (_, _, relevant) in zip(rows, queries, strict=True):
+        pos = [np.array(sig)[free] for cid, sig in cands if cid in relevant]
+        neg = np.array([sig for cid, sig in cands if cid not in relevant])
+        for p in pos:
+            if len(neg):
+                d = p - neg[:, free]
+                diffs.append(d[np.abs(d).sum(axis=1) > 1e-9])
+    x = np.vstack(diffs)
+    model = LogisticRegression(C=c, fit_intercept=False, max_iter=5000)
+    model.fit(np.vstack([x, -x]), np.r_[np.ones(len(x)), np.zeros(len(x))])
+    fitted = dict(zip(free, (round(float(w), 4) for w in model.coef_[0]), strict=True))
+    return [fitted.get(i, FIXED_WEIGHTS.get(n, 0.0)) for i, n in enumerate(names)]
+
+
+PARAPHRASE_SEEDS = (11, 12)
+"""Seeds of the generated figure paraphrases fitted on (``bench_matching.py`` measures its own
+set, made with seeds 1 and 2)."""
+
+
+def paraphrase_rows(semantic: bool, k: int = 200):
+    """Figure paraphrases to fit on beside the tweets (tweets hardly state figures, so they
+    cannot teach what agreeing figures are worth): ``bench_matching``'s generator with other
+    seeds, 10,000 claims and ``k`` queries, ranked as ``match`` ranks them. Returns the
+    queries (as ``load_queries`` gives them) and each one's candidates' ranking features."""
+    from bench_matching import make_claims, make_queries
+
+    from claimtrack.match import ClaimIndex
+
+    claims, facts = make_claims(10_000, seed=PARAPHRASE_SEEDS[0])
+    queries = make_queries(claims, facts, k, seed=PARAPHRASE_SEEDS[1])
+    index = ClaimIndex(claims)
+    ranked = [
+        index.query(text, figs, top=CANDIDATES, claimant=who) for _, text, figs, who in queries
+    ]
+    rows = {"core": [[(m.claim, m.signals) for m in r] for r in ranked]}
+    if semantic:
+        from claimtrack.semantic import EmbeddingCache, load_embedder, semantic_rerank
+
+        embedder = load_embedder()
+        cache = EmbeddingCache.in_folder(REPO / ".cache")
+        by_id = {c.id: c for c in claims}
+        rows["semantic"] = [
+            [
+                (m.claim, m.signals)
+                for m in semantic_rerank(text, r, by_id, embedder, cache, top=CANDIDATES)
+            ]
+            for (_, text, _, _), r in zip(queries, ranked, strict=True)
+        ]
+    return [(rel, text, {rel}) for rel, text, _, _ in queries], rows
+
+
+def fit(train: Runs, write: bool) -> None:
+    """Fit the core (and with --semantic the semantic) ranking model on the first TUNE
+    training tweets and on generated figure paraphrases; report the tweets fitted on and the
+    held-out rest; with ``write``, ship the weights."""
+    from claimtrack.match import FIXED_WEIGHTS, RANKING_FEATURES, ranking_model
+
+    tune = train.subset(list(range(TUNE)))
+    held = train.subset(list(range(TUNE, len(train.queries))))
+    para_queries, para_rows = paraphrase_rows(bool(train.semantic))
+    print(
+        f"Fitting on {len(tune.queries)} training tweets and {len(para_queries)} figure "
+        f"paraphrases (seeds {PARAPHRASE_SEEDS}); {len(held.queries)} tweets held out"
+    )
+    kinds = ["core"] + (["semantic"] if train.semantic else [])
+    fitted = {}
+    for kind in kinds:
+        names = RANKING_FEATURES + (("cosine",) if kind == "semantic" else ())
+        sem = kind == "semantic"
+        tune_rows, held_rows = tune.signals(sem), held.signals(sem)
+        rows, queries = tune_rows + para_rows[kind], tune.queries + para_queries
+
+        def line(label, w, tune_rows=tune_rows, held_rows=held_rows, kind=kind):
+            print(
+                f"  {kind:<8} {label:<8}: tune {mean_ap(order(tune_rows, w), tune.queries):.4f}"
+                f"  held-out {mean_ap(order(held_rows, w), held.queries):.4f}"
+                f"  paraphrases {mean_ap(order(para_rows[kind], w), para_queries):.4f}"
+            )
+
+        for c in (0.1, 1.0, 10.0):
+            w = fit_weights(rows, queries, c)
+            line(f"C={c}", w)
+            if c == 1.0:
+                fitted[kind] = dict(zip(names, w, strict=True))
+        line("shipped", list(ranking_model(kind).weights))
+        for name, w in fitted[kind].items():
+            print(f"    {name:<14} {w:+.4f}")
+    if write:
+        path = REPO / "claimtrack" / "data" / "ranking.json"
+        data = json.loads(path.read_text("utf-8")) if path.exists() else {"models": {}}
+        for kind, weights in fitted.items():
+            data["models"][kind] = {
+                "fitted_on": f"CLEF CheckThat! 2020 task 2, the first {TUNE} training tweets; "
+                f"{len(para_queries)} figure paraphrases generated by bench_matching.py "
+                f"(seeds {PARAPHRASE_SEEDS[0]}, {PARAPHRASE_SEEDS[1]})",
+                "method": "pairwise logistic regression (scikit-learn, C=1)",
+                "weights": {n: w for n, w in weights.items() if n not in FIXED_WEIGHTS},
+            }
+        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {path.relative_to(REPO)} ({', '.join(fitted)})")
 
 
 def report(runs: Runs, label: str) -> None:
-    from claimtrack.semantic import SEMANTIC_WEIGHT
-
     qs = runs.queries
     bm25 = mean_ap(runs.bm25(), qs)
     core = mean_ap([[m.claim for m in r][:5] for r in runs.core], qs)
@@ -213,17 +308,13 @@ def report(runs: Runs, label: str) -> None:
         f"  {'claimtrack core (BM25 top 100 + match.rerank)':<48} {core:>6.3f} "
         f"{core - bm25:>+8.3f} {t_core * 1e3:>9.2f} {t_core / t_bm25:>7.2f}x"
     )
-    if runs.cosines:
-        from claimtrack.match import RELEVANCE_WEIGHTS
-
-        sem = mean_ap(runs.rerank_order(RELEVANCE_WEIGHTS["same_claim"], SEMANTIC_WEIGHT), qs)
+    if runs.semantic:
+        sem = mean_ap([[m.claim for m in r][:5] for r in runs.semantic], qs)
         t_sem = t_core + statistics.mean(runs.times_semantic)
         print(
             f"  {'claimtrack + semantic (' + runs.embedder.name + ')':<48} {sem:>6.3f} "
             f"{sem - bm25:>+8.3f} {t_sem * 1e3:>9.2f} {t_sem / t_bm25:>7.2f}x"
         )
-        print(f"  (claims embedded once and cached: {runs.embed_all:.1f} s this run)")
-    print(f"  (search table built in {runs.build:.2f} s)")
 
 
 def export(claims, queries_by_split, folder: Path) -> None:
@@ -253,7 +344,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", default="dev", choices=["train", "dev"])
     parser.add_argument("--semantic", action="store_true", help="Also the semantic extra.")
-    parser.add_argument("--fit", action="store_true", help="Fit the weights on train.")
+    parser.add_argument("--fit", action="store_true", help="Fit the ranking models on train.")
+    parser.add_argument("--write", action="store_true", help="With --fit: ship the weights.")
     parser.add_argument("--export", type=Path, help="Write the JSON Lines for the CLI run.")
     parser.add_argument("--score", type=Path, help="Score a `claimtrack match --json` output.")
     args = parser.parse_args(argv)
@@ -271,12 +363,18 @@ def main(argv: list[str] | None = None) -> int:
         score_cli(args.score, load_queries(args.split, of_ref))
         return 0
     if args.fit:
-        train = Runs(claims, load_queries("train", of_ref), args.semantic)
-        fit(train, None)
-        report(train, "train (fitted on its first 600)")
+        fit(Runs(claims, load_queries("train", of_ref), args.semantic), args.write)
         return 0
-    runs = Runs(claims, load_queries(args.split, of_ref), args.semantic)
-    report(runs, args.split)
+    train = load_queries("train", of_ref)[TUNE:]
+    for split, queries in ((args.split, load_queries(args.split, of_ref)), ("held-out", train)):
+        if split == "held-out" and args.split == "train":
+            continue
+        runs = Runs(claims, queries, args.semantic)
+        label = split if split != "held-out" else f"train, held out (tweets {TUNE + 1}-800)"
+        report(runs, label)
+        if runs.semantic:
+            print(f"  (claims embedded once and cached: {runs.embed_all:.1f} s this run)")
+    print(f"  (search table built in {runs.build:.2f} s)")
     return 0
 
 

