@@ -114,7 +114,7 @@ TUNE = 600
 class Runs:
     """First-stage candidates and their re-ranking, per query, computed once."""
 
-    def __init__(self, claims, queries, semantic: bool):
+    def __init__(self, claims, queries, semantic: bool | str):
         from claimtrack.match import features, rerank
         from claimtrack.search import MemorySearch
 
@@ -134,6 +134,7 @@ class Runs:
             self.times_bm25.append(t1 - t)
             self.times_core.append(t2 - t)
         self.embedder = self.cache = None
+        self.model = semantic if isinstance(semantic, str) else None
         self.semantic: list = []
         self.times_semantic: list[float] = []
         if semantic:
@@ -142,7 +143,7 @@ class Runs:
     def _semantic(self) -> None:
         from claimtrack.semantic import EmbeddingCache, load_embedder, semantic_rerank
 
-        self.embedder = load_embedder()
+        self.embedder = load_embedder(self.model)
         self.cache = EmbeddingCache.in_folder(REPO / ".cache")
         t = time.perf_counter()
         self.cache.vectors(self.embedder, self.claims.values())  # computed once, then cached
@@ -228,7 +229,7 @@ PARAPHRASE_SEEDS = (11, 12)
 set, made with seeds 1 and 2)."""
 
 
-def paraphrase_rows(semantic: bool, k: int = 200):
+def paraphrase_rows(semantic: bool | str, k: int = 200):
     """Figure paraphrases to fit on beside the tweets (tweets hardly state figures, so they
     cannot teach what agreeing figures are worth): ``bench_matching``'s generator with other
     seeds, 10,000 claims and ``k`` queries, ranked as ``match`` ranks them. Returns the
@@ -247,7 +248,7 @@ def paraphrase_rows(semantic: bool, k: int = 200):
     if semantic:
         from claimtrack.semantic import EmbeddingCache, load_embedder, semantic_rerank
 
-        embedder = load_embedder()
+        embedder = load_embedder(semantic if isinstance(semantic, str) else None)
         cache = EmbeddingCache.in_folder(REPO / ".cache")
         by_id = {c.id: c for c in claims}
         rows["semantic"] = [
@@ -268,24 +269,30 @@ def fit(train: Runs, write: bool) -> None:
 
     tune = train.subset(list(range(TUNE)))
     held = train.subset(list(range(TUNE, len(train.queries))))
-    para_queries, para_rows = paraphrase_rows(bool(train.semantic))
+    para_queries, para_rows = paraphrase_rows(train.model or bool(train.semantic))
     print(
         f"Fitting on {len(tune.queries)} training tweets and {len(para_queries)} figure "
         f"paraphrases (seeds {PARAPHRASE_SEEDS}); {len(held.queries)} tweets held out"
     )
-    kinds = ["core"] + (["semantic"] if train.semantic else [])
+    from claimtrack.semantic import BUNDLED
+
+    kinds = ["core"]
+    if train.semantic:
+        name = train.embedder.name
+        kinds.append("semantic" if name == BUNDLED else f"semantic:{name}")
     fitted = {}
     for kind in kinds:
-        names = RANKING_FEATURES + (("cosine",) if kind == "semantic" else ())
-        sem = kind == "semantic"
+        sem = kind.startswith("semantic")
+        names = RANKING_FEATURES + (("cosine",) if sem else ())
         tune_rows, held_rows = tune.signals(sem), held.signals(sem)
-        rows, queries = tune_rows + para_rows[kind], tune.queries + para_queries
+        para = para_rows["semantic" if sem else "core"]
+        rows, queries = tune_rows + para, tune.queries + para_queries
 
-        def line(label, w, tune_rows=tune_rows, held_rows=held_rows, kind=kind):
+        def line(label, w, tune_rows=tune_rows, held_rows=held_rows, kind=kind, para=para):
             print(
                 f"  {kind:<8} {label:<8}: tune {mean_ap(order(tune_rows, w), tune.queries):.4f}"
                 f"  held-out {mean_ap(order(held_rows, w), held.queries):.4f}"
-                f"  paraphrases {mean_ap(order(para_rows[kind], w), para_queries):.4f}"
+                f"  paraphrases {mean_ap(order(para, w), para_queries):.4f}"
             )
 
         for c in (0.1, 1.0, 10.0):
@@ -293,7 +300,10 @@ def fit(train: Runs, write: bool) -> None:
             line(f"C={c}", w)
             if c == 1.0:
                 fitted[kind] = dict(zip(names, w, strict=True))
-        line("shipped", list(ranking_model(kind).weights))
+        try:
+            line("shipped", list(ranking_model(kind).weights))
+        except KeyError:
+            print(f"  {kind}: no model shipped yet")
         for name, w in fitted[kind].items():
             print(f"    {name:<14} {w:+.4f}")
     if write:
@@ -363,6 +373,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", default="dev", choices=["train", "dev"])
     parser.add_argument("--semantic", action="store_true", help="Also the semantic extra.")
+    parser.add_argument(
+        "--model", help="The semantic extra's embedding model (default: the bundled one)."
+    )
     parser.add_argument("--fit", action="store_true", help="Fit the ranking models on train.")
     parser.add_argument("--write", action="store_true", help="With --fit: ship the weights.")
     parser.add_argument("--export", type=Path, help="Write the JSON Lines for the CLI run.")
@@ -386,14 +399,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.score:
         score_cli(args.score, load_queries(args.split, of_ref))
         return 0
+    semantic = (args.model or True) if args.semantic else False
     if args.fit:
-        fit(Runs(claims, load_queries("train", of_ref), args.semantic), args.write)
+        fit(Runs(claims, load_queries("train", of_ref), semantic), args.write)
         return 0
     train = load_queries("train", of_ref)[TUNE:]
     for split, queries in ((args.split, load_queries(args.split, of_ref)), ("held-out", train)):
         if split == "held-out" and args.split == "train":
             continue
-        runs = Runs(claims, queries, args.semantic)
+        runs = Runs(claims, queries, semantic)
         label = split if split != "held-out" else f"train, held out (tweets {TUNE + 1}-800)"
         report(runs, label)
         if runs.semantic:

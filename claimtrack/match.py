@@ -494,16 +494,23 @@ class RankingModel:
         return round(sum(w * x for w, x in zip(self.weights, signals, strict=True)), 4)
 
 
-@functools.lru_cache(maxsize=4)
-def ranking_model(kind: str = "core") -> RankingModel:
-    """The shipped ranking model: ``core`` (``RANKING_FEATURES``) or ``semantic`` (the same
-    and the cosine similarity of the semantic extra's embeddings)."""
+@functools.lru_cache(maxsize=1)
+def ranking_models() -> dict[str, dict[str, float]]:
+    """The shipped ranking models' weights by kind (``claimtrack/data/ranking.json``)."""
     import json
     from importlib.resources import files
 
     data = json.loads(files("claimtrack").joinpath("data/ranking.json").read_text("utf-8"))
-    names = RANKING_FEATURES + (("cosine",) if kind == "semantic" else ())
-    return RankingModel(names, data["models"][kind]["weights"])
+    return {kind: model["weights"] for kind, model in data["models"].items()}
+
+
+@functools.lru_cache(maxsize=8)
+def ranking_model(kind: str = "core") -> RankingModel:
+    """A shipped ranking model: ``core`` (``RANKING_FEATURES``), or ``semantic`` /
+    ``semantic:<embedding model>`` (the same features and the cosine similarity of the
+    semantic extra's embeddings; ``claimtrack.semantic.semantic_kind``)."""
+    names = RANKING_FEATURES + (("cosine",) if kind.startswith("semantic") else ())
+    return RankingModel(names, ranking_models()[kind])
 
 
 _TOKEN = re.compile(r"\w+")
@@ -526,7 +533,7 @@ _LOG_COUNT = [0.0] + [1.0 + math.log(n) for n in range(1, 64)]
 def _weights(items: Iterable[str]) -> tuple[dict[str, float], float]:
     counts = Counter(items)
     weights = {k: _LOG_COUNT[n] if n < 64 else 1.0 + math.log(n) for k, n in counts.items()}
-    return weights, math.sqrt(sum(v * v for v in weights.values()))
+    return weights, math.hypot(*weights.values())
 
 
 @functools.lru_cache(maxsize=131072)
@@ -553,13 +560,14 @@ def _local_cosines(
     m = len(others) + 1
     idf = {k: math.log(m / (d + 0.5)) for k, d in df.items()}
     q = {k: w * idf[k] for k, w in query.items()}
-    q_norm = math.sqrt(sum(v * v for v in q.values()))
+    q_norm = math.hypot(*q.values())
+    qi = {k: w * idf[k] for k, w in q.items()}
     out = []
     for (other, norm), keys in zip(others, shared, strict=True):
         # The candidate's norm is without the rarity weights: they are known for the query's
         # keys only, and the norm is there to account for the candidate's length.
         if keys and q_norm and norm:
-            out.append(sum(q[k] * idf[k] * other[k] for k in keys) / (q_norm * norm))
+            out.append(sum([qi[k] * other[k] for k in keys]) / (q_norm * norm))
         else:
             out.append(0.0)
     return out
