@@ -478,9 +478,11 @@ BM25 already ranks first); figure paraphrases ("700 staff" for "700 agents") nee
 
 class RankingModel:
     """A linear ranking model: one weight per feature (``RANKING_FEATURES``, plus ``cosine``
-    for the semantic extra's), fitted as a pairwise logistic regression on the training tweets
-    of CLEF CheckThat! 2020 task 2 (``benchmarks/bench_checkthat.py --fit``) and shipped in
-    ``claimtrack/data/ranking.json``."""
+    for the semantic extra's), fitted as a pairwise logistic regression on training tweets of
+    CLEF CheckThat! 2020 task 2 and on generated figure paraphrases
+    (``benchmarks/bench_checkthat.py --fit``) and shipped in ``claimtrack/data/ranking.json``;
+    ``FIXED_WEIGHTS`` are set by rule. ``value`` is the ranking value, rounded so that equal
+    candidates tie on any machine (and are then ordered by id)."""
 
     def __init__(self, names: tuple[str, ...], weights: dict[str, float]):
         weights = {**weights, **{n: w for n, w in FIXED_WEIGHTS.items() if n in names}}
