@@ -14,15 +14,25 @@ PREFIXES = {"claim": "c-", "source": "s-", "evidence": "e-", "question": "q-"}
 ID_LENGTH = 12  # hex digits after the prefix: 48 bits, collision-safe well past 1M records
 ID_PATTERN = re.compile(rf"^[cseq]-[0-9a-f]{{{ID_LENGTH}}}$")
 _SPACE = re.compile(r"\s+")
+# Quotation marks are typography, not content: a fact-check database that holds one claim with
+# 'single', "double" and “curly” quotes holds one claim. An apostrophe inside a word
+# (Klarna's, Klarna’s) stays an apostrophe.
+_APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")
+_QUOTE_MARK = re.compile(r"[\"'“”„‟«»‘’‚‛‹›]")
+_KEEP = "\ue000"
 
 
 def normalize_text(text: str) -> str:
-    """Case-, space- and unicode-normalised text used for hashing.
+    """Case-, space-, quotation-mark- and unicode-normalised text used for hashing.
 
     >>> normalize_text("  Klarna  SAYS\\n700 ")
     'klarna says 700'
+    >>> normalize_text("A 'law to separate families’") == normalize_text('a “Law to separate families”')
+    True
     """
     text = unicodedata.normalize("NFKC", text)
+    text = _APOSTROPHE.sub(_KEEP, text)
+    text = _QUOTE_MARK.sub('"', text).replace(_KEEP, "'")
     return _SPACE.sub(" ", text).strip().casefold()
 
 

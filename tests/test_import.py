@@ -192,3 +192,18 @@ def test_many_lines_parse_and_import(ws, tmp_path):
     result = import_items(ws, items, figures=False)
     assert len(result.new_claims) == 300
     assert len(ws.ids("claim")) == 300
+
+
+def test_claims_that_differ_only_in_quotation_marks_are_one_claim(ws, run, tmp_path):
+    rows = [
+        {"text": "A 'record' number of shoppers paid later in 2023.", "ref": "fc-0101"},
+        {"text": 'A "record" number of shoppers paid later in 2023.', "ref": "fc-0102"},
+        {"text": "A “record” number of shoppers paid later in 2023.", "ref": "fc-0103"},
+        {"text": "The bank’s shoppers paid later.", "ref": "fc-0104"},
+        {"text": "The bank's shoppers paid later.", "ref": "fc-0105"},
+    ]
+    result = run("import", str(write_jsonl(tmp_path / "q.jsonl", rows)), "--json")
+    assert result.exit_code == 0, result.output
+    claims = ws.load_all("claim")
+    # The first of each wording keeps its reference; the variants add nothing.
+    assert sorted(c.ref for c in claims) == ["fc-0101", "fc-0104"]
