@@ -5,9 +5,10 @@ a new appearance of the claim it matches (``claimtrack.match``) or a new claim, 
 non-answer ("a rep could not provide specifics") becomes an open question on the claim it is
 about. ``merge`` and ``detach`` correct the matching by hand.
 
-All of them read, decide, and only then write, under the workspace lock; the matching index
-(``claimtrack.index``) is updated after the records, so a crash leaves it stale (and rebuilt),
-never wrong.
+All of them read, decide, and only then write, under the store's write lock. Matching runs in
+two stages: the store's full-text search (``Store.search``, BM25) names up to
+``CANDIDATES`` claims for a sentence, and ``claimtrack.match.rerank`` scores them in full, with
+word rarity counted over the whole case (``Store.match_statistics``).
 """
 
 from __future__ import annotations
@@ -18,22 +19,28 @@ from typing import TYPE_CHECKING
 
 from .errors import ClaimtrackError, CorruptRecord, NotFound
 from .ids import make_id, normalize_text
-from .index import StaleIndex, WorkspaceIndex
 from .match import (
     ClaimIndex,
     Features,
     Match,
+    claim_features,
     features,
     idf,
     is_same_claim,
     lexical_similarity,
+    rerank,
 )
 from .models import Claim, Mention, Question, QuestionOrigin
 
 if TYPE_CHECKING:
     from .extract import ExtractedSentence
     from .models import Figure, Source, TextOrigin
-    from .workspace import Workspace
+    from .store.base import Store
+
+    Workspace = Store
+
+CANDIDATES = 100
+"""Claims the first stage (``Store.search``) names for each sentence."""
 
 SUBJECT_THRESHOLD = 0.2
 """Word similarity above which a non-answer is taken to be about a claim's subject."""
@@ -74,20 +81,75 @@ def _mention_key(start: int | None, quote: str) -> tuple:
     return (start, normalize_text(quote))
 
 
+class Matcher:
+    """Matching against a store's claims: ``Store.search`` candidates, ``match.rerank``
+    scores. Claims are loaded once per matcher; word statistics come from the store."""
+
+    def __init__(self, ws: Workspace):
+        self.ws = ws
+        self.claims: dict[str, Claim | None] = {}
+        self._n: int | None = None
+        self._df: dict[str, int] = {}
+        self._words: dict[str, tuple[str, ...]] = {}
+
+    def get(self, cid: str) -> Claim | None:
+        """A claim loaded once (None when it is gone or does not load)."""
+        if cid not in self.claims:
+            try:
+                self.claims[cid] = self.ws.load("claim", cid)  # type: ignore[assignment]
+            except (NotFound, CorruptRecord):
+                self.claims[cid] = None
+        return self.claims[cid]
+
+    def statistics(self, words) -> tuple[int, dict[str, int]]:
+        missing = [w for w in words if w not in self._df]
+        if missing or self._n is None:
+            n, found = self.ws.match_statistics(missing)
+            self._n = n
+            for w in missing:
+                self._df[w] = found.get(w, 0)
+        return self._n, self._df
+
+    def words(self, claim: Claim) -> tuple[str, ...]:
+        found = self._words.get(claim.id)
+        if found is None:
+            found = self._words[claim.id] = claim_features(claim).words
+        return found
+
+    def candidates(self, text: str) -> list[tuple[Claim, float]]:
+        found = self.ws.search(text, CANDIDATES)
+        out = []
+        for cid, first in found:
+            claim = self.get(cid)
+            if claim is not None:
+                out.append((claim, first))
+        return out
+
+    def rank(self, query: Features, text: str, *, top: int) -> list[Match]:
+        pool = self.candidates(text)
+        if not pool:
+            return []
+        words = set(query.words)
+        for claim, _ in pool:
+            words.update(self.words(claim))
+        n, df = self.statistics(sorted(words))
+        return rerank(query, pool, top=top, n=max(n, 1), df=lambda w: df.get(w, 0))
+
+
 class _Plan:
     """The claims and questions one ``attach`` will write, worked out before writing."""
 
-    def __init__(self, ws: Workspace, index: WorkspaceIndex, source: Source):
+    def __init__(self, ws: Workspace, source: Source):
         self.ws = ws
-        self.index = index
+        self.matcher = Matcher(ws)
         self.source = source
         self.claims: dict[str, Claim] = {}  # every claim loaded or created, by id
         self.changed: dict[str, Claim] = {}  # those to write
-        self.local = ClaimIndex()  # claims created in this call (not yet in the index)
+        self.local = ClaimIndex()  # claims created in this call (not yet in the store)
         self.result = LinkResult()
         self.questions: list[Question] = []
         self.seen: set[tuple] = set()
-        for cid in index.claims_of_source(source.id):
+        for cid in ws.claims_of_source(source.id):
             claim = self.get(cid)
             if claim is None:
                 continue
@@ -96,22 +158,16 @@ class _Plan:
                     self.seen.add(_mention_key(m.start, m.quote))
 
     def get(self, cid: str) -> Claim | None:
-        """A claim the index named, loaded once; StaleIndex when the index is wrong about it."""
+        """A claim of the store, loaded once (None when it does not load)."""
         if cid in self.claims:
             return self.claims[cid]
-        try:
-            claim = self.ws.load("claim", cid)
-        except NotFound as exc:
-            raise StaleIndex(f"{cid} is gone") from exc
-        except CorruptRecord:
-            return None  # reported by the commands that list records; not matchable
-        if not self.index.matches_record(claim):
-            raise StaleIndex(f"{cid} changed")
-        self.claims[cid] = claim
+        claim = self.matcher.get(cid)
+        if claim is not None:
+            self.claims[cid] = claim
         return claim
 
-    def best(self, feats: Features) -> Match | None:
-        found = self.index.query_features(feats, top=3) + self.local.query_features(feats, top=3)
+    def best(self, feats: Features, text: str) -> Match | None:
+        found = self.matcher.rank(feats, text, top=3) + self.local.query_features(feats, top=3)
         found.sort(key=lambda m: (-m.score, m.claim))
         for m in found:
             if not is_same_claim(m.score):
@@ -137,11 +193,11 @@ class _Plan:
         )
         figures = _relative_figures(s)
         feats = features(s.sentence, figures, s.claimant)
-        match = self.best(feats)
+        match = self.best(feats, s.sentence)
         cid = match.claim if match else make_id("claim", s.sentence, s.claimant)
         claim = self.claims.get(cid)
         if claim is None and match is None and self.ws.exists("claim", cid):
-            claim = self.get(cid)  # same wording and claimant as a claim the index missed
+            claim = self.get(cid)  # same wording and claimant as a claim the search missed
         if claim is not None:
             claim.mentions.append(mention)
             self.changed[cid] = claim
@@ -183,24 +239,28 @@ class _Plan:
     def claim_for_nonanswer(self, s: ExtractedSentence) -> str | None:
         """The nearest figure claim of this source about the same subject, else the nearest
         claim of this source, else the best match in the workspace."""
-        n = max(self.index.n + len(self.local), 1)
-
-        def weight(word: str) -> float:
-            return idf(self.index.df(word) + len(self.local.postings.get(word, ())), n)
-
         asked = features(s.sentence)
         candidates = []
+        texts = {}
         for claim in self.claims.values():
             here = [m for m in claim.mentions if m.source == self.source.id]
-            if not here:
-                continue
+            if here:
+                texts[claim.id] = (claim, here, [claim.text, *(m.quote for m in here)])
+        words = set(asked.words)
+        for _, _, quoted in texts.values():
+            for text in quoted:
+                words.update(features(text).words)
+        n, df = self.matcher.statistics(sorted(words))
+        n = max(n + len(self.local), 1)
+
+        def weight(word: str) -> float:
+            return idf(df.get(word, 0) + len(self.local.postings.get(word, ())), n)
+
+        for claim, here, quoted in texts.values():
             distances = [abs(m.start - s.start) for m in here if m.start is not None]
             distance = min(distances) if distances and s.start is not None else None
             feats = features(claim.text, claim.figures)
-            similarity = max(
-                lexical_similarity(asked, features(text), weight)
-                for text in [claim.text, *(m.quote for m in here)]
-            )
+            similarity = max(lexical_similarity(asked, features(text), weight) for text in quoted)
             candidates.append((claim.id, bool(feats.figures), similarity, distance))
         # About the same subject: close to the best word overlap, and above a floor.
         figure_claims = [c for c in candidates if c[1]]
@@ -218,7 +278,7 @@ class _Plan:
             return nearest(about)
         if candidates:
             return nearest(candidates)
-        for m in self.index.query_features(asked, top=1):
+        for m in self.matcher.rank(asked, s.sentence, top=1):
             if m.score >= SUBJECT_THRESHOLD and self.get(m.claim) is not None:
                 return m.claim
         return None
@@ -238,37 +298,17 @@ def attach(
     Attaching the same source again adds nothing. ``now`` stamps new records (default: the
     clock).
     """
-    with ws.lock():
-        index = WorkspaceIndex.open(ws)
-        for attempt in range(2):
-            try:
-                plan = _Plan(ws, index, source)
-                for s in sentences:
-                    if s.is_claim:
-                        plan.add_claim_sentence(s, origin, now)
-                for s in sentences:
-                    if s.nonanswer:
-                        plan.add_question(s, now)
-                break
-            except StaleIndex:
-                if attempt:
-                    raise
-                index.rebuild()
+    with ws.transaction():
+        plan = _Plan(ws, source)
+        for s in sentences:
+            if s.is_claim:
+                plan.add_claim_sentence(s, origin, now)
+        for s in sentences:
+            if s.nonanswer:
+                plan.add_question(s, now)
         if plan.changed or plan.questions:
             ws.save_many([*plan.changed.values(), *plan.questions])
-        _update_index(index, plan.changed.values())
     return plan.result
-
-
-def _update_index(index: WorkspaceIndex, claims, removed=()) -> None:
-    try:
-        for cid in removed:
-            index.remove(cid)
-        for claim in claims:
-            index.put(claim)
-        index.flush()
-    except StaleIndex:
-        index.rebuild()
 
 
 def match_queries(
@@ -278,22 +318,17 @@ def match_queries(
 
     Figures are read from each text with ``claimtrack.extract``.
     """
-    with ws.lock():
-        index = WorkspaceIndex.open(ws)
-        for attempt in range(2):
-            try:
-                out = []
-                for text in texts:
-                    found = []
-                    for m in index.query(text, figures_of(text) or None, top=top):
-                        found.append((ws.load("claim", m.claim), m.score))
-                    out.append(found)
-                return out
-            except (StaleIndex, NotFound):
-                if attempt:
-                    raise
-                index.rebuild()
-    return []
+    matcher = Matcher(ws)
+    out = []
+    for text in texts:
+        query = features(text, figures_of(text) or None)
+        found = []
+        for m in matcher.rank(query, text, top=top):
+            claim = matcher.get(m.claim)
+            if claim is not None:
+                found.append((claim, m.score))
+        out.append(found)
+    return out
 
 
 # -- merge and detach --------------------------------------------------------------------------
@@ -308,10 +343,9 @@ def merge(ws: Workspace, survivor_ref: str, other_ref: str) -> Claim:
     move to the survivor, its id becomes one of the survivor's aliases, and its file goes.
     Returns the survivor as written.
     """
-    with ws.lock():
+    with ws.transaction():
         survivor = ws.get(survivor_ref, "claim")
         other = ws.get(other_ref, "claim")
-        index = WorkspaceIndex.open(ws)  # after the ids resolve: a refusal touches nothing
         if survivor.id == other.id:
             raise LinkingError(f"{survivor_ref} and {other_ref} are the same claim ({survivor.id})")
         for m in other.mentions:
@@ -333,7 +367,6 @@ def merge(ws: Workspace, survivor_ref: str, other_ref: str) -> Claim:
         ]
         ws.save_many([survivor, *moved])
         ws.delete("claim", other.id)
-        _update_index(index, [survivor], removed=[other.id])
     return survivor
 
 
@@ -351,8 +384,7 @@ def detach(
     """
     if (source is None) == (mention is None):
         raise LinkingError("say which mention to detach: --source SOURCE or --mention N")
-    with ws.lock():
-        index = WorkspaceIndex.open(ws)
+    with ws.transaction():
         claim = ws.get(claim_ref, "claim")
         if mention is not None:
             if not 0 <= mention < len(claim.mentions):
@@ -396,7 +428,6 @@ def detach(
             if q.claim == claim.id and q.origin is not None and q.origin.source in sources - still
         ]
         ws.save_many([new, claim, *moved])
-        _update_index(index, [claim, new])
     return new
 
 

@@ -30,9 +30,11 @@ def run(ws):
 
 
 def snapshot_tree(root) -> dict[str, bytes]:
-    """Every file under ``root`` with its bytes (minus the lock file), to prove nothing changed."""
+    """Every file under ``root`` with its bytes, to prove nothing changed: the case's own
+    files, so neither the lock file nor the derived index (``.cache/``, which reads keep up to
+    date)."""
     return {
         str(p.relative_to(root)): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != ".lock"
+        if p.is_file() and p.name != ".lock" and ".cache" not in p.relative_to(root).parts
     }
