@@ -1,4 +1,5 @@
-"""Commands that create a workspace and list or show its records: init, claims, show, sources."""
+"""Commands that create a workspace and list or show its records: init, reindex, claims,
+show, sources."""
 
 from __future__ import annotations
 
@@ -34,6 +35,35 @@ def init(directory: Path | None) -> None:
         click.echo(f"Created an empty claimtrack workspace in {ws.root}")
     else:
         click.echo(f"{ws.root} is already a claimtrack workspace; nothing changed")
+
+
+@main.command()
+@click.pass_context
+def reindex(ctx: click.Context) -> None:
+    """Rebuild the case index from the record files.
+
+    The index (.cache/index.sqlite in a folder case) is derived: claimtrack keeps it up to date
+    by itself, noticing files changed by hand, by git or by other programs, and rebuilds it when
+    it is missing or damaged. Run this to rebuild it anyway; no record changes.
+
+    \b
+    Example:
+        claimtrack reindex
+    """
+    ws = get_workspace(ctx)
+    reindex_store = getattr(ws, "reindex", None)
+    if reindex_store is None:
+        click.echo(f"{ws.location} keeps no index to rebuild; nothing to do")
+        return
+    counts = reindex_store()
+    report_problems(ws)
+    where = counts.get("path") or "memory (the workspace cannot be written)"
+    click.echo(
+        f"Rebuilt the case index in {where} in {counts['seconds']:.1f} s: "
+        f"{counts['claims']} claims, {counts['sources']} sources, "
+        f"{counts['evidence']} evidence, {counts['questions']} questions"
+        + (f", {counts['problems']} corrupt records skipped" if counts["problems"] else "")
+    )
 
 
 def _load(ctx: click.Context):
