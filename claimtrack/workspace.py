@@ -380,7 +380,7 @@ class Workspace(NaiveReads):
         index = self._index or CaseIndex(self)
         self._index = index
         started = time.perf_counter()
-        index.rebuild()
+        index.rebuild(force=True)
         counts = index.counts()
         counts["seconds"] = round(time.perf_counter() - started, 2)
         counts["path"] = str(index.path) if not index.in_memory else None

@@ -121,7 +121,6 @@ CREATE TABLE claims (
     source_count INTEGER, figure_count INTEGER, checkworthy REAL, match_words TEXT,
     record TEXT NOT NULL
 );
-CREATE INDEX claims_created ON claims (created_at, id);
 CREATE TABLE figures (
     claim_id TEXT NOT NULL, position INTEGER NOT NULL, text TEXT, value REAL, low REAL,
     high REAL, unit TEXT, kind TEXT, currency TEXT, qualifier TEXT,
@@ -132,7 +131,6 @@ CREATE TABLE mentions (
     start INTEGER, "end" INTEGER, claimant TEXT, cue TEXT, hedged INTEGER, origin TEXT,
     PRIMARY KEY (claim_id, position)
 );
-CREATE INDEX mentions_by_source ON mentions (source_id, claim_id);
 CREATE TABLE aliases (alias TEXT NOT NULL, claim_id TEXT NOT NULL, PRIMARY KEY (alias, claim_id));
 CREATE TABLE sources (
     id TEXT PRIMARY KEY, url TEXT, title TEXT, author TEXT, publisher TEXT, published TEXT,
@@ -141,40 +139,30 @@ CREATE TABLE sources (
 );
 CREATE TABLE derived_from (source_id TEXT NOT NULL, parent_id TEXT NOT NULL,
     PRIMARY KEY (source_id, parent_id));
-CREATE INDEX derived_from_parent ON derived_from (parent_id);
 CREATE TABLE evidence (
     id TEXT PRIMARY KEY, claim_id TEXT, source_id TEXT, stance TEXT, quote TEXT,
     unverified INTEGER, note TEXT, author TEXT, created_at TEXT, removed_at TEXT,
     record TEXT NOT NULL
 );
-CREATE INDEX evidence_by_claim ON evidence (claim_id);
-CREATE INDEX evidence_by_source ON evidence (source_id);
 CREATE TABLE questions (
     id TEXT PRIMARY KEY, claim_id TEXT, text TEXT, status TEXT, answer TEXT,
     evidence_id TEXT, origin_rule TEXT, origin_source TEXT, origin_sentence TEXT,
     created_at TEXT, record TEXT NOT NULL
 );
-CREATE INDEX questions_by_claim ON questions (claim_id);
 
 CREATE TABLE assessments (
     claim_id TEXT PRIMARY KEY, status TEXT, status_rank INTEGER, flag_weight REAL,
     flag_count INTEGER, flags TEXT, origins INTEGER, backing INTEGER, mentions INTEGER,
     claimant TEXT, groups TEXT, supporting TEXT, contradicting TEXT
 );
-CREATE INDEX assessments_severity ON assessments
-    (status_rank, flag_weight DESC, mentions DESC, claim_id);
 CREATE TABLE claim_flags (claim_id TEXT NOT NULL, position INTEGER NOT NULL, code TEXT,
     detail TEXT, PRIMARY KEY (claim_id, position));
-CREATE INDEX claim_flags_by_code ON claim_flags (code, claim_id);
 CREATE TABLE conflict_entries (
     claim_id TEXT NOT NULL, position INTEGER NOT NULL, bucket TEXT NOT NULL,
     figure_group TEXT, unit TEXT, entry TEXT NOT NULL, PRIMARY KEY (claim_id, position)
 );
-CREATE INDEX conflict_entries_by_bucket ON conflict_entries (bucket);
 CREATE TABLE bucket_conflicts (bucket TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL,
     reason TEXT, PRIMARY KEY (bucket, a, b));
-CREATE INDEX bucket_conflicts_a ON bucket_conflicts (a);
-CREATE INDEX bucket_conflicts_b ON bucket_conflicts (b);
 CREATE TABLE match_words (word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE pending_claims (id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE pending_seeds (kind TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (kind, id))
@@ -207,11 +195,30 @@ CREATE VIEW edges AS
 """
 
 
+INDEXES = """
+CREATE INDEX claims_created ON claims (created_at, id);
+CREATE INDEX mentions_by_source ON mentions (source_id, claim_id);
+CREATE INDEX derived_from_parent ON derived_from (parent_id);
+CREATE INDEX evidence_by_claim ON evidence (claim_id);
+CREATE INDEX evidence_by_source ON evidence (source_id);
+CREATE INDEX questions_by_claim ON questions (claim_id);
+CREATE INDEX assessments_severity ON assessments
+    (status_rank, flag_weight DESC, mentions DESC, claim_id);
+CREATE INDEX claim_flags_by_code ON claim_flags (code, claim_id);
+CREATE INDEX conflict_entries_by_bucket ON conflict_entries (bucket);
+CREATE INDEX bucket_conflicts_a ON bucket_conflicts (a);
+CREATE INDEX bucket_conflicts_b ON bucket_conflicts (b);
+"""
+"""Created after a build's rows are in (faster than keeping them up to date row by row)."""
+
+
 class _Rebuild(Exception):
     """The index cannot be trusted: build it again (never shown to users)."""
 
 
 def _dumps(value: Any) -> str:
+    if not value and isinstance(value, list):
+        return "[]"
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -225,10 +232,6 @@ def _chunks(items: list, size: int = 500) -> Iterator[list]:
 
 
 # -- records as rows ----------------------------------------------------------------------------
-
-
-def _record_json(record: Record) -> str:
-    return _dumps(record.model_dump(mode="json"))
 
 
 class CaseIndex:
@@ -296,11 +299,18 @@ class CaseIndex:
             # A copied workspace: the file stamps it holds are another folder's.
             raise _Rebuild("another folder")
 
-    def rebuild(self) -> None:
-        """Build the index afresh from the record files and swap it in whole."""
+    def rebuild(self, *, force: bool = False) -> None:
+        """Build the index afresh from the record files and swap it in whole (unless another
+        process swapped in a sound one while this one waited for the build lock; ``force``
+        builds anyway)."""
         from filelock import FileLock, Timeout
 
         self.close()
+        try:
+            st = os.stat(self.path)
+            seen = (st.st_ino, st.st_mtime_ns)
+        except OSError:
+            seen = None
         try:
             self.folder.mkdir(exist_ok=True)
             _ensure_gitignore(self.folder)
@@ -310,17 +320,22 @@ class CaseIndex:
             self._build_in_memory()
             return
         try:
-            # Another process may have rebuilt it while we waited.
             try:
-                conn = self._connect(self.path)
-                self._check(conn)
-                self.conn = conn
-                return
-            except (_Rebuild, sqlite3.DatabaseError, OSError):
+                st = os.stat(self.path)
+                now_seen = (st.st_ino, st.st_mtime_ns)
+            except OSError:
+                now_seen = None
+            if not force and now_seen is not None and now_seen != seen:
+                # Another process rebuilt it while this one waited.
+                conn = None
                 try:
-                    conn.close()  # type: ignore[possibly-undefined]
-                except Exception:
-                    pass
+                    conn = self._connect(self.path)
+                    self._check(conn)
+                    self.conn = conn
+                    return
+                except (_Rebuild, sqlite3.DatabaseError, OSError):
+                    if conn is not None:
+                        conn.close()
             tmp = self.folder / f"{FILE_NAME}.{os.getpid()}.tmp"
             try:
                 tmp.unlink()
@@ -357,7 +372,9 @@ class CaseIndex:
         self.in_memory = True
 
     def _build(self, conn: sqlite3.Connection) -> None:
+        from ..conflicts import bucket_conflicts
         from ..search import create_table
+        from ..workspace import Records
 
         self.conn = conn
         conn.executescript(SCHEMA)
@@ -365,10 +382,12 @@ class CaseIndex:
         conn.execute("BEGIN")
         scan = self._scan_all()
         now = time.time_ns()
-        records: dict[str, dict[str, Record]] = {k: {} for k in KINDS}
+        records = Records()
+        texts: dict[str, dict[str, str]] = {k: {} for k in KINDS}
         file_rows = []
-        for kind in KINDS:
+        for kind, attr in zip(KINDS, ("claims", "sources", "evidence", "questions"), strict=True):
             folder = self.ws.root / _kind_dir(kind)
+            found = getattr(records, attr)
             for record_id in sorted(scan[kind]):
                 size, mtime = scan[kind][record_id]
                 path = os.path.join(folder, record_id + ".json")
@@ -377,22 +396,46 @@ class CaseIndex:
                 except FileNotFoundError:
                     continue
                 except OSError as exc:
-                    self._put_problem(
-                        kind, record_id, CorruptRecord(path, f"cannot be read: {exc.strerror}")
-                    )
+                    problem = CorruptRecord(path, f"cannot be read: {exc.strerror}")
+                    self._put_problem(kind, record_id, problem)
                     file_rows.append((kind, record_id, size, mtime, None, now))
                     continue
                 file_rows.append((kind, record_id, size, mtime, _sha(data), now))
                 try:
-                    records[kind][record_id] = _parse(kind, record_id, path, data)
+                    found[record_id] = _parse(kind, record_id, path, data)
+                    texts[kind][record_id] = data.decode("utf-8")
                 except CorruptRecord as exc:
                     self._put_problem(kind, record_id, exc)
         conn.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", file_rows)
         self._stamp_folders(now)
-        for kind in KINDS:
-            for record in records[kind].values():
-                self._insert(kind, record)
-        self._derive_all()
+
+        claim_ids = list(records.claims)
+        derived = _derive_many(
+            [records.claims[cid] for cid in claim_ids], [texts["claim"][cid] for cid in claim_ids]
+        )
+        rows = _Rows()
+        for rowid, cid in enumerate(claim_ids, 1):
+            rows.add("claim", records.claims[cid], texts["claim"][cid], derived[rowid - 1], rowid)
+        for kind, attr in zip(KINDS[1:], ("sources", "evidence", "questions"), strict=True):
+            for record_id, record in getattr(records, attr).items():
+                rows.add(kind, record, texts[kind][record_id])
+        rows.write(conn)
+        counts: dict[str, int] = {}
+        for word in rows.words:
+            counts[word] = counts.get(word, 0) + 1
+        conn.executemany("INSERT INTO match_words VALUES (?, ?)", counts.items())
+
+        # Derived: conflicts in every bucket, then every claim's assessment.
+        buckets: dict[Bucket, list[Entry]] = {}
+        for key, entry in rows.entries:
+            buckets.setdefault(key, []).append(entry)
+        pairs = []
+        for key in sorted(buckets, key=bucket_order):
+            order = bucket_order(key)
+            pairs += [(order, c.a, c.b, c.reason) for c in bucket_conflicts(key, buckets[key])]
+        conn.executemany("INSERT INTO bucket_conflicts VALUES (?, ?, ?, ?)", pairs)
+        conflicts = _Related(self).conflicts_of(None)
+        self._store_assessments(derive.assess_all(records, conflicts))
         meta = {
             "format": str(INDEX_FORMAT),
             "rules": self.fingerprint(),
@@ -401,6 +444,9 @@ class CaseIndex:
             "complete": "1",
         }
         conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+        for statement in INDEXES.split(";"):
+            if statement.strip():
+                conn.execute(statement)
         conn.execute("COMMIT")
 
     # -- scanning the folder ---------------------------------------------------------------------
@@ -600,7 +646,7 @@ class CaseIndex:
             except CorruptRecord as exc:
                 self.apply(kind, record_id, None, exc)
                 continue
-            self.apply(kind, record_id, record)
+            self.apply(kind, record_id, record, text=data.decode("utf-8"))
 
     def _stored_rows(self, todo) -> dict[tuple[str, str], tuple]:
         out = {}
@@ -678,7 +724,12 @@ class CaseIndex:
         self.commit()
 
     def apply(
-        self, kind: str, record_id: str, record: Record | None, problem: CorruptRecord | None = None
+        self,
+        kind: str,
+        record_id: str,
+        record: Record | None,
+        problem: CorruptRecord | None = None,
+        text: str | None = None,
     ) -> None:
         """Replace the rows of one record (``None``: it is gone or unreadable), and mark for
         re-derivation what the change reaches (inside ``writing``)."""
@@ -694,7 +745,7 @@ class CaseIndex:
         if problem is not None:
             self._put_problem(kind, record_id, problem)
         if record is not None:
-            self._insert(kind, record)
+            self._insert(kind, record, text)
             if figures_changed:
                 self._mark_buckets(record_id)  # the buckets it joins
 
@@ -775,95 +826,16 @@ class CaseIndex:
         else:
             conn.execute(f"DELETE FROM {KIND_TABLES[kind]} WHERE id = ?", (record_id,))
 
-    def _insert(self, kind: str, record: Record) -> None:
-        conn = self.conn
+    def _insert(self, kind: str, record: Record, text: str | None = None) -> None:
+        rows = _Rows()
+        rows.add(kind, record, text)
+        rows.write(self.conn)
         if kind == "claim":
-            self._insert_claim(record)  # type: ignore[arg-type]
-        elif kind == "source":
-            s: Source = record  # type: ignore[assignment]
-            conn.execute(
-                "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    s.id, s.url, s.title, s.author, s.publisher, s.published,
-                    s.retrieved_at.isoformat(), s.kind, s.sha256, s.text_sha256,
-                    s.content_type, s.language, s.input, _dumps(s.notes), _record_json(s),
-                ),
-            )  # fmt: skip
-            conn.executemany(
-                "INSERT OR IGNORE INTO derived_from VALUES (?, ?)",
-                ((s.id, p) for p in s.derived_from),
+            self.conn.executemany(
+                "INSERT INTO match_words VALUES (?, 1) "
+                "ON CONFLICT (word) DO UPDATE SET df = df + 1",
+                ((w,) for w in rows.words),
             )
-        elif kind == "evidence":
-            e: Evidence = record  # type: ignore[assignment]
-            conn.execute(
-                "INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    e.id, e.claim, e.source, e.stance, e.quote, int(e.unverified), e.note,
-                    e.author, e.created_at.isoformat(),
-                    e.removed_at.isoformat() if e.removed_at else None, _record_json(e),
-                ),
-            )  # fmt: skip
-        else:
-            q: Question = record  # type: ignore[assignment]
-            o = q.origin
-            conn.execute(
-                "INSERT INTO questions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    q.id, q.claim, q.text, q.status, q.answer, q.evidence,
-                    o.rule if o else None, o.source if o else None, o.sentence if o else None,
-                    q.created_at.isoformat(), _record_json(q),
-                ),
-            )  # fmt: skip
-
-    def _insert_claim(self, c: Claim) -> None:
-        from ..extract import checkworthiness
-        from ..match import claim_features
-        from ..search import insert as search_insert
-        from ..search import row as search_row
-
-        conn = self.conn
-        figures = [f.model_dump(mode="json") for f in c.figures]
-        words = sorted(set(claim_features(c).words))
-        cur = conn.execute(
-            "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                c.id, c.text, c.title, c.claimant, c.ref, c.created_at.isoformat(),
-                _dumps(c.tags), _dumps(c.aliases), _dumps(figures), len(c.mentions),
-                len({m.source for m in c.mentions}), len(c.figures),
-                round(checkworthiness(c.text), 3), _dumps(words), _record_json(c),
-            ),
-        )  # fmt: skip
-        search_insert(conn, [(cur.lastrowid, *search_row(c))])
-        conn.executemany(
-            "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                (c.id, i, f["text"], f["value"], f["low"], f["high"], f["unit"], f["kind"],
-                 f["currency"], f["qualifier"])
-                for i, f in enumerate(figures)
-            ),
-        )  # fmt: skip
-        conn.executemany(
-            'INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-            (
-                (c.id, i, m.source, m.quote, m.start, m.end, m.claimant, m.cue, int(m.hedged),
-                 m.origin)
-                for i, m in enumerate(c.mentions)
-            ),
-        )  # fmt: skip
-        conn.executemany(
-            "INSERT OR IGNORE INTO aliases VALUES (?, ?)", ((a, c.id) for a in c.aliases)
-        )
-        conn.executemany(
-            "INSERT INTO conflict_entries VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                (c.id, e.position, bucket_order(key), key[0], key[1], derive.entry_to_json(e))
-                for key, e in derive.entries_of(c)
-            ),
-        )
-        conn.executemany(
-            "INSERT INTO match_words VALUES (?, 1) ON CONFLICT (word) DO UPDATE SET df = df + 1",
-            ((w,) for w in words),
-        )
 
     # -- deriving ------------------------------------------------------------------------------
     def _finish(self) -> None:
@@ -903,15 +875,6 @@ class CaseIndex:
             self._store_assessments(derive.reassess(_Related(self), existing))
         for table in ("pending_claims", "pending_seeds", "pending_buckets"):
             conn.execute(f"DELETE FROM {table}")
-
-    def _derive_all(self) -> None:
-        """Conflicts in every bucket and every claim's assessment (a build)."""
-        conn = self.conn
-        buckets = conn.execute(
-            "SELECT DISTINCT figure_group, unit FROM conflict_entries"
-        ).fetchall()
-        derive.refresh_conflicts((tuple(b) for b in buckets), _Conflicts(conn))
-        self._assess_all()
 
     def _assess_all(self) -> None:
         conn = self.conn
@@ -1194,6 +1157,170 @@ class CaseIndex:
         out += [("source", s) for s in sorted(derive.provenance_group(behind, _Relations(conn)))]
         out += [("claim", c) for c in sorted(_Relations(conn).conflict_partners({claim_id}))]
         return out
+
+
+def claim_derived(claim: Claim) -> tuple[float, list[str], list[tuple[Bucket, Entry]]]:
+    """What the index derives from a claim's own record: its check-worthiness
+    (``extract.checkworthiness`` of its text), its matching words (``match.claim_features``)
+    and its conflict entries (``conflicts.claim_entries``)."""
+    from ..extract import checkworthiness
+    from ..match import claim_features
+
+    return (
+        round(checkworthiness(claim.text), 3),
+        sorted(set(claim_features(claim).words)),
+        derive.entries_of(claim),
+    )
+
+
+def _derive_claims(texts: list[str]) -> list[tuple[float, list[str], list[tuple[Bucket, Entry]]]]:
+    """``claim_derived`` of claims given as JSON (run in worker processes by a build)."""
+    from ..models import Claim
+
+    return [claim_derived(Claim.model_validate_json(text)) for text in texts]
+
+
+PARALLEL_BUILD = 4000
+"""A build with more claims than this derives them in worker processes, one per core."""
+
+
+def _derive_many(claims: list[Claim], texts: list[str]) -> list[tuple]:
+    """``claim_derived`` for many claims (with their JSON texts): in worker processes when
+    there are many and more than one core, else here."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(texts) > PARALLEL_BUILD and workers > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        size = max(500, len(texts) // (workers * 4))
+        chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+        try:
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                return [d for part in pool.map(_derive_claims, chunks) for d in part]
+        except (OSError, RuntimeError, ImportError):  # no processes here: do it in this one
+            pass
+    return [claim_derived(claim) for claim in claims]
+
+
+class _Rows:
+    """The table rows of many records, written with one statement per table."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, list[tuple]] = {}
+        self.words: list[str] = []
+        self.search: list[tuple] = []
+        self.entries: list[tuple[Bucket, Entry]] = []
+
+    def _put(self, table: str, row: tuple) -> None:
+        self.tables.setdefault(table, []).append(row)
+
+    def add(self, kind: str, record: Record, text: str | None, derived=None, rowid=None):
+        if text is None:
+            from ..workspace import dump_record
+
+            text = dump_record(record).decode("utf-8")
+        if kind == "claim":
+            self._add_claim(record, text, derived, rowid)  # type: ignore[arg-type]
+        elif kind == "source":
+            s: Source = record  # type: ignore[assignment]
+            self._put(
+                "sources",
+                (
+                    s.id, s.url, s.title, s.author, s.publisher, s.published,
+                    s.retrieved_at.isoformat(), s.kind, s.sha256, s.text_sha256,
+                    s.content_type, s.language, s.input, _dumps(s.notes), text,
+                ),
+            )  # fmt: skip
+            for parent in dict.fromkeys(s.derived_from):
+                self._put("derived_from", (s.id, parent))
+        elif kind == "evidence":
+            e: Evidence = record  # type: ignore[assignment]
+            self._put(
+                "evidence",
+                (
+                    e.id, e.claim, e.source, e.stance, e.quote, int(e.unverified), e.note,
+                    e.author, e.created_at.isoformat(),
+                    e.removed_at.isoformat() if e.removed_at else None, text,
+                ),
+            )  # fmt: skip
+        else:
+            q: Question = record  # type: ignore[assignment]
+            o = q.origin
+            self._put(
+                "questions",
+                (
+                    q.id, q.claim, q.text, q.status, q.answer, q.evidence,
+                    o.rule if o else None, o.source if o else None, o.sentence if o else None,
+                    q.created_at.isoformat(), text,
+                ),
+            )  # fmt: skip
+
+    def _add_claim(self, c: Claim, text: str, derived, rowid) -> None:
+        from ..search import row as search_row
+
+        checkworthy, words, entries = derived or claim_derived(c)
+        figures = [f.model_dump(mode="json") for f in c.figures]
+        self._put(
+            "claims",
+            (
+                rowid, c.id, c.text, c.title, c.claimant, c.ref, c.created_at.isoformat(),
+                _dumps(c.tags), _dumps(c.aliases), _dumps(figures), len(c.mentions),
+                len({m.source for m in c.mentions}), len(c.figures), checkworthy,
+                _dumps(words), text,
+            ),
+        )  # fmt: skip
+        self.search.append((rowid, *search_row(c)))
+        for i, f in enumerate(figures):
+            self._put(
+                "figures",
+                (c.id, i, f["text"], f["value"], f["low"], f["high"], f["unit"], f["kind"],
+                 f["currency"], f["qualifier"]),
+            )  # fmt: skip
+        for i, m in enumerate(c.mentions):
+            self._put(
+                "mentions",
+                (c.id, i, m.source, m.quote, m.start, m.end, m.claimant, m.cue, int(m.hedged),
+                 m.origin),
+            )  # fmt: skip
+        for alias in dict.fromkeys(c.aliases):
+            self._put("aliases", (alias, c.id))
+        for key, e in entries:
+            self._put(
+                "conflict_entries",
+                (c.id, e.position, bucket_order(key), key[0], key[1], derive.entry_to_json(e)),
+            )
+            self.entries.append((key, e))
+        self.words.extend(words)
+
+    def write(self, conn: sqlite3.Connection) -> None:
+        from ..search import insert as search_insert
+
+        for table, rows in self.tables.items():
+            if table == "claims":
+                continue
+            marks = ",".join("?" * len(rows[0]))
+            conn.executemany(f"INSERT OR IGNORE INTO {table} VALUES ({marks})", rows)
+        claims = self.tables.get("claims", [])
+        if claims and claims[0][0] is None:  # one at a time: the database picks the rowid
+            for i, row in enumerate(claims):
+                cur = conn.execute(
+                    "INSERT INTO claims (rowid, id, text, title, claimant, ref, created_at, "
+                    "tags, aliases, figures, mention_count, source_count, figure_count, "
+                    "checkworthy, match_words, record) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    row,
+                )
+                self.search[i] = (cur.lastrowid, *self.search[i][1:])
+        elif claims:
+            conn.executemany(
+                "INSERT INTO claims (rowid, id, text, title, claimant, ref, created_at, tags, "
+                "aliases, figures, mention_count, source_count, figure_count, checkworthy, "
+                "match_words, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                claims,
+            )
+        if self.search:
+            search_insert(conn, self.search)
 
 
 class _StoredClaim:
