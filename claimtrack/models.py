@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 1
+from .workspace import SCHEMA_VERSION  # noqa: E402,F401  (the folder format's version)
 
 SourceKind = Literal["article", "press_release", "statement", "report", "dataset", "note", "other"]
 FigureKind = Literal[

@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from .models import Claim, Evidence, Question, Record, Source
     from .store.index import CaseIndex
 
+SCHEMA_VERSION = 1
+"""The format of a workspace folder and its records (``claimtrack.json``'s schema_version)."""
 MARKER = "claimtrack.json"
 DEFAULT_DIR = "claims"
 ENV_VAR = "CLAIMTRACK_WORKSPACE"
@@ -212,8 +214,6 @@ class Workspace(NaiveReads):
     @classmethod
     def init(cls, root: str | os.PathLike) -> tuple[Workspace, bool]:
         """Create a workspace at ``root`` (or open the one there). Returns (workspace, created)."""
-        from .models import SCHEMA_VERSION
-
         path = Path(root)
         if (path / MARKER).is_file():
             return cls.open(path), False
@@ -232,8 +232,6 @@ class Workspace(NaiveReads):
     @classmethod
     def open(cls, root: str | os.PathLike | None = None) -> Workspace:
         """Open the workspace at ``root``, or find one as ``find_workspace`` does."""
-        from .models import SCHEMA_VERSION
-
         path = find_workspace(root)
         ws = cls(path)
         version = ws.config().get("schema_version")
@@ -391,6 +389,9 @@ class Workspace(NaiveReads):
     def query_claims(self, **filters) -> list:
         return self._indexed(lambda index: index.query_claims(**filters))
 
+    def query_claims_json(self, fields, **filters) -> list[str]:
+        return self._indexed(lambda index: list(index.query_claims_json(fields, **filters)))
+
     def assessments(self, claim_ids: Iterable[str] | None = None) -> dict:
         if claim_ids is None:
             return self._indexed(lambda index: index.assessments(None))
@@ -404,6 +405,13 @@ class Workspace(NaiveReads):
     def neighbourhood(self, claim_id: str) -> Records:
         return self._indexed(
             lambda index: index.neighbourhood(claim_id),
+            full=False,
+            files=lambda index: index.neighbourhood_files(claim_id),
+        )
+
+    def claim_view(self, claim_id: str) -> tuple[dict, dict[str, dict]]:
+        return self._indexed(
+            lambda index: index.claim_view(claim_id),
             full=False,
             files=lambda index: index.neighbourhood_files(claim_id),
         )

@@ -79,14 +79,19 @@ def assert_same_answers(ws: Workspace, *, every_claim: bool = True) -> None:
     """Every derived read of ``ws`` (its index) equals the reference's."""
     ref = FromFiles(ws)
     records = ws.read_files()
+    fields = [(key, key) for key in ("id", "text", "figures", "status", "flags", "checkworthy")]
+    fields += [("claim", "id"), ("sources", "backing"), ("origins", "origins"), ("ref", "ref")]
     for query in QUERIES:
         assert ws.query_claims(**query) == ref.query_claims(**query), query
+        as_json = list(ws.query_claims_json(fields, **query))
+        assert as_json == list(ref.query_claims_json(fields, **query)), query
     assert dump(ws.assessments()) == dump(ref.assessments())
     claims = sorted(records.claims)
     picked = claims if every_claim else claims[:: max(1, len(claims) // 15)]
     for cid in picked:
         assert dump(ws.assessments([cid])) == dump(ref.assessments([cid])), cid
         assert neighbourhood(ws, cid) == neighbourhood(ref, cid), cid
+        assert ws.claim_view(cid) == ref.claim_view(cid), cid
     assert dump(ws.assessments(["c-ffffffffffff", *picked[:3]])) == dump(
         ref.assessments(["c-ffffffffffff", *picked[:3]])
     )

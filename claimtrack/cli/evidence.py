@@ -14,6 +14,7 @@ from .base import (
     json_option,
     main,
     print_json_lines,
+    print_lines,
     print_table,
     report_problems,
 )
@@ -21,6 +22,15 @@ from .base import (
 # flags.py imports nothing heavy, so the codes can be offered as choices at import time.
 FLAG_CODE_NAMES = tuple(FLAG_CODES)
 TABLE_LIMIT = 50  # claims shown by the flags table unless --limit says otherwise
+#: The ``flags --json`` contract (docs/flags.md): (key, store row key) pairs.
+FLAG_FIELDS = (
+    ("claim", "id"),
+    ("text", "text"),
+    ("status", "status"),
+    ("flags", "flags"),
+    ("origins", "origins"),
+    ("mentions", "mentions"),
+)
 
 
 def _short(text: str | None, limit: int = 90) -> str:
@@ -276,24 +286,23 @@ def flags_cmd(ctx: click.Context, codes: tuple[str, ...], limit: int | None, as_
         claimtrack flags --json --limit 20
     """
     ws = get_workspace(ctx)
-    ranked = ws.query_claims(flagged=True, figures_only=True, codes=codes, order="severity")
-    report_problems(ws)
     if limit is None:
         limit = 0 if as_json else TABLE_LIMIT
-    shown = ranked[:limit] if limit else ranked
     if as_json:
-        print_json_lines(
-            {
-                "claim": r["id"],
-                "text": r["text"],
-                "status": r["status"],
-                "flags": r["flags"],
-                "origins": r["origins"],
-                "mentions": r["mentions"],
-            }
-            for r in shown
+        lines = ws.query_claims_json(
+            FLAG_FIELDS,
+            flagged=True,
+            figures_only=True,
+            codes=codes,
+            order="severity",
+            limit=limit or None,
         )
+        report_problems(ws)
+        print_lines(lines)
         return
+    ranked = ws.query_claims(flagged=True, figures_only=True, codes=codes, order="severity")
+    report_problems(ws)
+    shown = ranked[:limit] if limit else ranked
     if not ranked:
         click.echo("No flagged figure claims.")
         return

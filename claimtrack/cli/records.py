@@ -7,12 +7,14 @@ from pathlib import Path
 
 import click
 
+from ..errors import NotFound
 from .base import (
     get_workspace,
     json_option,
     main,
     print_json,
     print_json_lines,
+    print_lines,
     print_table,
     report_problems,
 )
@@ -73,12 +75,13 @@ def _load(ctx: click.Context):
     return ws, records
 
 
+CLAIM_FIELDS = ("id", "text", "claimant", "figures", "mentions", "sources", "status", "ref")
+"""The ``claims --json`` contract (docs/json.md): these keys of a store row (``ClaimRow``)."""
+
+
 def claim_summary(row) -> dict:
     """The ``claims --json`` contract (docs/json.md), from a store row (``ClaimRow``)."""
-    return {
-        key: row[key]
-        for key in ("id", "text", "claimant", "figures", "mentions", "sources", "status", "ref")
-    }
+    return {key: row[key] for key in CLAIM_FIELDS}
 
 
 @main.command("claims")
@@ -94,11 +97,13 @@ def claims_cmd(ctx: click.Context, as_json: bool, status_filter: str | None) -> 
         claimtrack claims --status unsupported --json
     """
     ws = get_workspace(ctx)
+    if as_json:
+        lines = ws.query_claims_json([(k, k) for k in CLAIM_FIELDS], status=status_filter)
+        report_problems(ws)
+        print_lines(lines)
+        return
     rows = [claim_summary(r) for r in ws.query_claims(status=status_filter)]
     report_problems(ws)
-    if as_json:
-        print_json_lines(rows)
-        return
     if not rows:
         click.echo("No claims yet. Add some with: claimtrack ingest URL|FILE")
         return
@@ -243,38 +248,6 @@ def _show_source(ws, source, as_json: bool) -> None:
         click.echo(f"  {m['claim']}  {m['quote']}")
 
 
-def claim_detail(claim, records, assessment) -> dict:
-    """The ``show CLAIM --json`` contract (docs/json.md)."""
-    return {
-        "id": claim.id,
-        "text": claim.text,
-        "claimant": claim.claimant,
-        "ref": claim.ref,
-        "tags": claim.tags,
-        "created_at": claim.created_at.isoformat(),
-        "aliases": claim.aliases,
-        "figures": [f.model_dump(mode="json") for f in claim.figures],
-        "status": assessment.status if assessment else None,
-        "origins": assessment.origins if assessment else None,
-        "origin_groups": [
-            {"label": g.label, "claimant": g.claimant, "sources": list(g.sources)}
-            for g in (assessment.groups if assessment else [])
-        ],
-        "flags": [{"code": f.code, "detail": f.detail} for f in assessment.flags]
-        if assessment
-        else [],
-        "mentions": [m.model_dump(mode="json") for m in claim.mentions],
-        "evidence": [
-            e.model_dump(mode="json")
-            for e in records.evidence.values()
-            if e.claim == claim.id and e.removed_at is None
-        ],
-        "questions": [
-            q.model_dump(mode="json") for q in records.questions.values() if q.claim == claim.id
-        ],
-    }
-
-
 @main.command()
 @click.argument("record_id")
 @json_option
@@ -291,29 +264,31 @@ def show(ctx: click.Context, record_id: str, as_json: bool) -> None:
     """
     ws = get_workspace(ctx)
     kind, full_id = ws.resolve(record_id)
+    if kind == "claim":
+        try:
+            detail, sources = ws.claim_view(full_id)
+        except NotFound:
+            ws.load(kind, full_id)  # a file that does not load: say why
+            raise
+        report_problems(ws)
+        if as_json:
+            print_json(detail)
+            return
+        _print_claim(detail, sources)
+        return
     record = ws.load(kind, full_id)
     if kind == "source":
         _show_source(ws, record, as_json)
         return
-    if kind != "claim":
-        if as_json:
-            print_json(record.model_dump(mode="json"))
-        else:
-            for key, value in record.model_dump(mode="json").items():
-                if value not in (None, [], ""):
-                    click.echo(f"{key:>12}: {value}")
-        return
-    records = ws.neighbourhood(record.id)
-    assessment = ws.assessments([record.id]).get(record.id)
-    report_problems(ws)
-    detail = claim_detail(record, records, assessment)
     if as_json:
-        print_json(detail)
-        return
-    _print_claim(detail, records)
+        print_json(record.model_dump(mode="json"))
+    else:
+        for key, value in record.model_dump(mode="json").items():
+            if value not in (None, [], ""):
+                click.echo(f"{key:>12}: {value}")
 
 
-def _print_claim(d: dict, records) -> None:
+def _print_claim(d: dict, sources: dict[str, dict]) -> None:
     click.secho(d["text"], bold=True)
     click.echo(f"{d['id']}  claimant: {d['claimant'] or '-'}  status: {d['status'] or '-'}")
     if d["origin_groups"]:
@@ -342,8 +317,8 @@ def _print_claim(d: dict, records) -> None:
             click.echo(f"  {f['code']:<20} {f['detail']}")
     click.echo(f"\nMentions ({len(d['mentions'])}):")
     for m in d["mentions"]:
-        src = records.sources.get(m["source"])
-        name = (src.title or src.url) if src else m["source"]
+        src = sources.get(m["source"])
+        name = (src["title"] or src["url"]) if src else m["source"]
         click.echo(f"  {m['source']}  {name}")
         click.echo(f"      \u201c{m['quote']}\u201d")
     if d["evidence"]:

@@ -21,7 +21,7 @@ Three groups of methods:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict
 
@@ -130,6 +130,13 @@ class Store(Protocol):
         """
         ...
 
+    def query_claims_json(self, fields: Sequence[tuple[str, str]], **filters: Any) -> Iterable[str]:
+        """``query_claims(**filters)`` as JSON text, one object a row holding only ``fields``
+        ((output name, ``ClaimRow`` key) pairs, in that order), exactly as
+        ``json.dumps(obj, ensure_ascii=False)`` writes it: what ``claims --json`` and
+        ``flags --json`` print, without building the rows first."""
+        ...
+
     def assessments(self, claim_ids: Iterable[str] | None = None) -> dict[str, Assessment]:
         """The derived status and flags of these claims (all when None), by claim id."""
         ...
@@ -138,6 +145,11 @@ class Store(Protocol):
         """One claim and what its assessment and ``show`` need: the sources that mention it or
         give evidence on it (and those they derive from), its evidence and questions, and the
         claims it conflicts with. ``claims`` holds the claim first."""
+        ...
+
+    def claim_view(self, claim_id: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+        """What ``show CLAIM`` prints: (the ``show --json`` object, ``claim_detail``; the
+        sources of its neighbourhood as JSON objects, by id). NotFound when no such claim."""
         ...
 
     def search(self, text: str, top: int = 100) -> list[tuple[str, float]]:
@@ -230,6 +242,14 @@ class NaiveReads:
             rows.sort(key=lambda r: (r["created_at"], r["id"]))
         return rows if limit is None else rows[:limit]
 
+    def query_claims_json(self, fields: Sequence[tuple[str, str]], **filters: Any) -> Iterable[str]:
+        import json
+
+        return [
+            json.dumps({name: row[key] for name, key in fields}, ensure_ascii=False)  # type: ignore[literal-required]
+            for row in self.query_claims(**filters)
+        ]
+
     def assessments(self, claim_ids: Iterable[str] | None = None) -> dict[str, Assessment]:
         from ..flags import assess
 
@@ -275,6 +295,18 @@ class NaiveReads:
             if other is not None and other in records.claims:
                 out.claims[other] = records.claims[other]
         return out
+
+    def claim_view(self, claim_id: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+        near = self.neighbourhood(claim_id)
+        claim = near.claims[claim_id]
+        assessment = self.assessments([claim_id]).get(claim_id)  # type: ignore[attr-defined]
+        detail = claim_detail(
+            claim.model_dump(mode="json"),
+            [e.model_dump(mode="json") for e in near.evidence.values()],
+            [q.model_dump(mode="json") for q in near.questions.values()],
+            assessment,
+        )
+        return detail, {sid: s.model_dump(mode="json") for sid, s in near.sources.items()}
 
     def search(self, text: str, top: int = 100) -> list[tuple[str, float]]:
         from ..search import MemorySearch
@@ -324,3 +356,37 @@ def claim_row(claim, assessment, checkworthy: float | None = None) -> ClaimRow:
         "ref": claim.ref,
         "created_at": claim.created_at.isoformat(),
     }
+
+
+def claim_detail(claim: dict, evidence: list[dict], questions: list[dict], assessment) -> dict:
+    """The ``show CLAIM --json`` contract (docs/json.md), from the claim and its evidence and
+    questions as JSON objects (``model_dump(mode="json")``) and its assessment (with origin
+    groups). Only live evidence recorded on the claim's own id is listed."""
+    cid = claim["id"]
+    return {
+        "id": cid,
+        "text": claim["text"],
+        "claimant": claim["claimant"],
+        "ref": claim["ref"],
+        "tags": claim["tags"],
+        "created_at": _isoformat(claim["created_at"]),
+        "aliases": claim["aliases"],
+        "figures": claim["figures"],
+        "status": assessment.status if assessment else None,
+        "origins": assessment.origins if assessment else None,
+        "origin_groups": [
+            {"label": g.label, "claimant": g.claimant, "sources": list(g.sources)}
+            for g in (assessment.groups if assessment else [])
+        ],
+        "flags": [{"code": f.code, "detail": f.detail} for f in assessment.flags]
+        if assessment
+        else [],
+        "mentions": claim["mentions"],
+        "evidence": [e for e in evidence if e["claim"] == cid and e["removed_at"] is None],
+        "questions": [q for q in questions if q["claim"] == cid],
+    }
+
+
+def _isoformat(text: str) -> str:
+    """A JSON datetime (pydantic writes UTC as "Z") as ``datetime.isoformat`` writes it."""
+    return text[:-1] + "+00:00" if text.endswith("Z") else text

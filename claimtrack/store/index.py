@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import sqlite3
 import time
@@ -111,7 +112,7 @@ CREATE TABLE files (
     kind TEXT NOT NULL, id TEXT NOT NULL, size INTEGER, mtime_ns INTEGER, sha256 TEXT,
     checked_ns INTEGER, PRIMARY KEY (kind, id)
 ) WITHOUT ROWID;
-CREATE TABLE folders (kind TEXT PRIMARY KEY, mtime_ns INTEGER, checked_ns INTEGER);
+CREATE TABLE folders (kind TEXT PRIMARY KEY, mtime_ns INTEGER, checked_ns INTEGER, digest TEXT);
 CREATE TABLE problems (kind TEXT NOT NULL, id TEXT NOT NULL, path TEXT, reason TEXT,
     PRIMARY KEY (kind, id));
 
@@ -220,6 +221,13 @@ def _dumps(value: Any) -> str:
     if not value and isinstance(value, list):
         return "[]"
     return json.dumps(value, ensure_ascii=False)
+
+
+def _digest(found: dict[str, tuple[int, int]]) -> str:
+    """A digest of a folder's file stamps (id, size, mtime of each file)."""
+    h = hashlib.sha1(usedforsecurity=False)
+    h.update("\n".join(f"{i} {s} {m}" for i, (s, m) in sorted(found.items())).encode())
+    return h.hexdigest()
 
 
 def _sha(data: bytes) -> str:
@@ -383,7 +391,6 @@ class CaseIndex:
         scan = self._scan_all()
         now = time.time_ns()
         records = Records()
-        texts: dict[str, dict[str, str]] = {k: {} for k in KINDS}
         file_rows = []
         for kind, attr in zip(KINDS, ("claims", "sources", "evidence", "questions"), strict=True):
             folder = self.ws.root / _kind_dir(kind)
@@ -403,22 +410,19 @@ class CaseIndex:
                 file_rows.append((kind, record_id, size, mtime, _sha(data), now))
                 try:
                     found[record_id] = _parse(kind, record_id, path, data)
-                    texts[kind][record_id] = data.decode("utf-8")
                 except CorruptRecord as exc:
                     self._put_problem(kind, record_id, exc)
         conn.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", file_rows)
-        self._stamp_folders(now)
+        self._stamp_folders(now, {kind: _digest(found) for kind, found in scan.items()})
 
         claim_ids = list(records.claims)
-        derived = _derive_many(
-            [records.claims[cid] for cid in claim_ids], [texts["claim"][cid] for cid in claim_ids]
-        )
+        derived = _derive_many([records.claims[cid] for cid in claim_ids])
         rows = _Rows()
         for rowid, cid in enumerate(claim_ids, 1):
-            rows.add("claim", records.claims[cid], texts["claim"][cid], derived[rowid - 1], rowid)
+            rows.add("claim", records.claims[cid], derived[rowid - 1], rowid)
         for kind, attr in zip(KINDS[1:], ("sources", "evidence", "questions"), strict=True):
-            for record_id, record in getattr(records, attr).items():
-                rows.add(kind, record, texts[kind][record_id])
+            for record in getattr(records, attr).values():
+                rows.add(kind, record)
         rows.write(conn)
         counts: dict[str, int] = {}
         for word in rows.words:
@@ -481,11 +485,14 @@ class CaseIndex:
                 out[kind] = 0
         return out
 
-    def _stamp_folders(self, now: int) -> None:
+    def _stamp_folders(self, now: int, digests: dict[str, str] | None = None) -> None:
+        """Remember the folders' stamps (and, after a full check, a digest of every file's
+        stamp: the next full check that finds the same digest has nothing to compare)."""
         stamps = self._folder_stamps()
+        digests = digests or {}
         self.conn.executemany(
-            "INSERT OR REPLACE INTO folders VALUES (?, ?, ?)",
-            [(k, v, now) for k, v in stamps.items()],
+            "INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?)",
+            [(k, v, now, digests.get(k)) for k, v in stamps.items()],
         )
 
     def sync(self, *, full: bool = True, files: Iterable[tuple[str, str]] = ()) -> None:
@@ -493,24 +500,31 @@ class CaseIndex:
         added or removed and the ``files`` named; then finish the derived answers."""
         conn = self.conn
         assert conn is not None
-        if full:
-            scan = self._scan_all()
-            stored = self._stored_files()
-            todo = self._differences(scan, stored)
-            listed = True
-        else:
-            todo, listed = self._quick_differences(files)
+        digests = None
         pending = conn.execute(
             "SELECT EXISTS (SELECT 1 FROM pending_claims) OR EXISTS (SELECT 1 FROM "
             "pending_seeds) OR EXISTS (SELECT 1 FROM pending_buckets)"
         ).fetchone()[0]
-        if not todo and not pending and not (listed and self._folders_stale()):
-            return
+        if full:
+            scan = self._scan_all()
+            digests = {kind: _digest(found) for kind, found in scan.items()}
+            stored_digests = dict(conn.execute("SELECT kind, digest FROM folders"))
+            racy = conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM files WHERE mtime_ns + ? > checked_ns)", (RACY_NS,)
+            ).fetchone()[0]
+            if digests == stored_digests and not racy and not pending:
+                return  # every file as it was when last compared
+            todo = self._differences(scan, self._stored_files())
+            listed = True
+        else:
+            todo, listed = self._quick_differences(files)
+            if not todo and not pending and not (listed and self._folders_stale()):
+                return
         with self.writing(sync=False):
             if todo:
                 self._apply_files(todo)
             if listed:
-                self._stamp_folders(time.time_ns())
+                self._stamp_folders(time.time_ns(), digests if not todo else None)
             self._finish()
 
     def _stored_files(self, kind: str | None = None) -> dict[tuple[str, str], tuple]:
@@ -614,9 +628,7 @@ class CaseIndex:
             row = stored.get((kind, record_id))
             if stat is None:
                 if row is not None:
-                    self.conn.execute(
-                        "DELETE FROM files WHERE kind = ? AND id = ?", (kind, record_id)
-                    )
+                    self.forgot(kind, record_id)
                     self.apply(kind, record_id, None)
                 continue
             path = os.path.join(self.ws.root, _kind_dir(kind), record_id + ".json")
@@ -625,9 +637,7 @@ class CaseIndex:
                 data = _read(path)
             except FileNotFoundError:
                 if row is not None:
-                    self.conn.execute(
-                        "DELETE FROM files WHERE kind = ? AND id = ?", (kind, record_id)
-                    )
+                    self.forgot(kind, record_id)
                     self.apply(kind, record_id, None)
                 continue
             except OSError as exc:
@@ -646,7 +656,7 @@ class CaseIndex:
             except CorruptRecord as exc:
                 self.apply(kind, record_id, None, exc)
                 continue
-            self.apply(kind, record_id, record, text=data.decode("utf-8"))
+            self.apply(kind, record_id, record)
 
     def _stored_rows(self, todo) -> dict[tuple[str, str], tuple]:
         out = {}
@@ -667,6 +677,7 @@ class CaseIndex:
             "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
             (kind, record_id, stat[0], stat[1], sha, now),
         )
+        self.conn.execute("UPDATE folders SET digest = NULL WHERE kind = ?", (kind,))
 
     def wrote(self, kind: str, record_id: str, stat: tuple[int, int], sha: str) -> None:
         """Remember the stamp and hash of a file this process has just written."""
@@ -674,6 +685,7 @@ class CaseIndex:
 
     def forgot(self, kind: str, record_id: str) -> None:
         self.conn.execute("DELETE FROM files WHERE kind = ? AND id = ?", (kind, record_id))
+        self.conn.execute("UPDATE folders SET digest = NULL WHERE kind = ?", (kind,))
 
     # -- writing -------------------------------------------------------------------------------
     @property
@@ -729,7 +741,6 @@ class CaseIndex:
         record_id: str,
         record: Record | None,
         problem: CorruptRecord | None = None,
-        text: str | None = None,
     ) -> None:
         """Replace the rows of one record (``None``: it is gone or unreadable), and mark for
         re-derivation what the change reaches (inside ``writing``)."""
@@ -745,7 +756,7 @@ class CaseIndex:
         if problem is not None:
             self._put_problem(kind, record_id, problem)
         if record is not None:
-            self._insert(kind, record, text)
+            self._insert(kind, record)
             if figures_changed:
                 self._mark_buckets(record_id)  # the buckets it joins
 
@@ -826,9 +837,9 @@ class CaseIndex:
         else:
             conn.execute(f"DELETE FROM {KIND_TABLES[kind]} WHERE id = ?", (record_id,))
 
-    def _insert(self, kind: str, record: Record, text: str | None = None) -> None:
+    def _insert(self, kind: str, record: Record) -> None:
         rows = _Rows()
-        rows.add(kind, record, text)
+        rows.add(kind, record)
         rows.write(self.conn)
         if kind == "claim":
             self.conn.executemany(
@@ -970,8 +981,9 @@ class CaseIndex:
         )
         return out
 
-    def query_claims(
+    def _claims_sql(
         self,
+        columns: list[str],
         *,
         status: str | None = None,
         flagged: bool | None = None,
@@ -980,7 +992,7 @@ class CaseIndex:
         min_checkworthy: float | None = None,
         order: ClaimOrder = "created",
         limit: int | None = None,
-    ) -> list[ClaimRow]:
+    ) -> tuple[str, list[Any]]:
         where = []
         args: list[Any] = []
         if status is not None:
@@ -1010,35 +1022,55 @@ class CaseIndex:
         else:
             order_by = "c.created_at, c.id"
         sql = (
-            "SELECT c.id, c.text, c.title, c.claimant, c.figures, c.mention_count, "
-            "c.source_count, a.status, a.flags, a.origins, a.backing, c.checkworthy, c.ref, "
-            "c.created_at FROM claims AS c LEFT JOIN assessments AS a ON a.claim_id = c.id"
+            f"SELECT {', '.join(ROW_COLUMNS[c] for c in columns)} "
+            "FROM claims AS c LEFT JOIN assessments AS a ON a.claim_id = c.id"
             + (" WHERE " + " AND ".join(where) if where else "")
             + f" ORDER BY {order_by}"
             + (" LIMIT ?" if limit is not None else "")
         )
         if limit is not None:
             args.append(limit)
+        return sql, args
+
+    def query_claims(self, **filters) -> list[ClaimRow]:
+        keys = list(ROW_COLUMNS)
+        sql, args = self._claims_sql(keys, **filters)
         loads = json.loads
-        return [
-            {
-                "id": r[0],
-                "text": r[1],
-                "title": r[2],
-                "claimant": r[3],
-                "figures": loads(r[4]),
-                "mentions": r[5],
-                "sources": r[6],
-                "status": r[7],
-                "flags": loads(r[8]) if r[8] is not None else [],
-                "origins": r[9] or 0,
-                "backing": r[10] or 0,
-                "checkworthy": r[11],
-                "ref": r[12],
-                "created_at": r[13],
-            }
-            for r in self.conn.execute(sql, args)
+        out = []
+        for r in self.conn.execute(sql, args):
+            row = dict(zip(keys, r, strict=True))
+            row["figures"] = loads(row["figures"])
+            row["flags"] = loads(row["flags"])
+            out.append(row)
+        return out  # type: ignore[return-value]
+
+    def query_claims_json(self, fields, **filters) -> Iterator[str]:
+        """``query_claims`` rows as JSON text, one object a row with only ``fields`` ((output
+        name, row key) pairs), as ``json.dumps(obj, ensure_ascii=False)`` writes it; built
+        from stored JSON without decoding it."""
+        from json.encoder import encode_basestring
+
+        names = [name for name, _ in fields]
+        keys = [key for _, key in fields]
+        sql, args = self._claims_sql(keys, **filters)
+        heads = [
+            ("{" if i == 0 else ", ") + encode_basestring(n) + ": " for i, n in enumerate(names)
         ]
+        kinds = [2 if k in JSON_COLUMNS else 1 if k in TEXT_COLUMNS else 0 for k in keys]
+        dumps = json.dumps
+        for r in self.conn.execute(sql, args):
+            parts = []
+            for head, kind, value in zip(heads, kinds, r, strict=True):
+                if kind == 2 or value is None:
+                    text = value if value is not None else "null"
+                elif kind == 1:
+                    text = encode_basestring(value)
+                else:
+                    text = dumps(value)
+                parts.append(head)
+                parts.append(text)
+            parts.append("}")
+            yield "".join(parts)
 
     def assessments(self, claim_ids: Iterable[str] | None = None) -> dict[str, Assessment]:
         sql = (
@@ -1087,6 +1119,35 @@ class CaseIndex:
             if other in others:
                 out.claims[other] = others[other]  # type: ignore[assignment]
         return out
+
+    def claim_view(self, claim_id: str) -> tuple[dict, dict[str, dict]]:
+        """``Store.claim_view`` from the stored JSON, without loading any model."""
+        from .base import claim_detail
+
+        conn = self.conn
+        row = conn.execute("SELECT record FROM claims WHERE id = ?", (claim_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no claim with id {claim_id!r}")
+        claim = json.loads(row[0])
+        names = sorted({claim_id, *claim["aliases"]})
+        marks = ",".join("?" * len(names))
+        evidence = [
+            json.loads(r[0])
+            for r in conn.execute(
+                f"SELECT record FROM evidence WHERE claim_id IN ({marks}) ORDER BY id", names
+            )
+        ]
+        questions = [
+            json.loads(r[0])
+            for r in conn.execute(
+                f"SELECT record FROM questions WHERE claim_id IN ({marks}) ORDER BY id", names
+            )
+        ]
+        behind = {m["source"] for m in claim["mentions"]} | {e["source"] for e in evidence}
+        group = derive.provenance_group(behind, _Relations(conn))
+        sources = {json.loads(r)["id"]: json.loads(r) for r in self.load_json("source", group)}
+        assessment = self.assessments([claim_id]).get(claim_id)
+        return claim_detail(claim, evidence, questions, assessment), sources
 
     def search(self, text: str, top: int = 100) -> list[tuple[str, float]]:
         from ..search import search
@@ -1159,6 +1220,18 @@ class CaseIndex:
         return out
 
 
+def record_json(record: Record) -> str:
+    """A record as the index stores it: ``model_dump(mode="json")`` as JSON text (what
+    ``show`` prints comes from it without loading the models)."""
+    figures = getattr(record, "figures", None)
+    if figures and any(
+        v is not None and not math.isfinite(v) for f in figures for v in (f.value, f.low, f.high)
+    ):
+        # pydantic writes an infinite float as null; keep it as it is.
+        return json.dumps(record.model_dump(mode="json"), ensure_ascii=False)
+    return record.model_dump_json()
+
+
 def claim_derived(claim: Claim) -> tuple[float, list[str], list[tuple[Bucket, Entry]]]:
     """What the index derives from a claim's own record: its check-worthiness
     (``extract.checkworthiness`` of its text), its matching words (``match.claim_features``)
@@ -1184,11 +1257,12 @@ PARALLEL_BUILD = 4000
 """A build with more claims than this derives them in worker processes, one per core."""
 
 
-def _derive_many(claims: list[Claim], texts: list[str]) -> list[tuple]:
-    """``claim_derived`` for many claims (with their JSON texts): in worker processes when
-    there are many and more than one core, else here."""
+def _derive_many(claims: list[Claim]) -> list[tuple]:
+    """``claim_derived`` for many claims: in worker processes when there are many and more
+    than one core, else here."""
     workers = min(os.cpu_count() or 1, 8)
-    if len(texts) > PARALLEL_BUILD and workers > 1:
+    if len(claims) > PARALLEL_BUILD and workers > 1:
+        texts = [c.model_dump_json() for c in claims]
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -1215,11 +1289,8 @@ class _Rows:
     def _put(self, table: str, row: tuple) -> None:
         self.tables.setdefault(table, []).append(row)
 
-    def add(self, kind: str, record: Record, text: str | None, derived=None, rowid=None):
-        if text is None:
-            from ..workspace import dump_record
-
-            text = dump_record(record).decode("utf-8")
+    def add(self, kind: str, record: Record, derived=None, rowid=None):
+        text = record_json(record)
         if kind == "claim":
             self._add_claim(record, text, derived, rowid)  # type: ignore[arg-type]
         elif kind == "source":
@@ -1321,6 +1392,27 @@ class _Rows:
             )
         if self.search:
             search_insert(conn, self.search)
+
+
+ROW_COLUMNS = {
+    "id": "c.id",
+    "text": "c.text",
+    "title": "c.title",
+    "claimant": "c.claimant",
+    "figures": "c.figures",
+    "mentions": "c.mention_count",
+    "sources": "c.source_count",
+    "status": "a.status",
+    "flags": "coalesce(a.flags, '[]')",
+    "origins": "coalesce(a.origins, 0)",
+    "backing": "coalesce(a.backing, 0)",
+    "checkworthy": "c.checkworthy",
+    "ref": "c.ref",
+    "created_at": "c.created_at",
+}
+"""How each key of a ``ClaimRow`` is read from the index."""
+JSON_COLUMNS = {"figures", "flags"}  # stored as JSON text
+TEXT_COLUMNS = {"id", "text", "title", "claimant", "status", "ref", "created_at"}
 
 
 class _StoredClaim:
