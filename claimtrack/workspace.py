@@ -371,6 +371,13 @@ class Workspace(NaiveReads):
                 index.rebuild()
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def verify(self):
+        """Re-hash every archived snapshot and check every record file
+        (``claimtrack.store.verify``)."""
+        from .store.verify import verify_folder
+
+        return verify_folder(self)
+
     def reindex(self) -> dict:
         """Rebuild the case index from the record files; returns counts for a message."""
         from .store.index import CaseIndex

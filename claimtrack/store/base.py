@@ -9,14 +9,17 @@ Three groups of methods:
 
 - **records**: ``get``/``resolve``/``load``/``load_many``/``load_all``/``records`` read the
   records themselves (Source, Claim, Evidence, Question; ``claimtrack.models``).
-- **derived reads**: ``query_claims``, ``assessments``, ``neighbourhood``, ``search``,
-  ``claims_of_source`` answer the questions the commands ask without loading the whole case.
+- **derived reads**: ``query_claims`` (and ``query_claims_json``, the same rows as JSON
+  text), ``assessments``, ``neighbourhood``, ``claim_view``, ``search``, ``claims_of_source``,
+  ``match_statistics`` answer the questions the commands ask without loading the whole case.
   Their meaning is defined by ``NaiveReads`` below, which computes each answer from
   ``records()``; a backend answers them faster (from an index) but must give the same answers
-  (tests compare the two).
+  (tests compare the two). ``claimtrack.store.derive`` keeps stored answers right as records
+  change, for any backend.
 - **writes**: ``transaction`` serialises writers and makes one command's writes one unit;
-  ``save``/``save_many``/``delete`` inside it; ``put_blob``/``read_blob`` keep snapshots by
-  sha256.
+  ``save``/``save_many``/``delete`` inside it; ``batch`` commits a long run of writes (an
+  ingest, an import) in batches; ``put_blob``/``read_blob`` keep snapshots by sha256.
+- **integrity**: ``verify`` re-hashes the snapshots and checks every record.
 """
 
 from __future__ import annotations
@@ -26,10 +29,13 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..errors import CorruptRecord
     from ..flags import Assessment
     from ..models import Record, Source
     from ..workspace import Records
+    from .verify import VerifyReport
 
 Kind = Literal["claim", "source", "evidence", "question"]
 ClaimOrder = Literal["created", "severity", "triage"]
@@ -161,12 +167,28 @@ class Store(Protocol):
         """Ids of the claims with a mention in this source, sorted."""
         ...
 
+    def match_statistics(self, words: Iterable[str]) -> tuple[int, dict[str, int]]:
+        """(number of claims, {word: how many claims hold it}) over the words of each claim's
+        ``match.claim_features``: ``n`` and ``df`` for ``match.rerank``."""
+        ...
+
     # -- writes ------------------------------------------------------------------------------
     def transaction(self) -> AbstractContextManager[None]:
         """Hold the case's write lock for one command's read-decide-write. Re-entrant in one
         process. Reads inside see the case as committed; the writes made inside are one unit:
         a database commits or rolls back all of them; a folder writes each record whole (a
         crash can leave some of a batch written, never half a record)."""
+        ...
+
+    def batch(self) -> AbstractContextManager[None]:
+        """Many writes committed in batches (an ingest or import run): inside, writes are
+        staged, seen by this store's reads, and committed a batch at a time; a crash keeps
+        every committed batch whole. A database store's transaction is one."""
+        ...
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the writes made so far are committed (at once outside a
+        ``batch``)."""
         ...
 
     def save(self, record: Record) -> None: ...
@@ -190,6 +212,12 @@ class Store(Protocol):
 
     def source_text(self, source: Source) -> str:
         """The archived main text of a source ('' if it has none)."""
+        ...
+
+    # -- integrity -----------------------------------------------------------------------------
+    def verify(self) -> VerifyReport:
+        """Re-hash every archived snapshot and check that every record loads
+        (``claimtrack.store.verify``)."""
         ...
 
 
@@ -312,6 +340,17 @@ class NaiveReads:
         from ..search import MemorySearch
 
         return MemorySearch(self.records().claims.values()).search(text, top)
+
+    def match_statistics(self, words: Iterable[str]) -> tuple[int, dict[str, int]]:
+        from ..match import claim_features
+
+        claims = self.records().claims.values()
+        wanted = set(words)
+        counts = dict.fromkeys(wanted, 0)
+        for claim in claims:
+            for word in set(claim_features(claim).words) & wanted:
+                counts[word] += 1
+        return len(claims), counts
 
     def claims_of_source(self, source_id: str) -> list[str]:
         return sorted(
