@@ -429,6 +429,9 @@ class Workspace(NaiveReads):
     def claims_of_source(self, source_id: str) -> list[str]:
         return self._indexed(lambda index: index.claims_of_source(source_id), full=False)
 
+    def mention_counts(self) -> dict[str, int]:
+        return self._indexed(lambda index: index.mention_counts())
+
     def match_statistics(self, words: Iterable[str]) -> tuple[int, dict[str, int]]:
         """(number of claims, {word: claims whose matching features hold it}) for
         ``claimtrack.match.rerank``'s ``n`` and ``df``."""

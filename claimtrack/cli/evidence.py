@@ -165,11 +165,17 @@ def evidence_list(
         claimtrack evidence list c-3f2a --removed --json
     """
     from ..evidence import evidence_summary, list_evidence
+    from ..workspace import Records
 
     ws = get_workspace(ctx)
     claim_id = ws.resolve(claim, "claim")[1] if claim else None
     source_full = ws.resolve(source_id, "source")[1] if source_id else None
-    records = ws.records()
+    evidence = ws.load_all("evidence")
+    records = Records(
+        evidence={e.id: e for e in evidence},
+        claims=ws.load_many("claim", [claim_id] if claim_id else []),
+        sources=ws.load_many("source", sorted({e.source for e in evidence})),
+    )
     report_problems(ws)
     rows = [
         evidence_summary(e, records)
@@ -372,9 +378,8 @@ def check_cmd(
         markdown = fmt == "markdown" or (
             fmt == "auto" and os.path.splitext(draft)[1].lower() in (".md", ".markdown")
         )
-    records = ws.records()
+    report = check_text(text, store=ws, markdown=markdown, allow=allowed)
     report_problems(ws)
-    report = check_text(text, records, markdown=markdown, allow=allowed)
     if as_json:
         print_json_lines(item.to_json() for item in report.sentences)
     else:

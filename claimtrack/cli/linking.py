@@ -255,9 +255,14 @@ def questions_cmd(ctx: click.Context, open_only: bool, as_json: bool) -> None:
         claimtrack questions --json
     """
     from ..questions import listing, summary
+    from ..workspace import Records
 
     ws = get_workspace(ctx)
-    records = ws.records()
+    questions = ws.load_all("question")
+    records = Records(
+        questions={q.id: q for q in questions},
+        claims=ws.load_many("claim", sorted({q.claim for q in questions})),
+    )
     report_problems(ws)
     rows = [summary(q, records) for q in listing(records, open_only=open_only)]
     if as_json:

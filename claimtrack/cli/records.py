@@ -68,13 +68,6 @@ def reindex(ctx: click.Context) -> None:
     )
 
 
-def _load(ctx: click.Context):
-    ws = get_workspace(ctx)
-    records = ws.records()
-    report_problems(ws)
-    return ws, records
-
-
 CLAIM_FIELDS = ("id", "text", "claimant", "figures", "mentions", "sources", "status", "ref")
 """The ``claims --json`` contract (docs/json.md): these keys of a store row (``ClaimRow``)."""
 
@@ -139,14 +132,6 @@ def source_summary(source, mentions: int) -> dict:
     }
 
 
-def _mention_counts(records) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for claim in records.claims.values():
-        for m in claim.mentions:
-            counts[m.source] = counts.get(m.source, 0) + 1
-    return counts
-
-
 @main.group("sources", invoke_without_command=True)
 @json_option
 @click.pass_context
@@ -161,11 +146,13 @@ def sources_cmd(ctx: click.Context, as_json: bool) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    _, records = _load(ctx)
-    counts = _mention_counts(records)
+    ws = get_workspace(ctx)
+    sources = ws.load_all("source")
+    counts = ws.mention_counts()
+    report_problems(ws)
     rows = [
         source_summary(s, counts.get(s.id, 0))
-        for s in sorted(records.sources.values(), key=lambda s: (s.retrieved_at, s.id))
+        for s in sorted(sources, key=lambda s: (s.retrieved_at, s.id))
     ]
     if as_json:
         print_json_lines(rows)
@@ -212,11 +199,11 @@ def sources_show(ctx: click.Context, source_id: str, as_json: bool, show_text: b
 
 
 def _show_source(ws, source, as_json: bool) -> None:
-    records = ws.records()
+    claims = ws.load_many("claim", ws.claims_of_source(source.id))
     report_problems(ws)
     mentioned = [
         {"claim": c.id, "text": c.text, "quote": m.quote, "start": m.start, "end": m.end}
-        for c in records.claims.values()
+        for c in claims.values()
         for m in c.mentions
         if m.source == source.id
     ]

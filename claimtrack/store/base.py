@@ -167,6 +167,11 @@ class Store(Protocol):
         """Ids of the claims with a mention in this source, sorted."""
         ...
 
+    def mention_counts(self) -> dict[str, int]:
+        """How many claim mentions each source has, by source id (sources with none left
+        out)."""
+        ...
+
     def match_statistics(self, words: Iterable[str]) -> tuple[int, dict[str, int]]:
         """(number of claims, {word: how many claims hold it}) over the words of each claim's
         ``match.claim_features``: ``n`` and ``df`` for ``match.rerank``."""
@@ -340,6 +345,13 @@ class NaiveReads:
         from ..search import MemorySearch
 
         return MemorySearch(self.records().claims.values()).search(text, top)
+
+    def mention_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for claim in self.records().claims.values():
+            for m in claim.mentions:
+                counts[m.source] = counts.get(m.source, 0) + 1
+        return counts
 
     def match_statistics(self, words: Iterable[str]) -> tuple[int, dict[str, int]]:
         from ..match import claim_features

@@ -1163,6 +1163,11 @@ class CaseIndex:
             )
         ]
 
+    def mention_counts(self) -> dict[str, int]:
+        return dict(
+            self.conn.execute("SELECT source_id, count(*) FROM mentions GROUP BY source_id")
+        )
+
     def alias_owner(self, prefix: str) -> list[str]:
         """Claims with an alias that starts with ``prefix``."""
         return [
