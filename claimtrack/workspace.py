@@ -297,10 +297,10 @@ class Workspace(NaiveReads):
         return self.lock()
 
     @contextmanager
-    def batch(self, size: int = BATCH_RECORDS) -> Iterator[None]:
+    def batch(self, size: int | None = None) -> Iterator[None]:
         """Write many records in batches: inside, ``save``/``save_many``/``delete``/
         ``put_blob`` are staged (and seen by every read of this workspace object) and
-        committed every ``size`` records and at the end: the files of a batch are written and
+        committed every ``size`` records (``BATCH_RECORDS``) and at the end: the files of a batch are written and
         fsynced together, each folder is fsynced once, and the index takes the batch in one
         transaction. A crash keeps every committed batch whole (and every record of an
         interrupted one whole or absent). Re-entrant: an inner ``batch`` joins the outer one.
@@ -311,7 +311,7 @@ class Workspace(NaiveReads):
         if self._batch is not None:
             yield
             return
-        self._batch = _Batch(self, size)
+        self._batch = _Batch(self, size or BATCH_RECORDS)
         try:
             yield
             self._batch.flush()
