@@ -101,6 +101,21 @@ def assert_same_answers(ws: Workspace, *, every_claim: bool = True) -> None:
     for text in ("the work of 700 agents", "Klarna profit", "jobs cut in 2024"):
         assert ws.search(text, 20) == ref.search(text, 20), text
     assert sorted(map(str, ws.records().problems)) == sorted(map(str, records.problems))
+    assert streamed_graphml(ws) == graphml_of(records, ref.assessments())
+
+
+def streamed_graphml(ws: Workspace) -> str:
+    import io
+
+    out = io.BytesIO()
+    ws.write_graphml(out)
+    return out.getvalue().decode("utf-8")
+
+
+def graphml_of(records, assessments) -> str:
+    from claimtrack.export import prepare, render
+
+    return render(prepare(records, assessments=assessments), "graphml")
 
 
 # -- the example case ----------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, Protocol, TypedDict
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -165,6 +165,11 @@ class Store(Protocol):
 
     def claims_of_source(self, source_id: str) -> list[str]:
         """Ids of the claims with a mention in this source, sorted."""
+        ...
+
+    def write_graphml(self, out: BinaryIO) -> None:
+        """The whole case as GraphML (``export.render(prepare(records), "graphml")``),
+        written to the binary file ``out``; a store streams it when it can."""
         ...
 
     def mention_counts(self) -> dict[str, int]:
@@ -345,6 +350,11 @@ class NaiveReads:
         from ..search import MemorySearch
 
         return MemorySearch(self.records().claims.values()).search(text, top)
+
+    def write_graphml(self, out: BinaryIO) -> None:
+        from ..export import prepare, render
+
+        out.write(render(prepare(self.records()), "graphml").encode("utf-8"))
 
     def mention_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
