@@ -1251,35 +1251,50 @@ def claim_derived(claim: Claim) -> tuple[float, list[str], list[tuple[Bucket, En
     )
 
 
-def _derive_claims(texts: list[str]) -> list[tuple[float, list[str], list[tuple[Bucket, Entry]]]]:
-    """``claim_derived`` of claims given as JSON (run in worker processes by a build)."""
-    from ..models import Claim
-
-    return [claim_derived(Claim.model_validate_json(text)) for text in texts]
-
-
 PARALLEL_BUILD = 4000
 """A build with more claims than this derives them in worker processes, one per core."""
 
 
-def _derive_many(claims: list[Claim]) -> list[tuple]:
-    """``claim_derived`` for many claims: in worker processes when there are many and more
-    than one core, else here."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(claims) > PARALLEL_BUILD and workers > 1:
-        texts = [c.model_dump_json() for c in claims]
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+_FORKED: list[Claim] = []  # the claims a build's forked workers derive (inherited, not sent)
 
-        size = max(500, len(texts) // (workers * 4))
-        chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
-        try:
-            context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                return [d for part in pool.map(_derive_claims, chunks) for d in part]
-        except (OSError, RuntimeError, ImportError):  # no processes here: do it in this one
-            pass
-    return [claim_derived(claim) for claim in claims]
+
+def _derive_range(start: int, end: int) -> list[tuple]:
+    return [claim_derived(claim) for claim in _FORKED[start:end]]
+
+
+def _derive_many(claims: list[Claim]) -> list[tuple]:
+    """``claim_derived`` for many claims: shared with forked worker processes when there are
+    many, more than one core, and no other thread that a fork could catch holding a lock."""
+    import threading
+
+    cores = min(os.cpu_count() or 1, 8)
+    if (
+        len(claims) <= PARALLEL_BUILD
+        or cores < 2
+        or not hasattr(os, "fork")
+        or threading.active_count() > 1
+    ):
+        return [claim_derived(claim) for claim in claims]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _FORKED
+    _FORKED = claims
+    bounds = [len(claims) * k // cores for k in range(cores + 1)]
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=cores - 1, mp_context=context) as pool:
+            futures = [
+                pool.submit(_derive_range, bounds[k], bounds[k + 1]) for k in range(1, cores)
+            ]
+            out = _derive_range(bounds[0], bounds[1])
+            for future in futures:
+                out += future.result()
+        return out
+    except (OSError, RuntimeError):  # no worker processes here: do it all in this one
+        return [claim_derived(claim) for claim in claims]
+    finally:
+        _FORKED = []
 
 
 class _Rows:
