@@ -135,6 +135,29 @@ def atomic_write(path: Path, data: bytes, *, shared: bool = False) -> tuple[int,
     return (st.st_size, st.st_mtime_ns)
 
 
+@contextmanager
+def atomic_stream(path: Path) -> Iterator:
+    """A binary file to stream a shared file into (an export): readers of ``path`` see the
+    old file or the whole new one, with the usual permissions (0666 less the umask)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = str(path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"))
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_dir(path.parent)
+
+
 def dump_record(record: Record) -> bytes:
     """The stable on-disk form of a record: sorted keys, 2-space indent, UTF-8, final newline."""
     data = record.model_dump(mode="json")
