@@ -224,10 +224,10 @@ def _dumps(value: Any) -> str:
 
 
 def _digest(found: dict[str, tuple[int, int]]) -> str:
-    """A digest of a folder's file stamps (id, size, mtime of each file)."""
-    h = hashlib.sha1(usedforsecurity=False)
-    h.update("\n".join(f"{i} {s} {m}" for i, (s, m) in sorted(found.items())).encode())
-    return h.hexdigest()
+    """A digest of a folder's file stamps (id, size, mtime of each file, in listing order: a
+    folder listed twice without a change lists in the same order; if not, the digests differ
+    and the full comparison runs, which is only slower)."""
+    return hashlib.sha1(repr(list(found.items())).encode(), usedforsecurity=False).hexdigest()
 
 
 def _sha(data: bytes) -> str:
@@ -985,6 +985,7 @@ class CaseIndex:
         self,
         columns: list[str],
         *,
+        raw: bool = False,
         status: str | None = None,
         flagged: bool | None = None,
         figures_only: bool = False,
@@ -1022,7 +1023,7 @@ class CaseIndex:
         else:
             order_by = "c.created_at, c.id"
         sql = (
-            f"SELECT {', '.join(ROW_COLUMNS[c] for c in columns)} "
+            f"SELECT {', '.join(columns if raw else (ROW_COLUMNS[c] for c in columns))} "
             "FROM claims AS c LEFT JOIN assessments AS a ON a.claim_id = c.id"
             + (" WHERE " + " AND ".join(where) if where else "")
             + f" ORDER BY {order_by}"
@@ -1046,31 +1047,41 @@ class CaseIndex:
 
     def query_claims_json(self, fields, **filters) -> Iterator[str]:
         """``query_claims`` rows as JSON text, one object a row with only ``fields`` ((output
-        name, row key) pairs), as ``json.dumps(obj, ensure_ascii=False)`` writes it; built
-        from stored JSON without decoding it."""
+        name, row key) pairs), exactly as ``json.dumps(obj, ensure_ascii=False)`` writes it.
+        SQLite writes the lines (``json_quote`` escapes text as ``json.dumps`` does; stored
+        JSON is spliced in as it is), so no row is decoded or built in Python; only a float
+        (written by Python's rules) is added here."""
         from json.encoder import encode_basestring
 
-        names = [name for name, _ in fields]
-        keys = [key for _, key in fields]
-        sql, args = self._claims_sql(keys, **filters)
-        heads = [
-            ("{" if i == 0 else ", ") + encode_basestring(n) + ": " for i, n in enumerate(names)
-        ]
-        kinds = [2 if k in JSON_COLUMNS else 1 if k in TEXT_COLUMNS else 0 for k in keys]
-        dumps = json.dumps
-        for r in self.conn.execute(sql, args):
-            parts = []
-            for head, kind, value in zip(heads, kinds, r, strict=True):
-                if kind == 2 or value is None:
-                    text = value if value is not None else "null"
-                elif kind == 1:
-                    text = encode_basestring(value)
-                else:
-                    text = dumps(value)
-                parts.append(head)
-                parts.append(text)
-            parts.append("}")
-            yield "".join(parts)
+        pieces = []
+        floats = []
+        for i, (name, key) in enumerate(fields):
+            head = ("{" if i == 0 else ", ") + encode_basestring(name) + ": "
+            column = ROW_COLUMNS[key]
+            if key in JSON_COLUMNS:
+                value = column
+            elif key in TEXT_COLUMNS:
+                value = f"json_quote({column})"
+            elif key in FLOAT_COLUMNS:
+                floats.append(len(pieces))
+                value = "char(0)"  # a mark no JSON text holds unescaped: filled in below
+            else:
+                value = f"coalesce(CAST({column} AS TEXT), 'null')"
+            pieces.append((head, value, column))
+        sql_line = " || ".join(f"{_sql_text(head)} || {value}" for head, value, _ in pieces)
+        columns = [f"({sql_line}) || '}}'"] + [pieces[i][2] for i in floats]
+        sql, args = self._claims_sql(columns, **filters, raw=True)
+        if not floats:
+            for (line,) in self.conn.execute(sql, args):
+                yield line
+            return
+        for row in self.conn.execute(sql, args):
+            parts = row[0].split("\x00")
+            out = [parts[0]]
+            for value, rest in zip(row[1:], parts[1:], strict=True):
+                out.append("null" if value is None else json.dumps(value))
+                out.append(rest)
+            yield "".join(out)
 
     def assessments(self, claim_ids: Iterable[str] | None = None) -> dict[str, Assessment]:
         sql = (
@@ -1433,6 +1444,12 @@ ROW_COLUMNS = {
 """How each key of a ``ClaimRow`` is read from the index."""
 JSON_COLUMNS = {"figures", "flags"}  # stored as JSON text
 TEXT_COLUMNS = {"id", "text", "title", "claimant", "status", "ref", "created_at"}
+FLOAT_COLUMNS = {"checkworthy"}
+
+
+def _sql_text(text: str) -> str:
+    """``text`` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 class _StoredClaim:
