@@ -13,6 +13,7 @@ word rarity counted over the whole case (``Store.match_statistics``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 from .errors import ClaimtrackError, CorruptRecord, NotFound
 from .ids import make_id, normalize_text
 from .match import (
+    STOPWORDS,
     ClaimIndex,
     Features,
     Match,
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
 
 CANDIDATES = 100
 """Claims the first stage (``Store.search``) names for each sentence."""
+_WORD = re.compile(r"\w+")
 
 SUBJECT_THRESHOLD = 0.2
 """Word similarity above which a non-answer is taken to be about a claim's subject."""
@@ -117,7 +120,10 @@ class Matcher:
         return found
 
     def candidates(self, text: str) -> list[tuple[Claim, float]]:
-        found = self.ws.search(text, CANDIDATES)
+        # Words every claim has ("the", "says") find every claim and tell none apart: at
+        # 100,000 claims they make a search ten times slower.
+        words = [w for w in _WORD.findall(text) if w.casefold() not in STOPWORDS]
+        found = self.ws.search(" ".join(words), CANDIDATES) if words else []
         out = []
         for cid, first in found:
             claim = self.get(cid)

@@ -656,7 +656,7 @@ class Workspace(NaiveReads):
             return
         try:
             index = self._open_index()
-            with index.writing():
+            with index.writing(sync=False):
                 for kind, record_id, record, stat, data in written:
                     if record is None:
                         index.forgot(kind, record_id)
@@ -762,7 +762,9 @@ class _Batch:
         if self.index is None:
             try:
                 index = self.ws._open_index()
-                index.begin()
+                # No look for files changed behind the index's back here: the next read does
+                # that, and a writer must not pay for listing 100,000 files.
+                index.begin(sync=False)
                 self.index = index
             except Exception as exc:
                 if not index_error(exc):

@@ -521,10 +521,10 @@ class CaseIndex:
             if not todo and not pending and not (listed and self._folders_stale()):
                 return
         with self.writing(sync=False):
-            if todo:
-                self._apply_files(todo)
+            as_scanned = self._apply_files(todo) if todo else True
             if listed:
-                self._stamp_folders(time.time_ns(), digests if not todo else None)
+                # The digest holds only if the files table now says what the scan saw.
+                self._stamp_folders(time.time_ns(), digests if as_scanned else None)
             self._finish()
 
     def _stored_files(self, kind: str | None = None) -> dict[tuple[str, str], tuple]:
@@ -619,12 +619,15 @@ class CaseIndex:
                     todo.append((kind, record_id, stat))
         return todo, listed
 
-    def _apply_files(self, todo) -> None:
+    def _apply_files(self, todo) -> bool:
         """Read the files in ``todo`` again (under the write transaction) and apply what
-        changed. Rows another process has brought up to date meanwhile are skipped."""
+        changed. Rows another process has brought up to date meanwhile are skipped. Returns
+        whether every file was found as ``todo`` gave it (nothing changed since the scan)."""
         now = time.time_ns()
         stored = self._stored_rows(todo)
-        for kind, record_id, stat in todo:
+        as_scanned = True
+        for kind, record_id, scanned in todo:
+            stat = scanned
             row = stored.get((kind, record_id))
             if stat is None:
                 if row is not None:
@@ -636,17 +639,20 @@ class CaseIndex:
                 st = os.stat(path)
                 data = _read(path)
             except FileNotFoundError:
+                as_scanned = False
                 if row is not None:
                     self.forgot(kind, record_id)
                     self.apply(kind, record_id, None)
                 continue
             except OSError as exc:
+                as_scanned = False
                 self._record_file(kind, record_id, (0, 0), None, now)
                 self.apply(
                     kind, record_id, None, CorruptRecord(path, f"cannot be read: {exc.strerror}")
                 )
                 continue
             stat = (st.st_size, st.st_mtime_ns)
+            as_scanned = as_scanned and stat == scanned
             sha = _sha(data)
             self._record_file(kind, record_id, stat, sha, now)
             if row is not None and row[2] == sha:
@@ -657,6 +663,7 @@ class CaseIndex:
                 self.apply(kind, record_id, None, exc)
                 continue
             self.apply(kind, record_id, record)
+        return as_scanned
 
     def _stored_rows(self, todo) -> dict[tuple[str, str], tuple]:
         out = {}
