@@ -367,6 +367,8 @@ class Workspace(NaiveReads):
         from .store.index import index_error
 
         for attempt in range(2):
+            if self._batch is not None:
+                self._batch.apply()  # reads see what this batch has staged
             index = self._open_index()
             try:
                 if not index.in_transaction and not (self._fresh and not full):
@@ -662,7 +664,7 @@ class Workspace(NaiveReads):
                         index.forgot(kind, record_id)
                     else:
                         index.wrote(kind, record_id, stat, hashlib.sha256(data).hexdigest())
-                    index.apply(kind, record_id, record)
+                index.apply_many((k, i, r, None) for k, i, r, _, _ in written)
         except Exception as exc:
             if not index_error(exc):
                 raise
@@ -742,11 +744,11 @@ class _Batch:
         self.records: dict[tuple[str, str], _Staged] = {}
         self.blobs: dict[str, bytes] = {}
         self.callbacks: list = []
+        self.unapplied: list[tuple] = []  # staged, not yet given to the index
         self.index: CaseIndex | None = None
         self.holding = None  # the lock, held from the first staged write to the commit
 
     def stage(self, kind: str, record_id: str, path: Path, data: bytes | None, record) -> None:
-        from .store.index import index_error
 
         if self.holding is None:
             self.holding = self.ws.lock()
@@ -759,6 +761,17 @@ class _Batch:
             except OSError:
                 pass
         self.records[key] = _Staged(path, data, record)
+        self.unapplied.append((kind, record_id, record, None))
+        if len(self.records) >= self.size:
+            self.flush()
+
+    def apply(self) -> None:
+        """Give the index what was staged since the last time (before it answers a read, or
+        at the commit): in one go, inside the batch's transaction."""
+        from .store.index import index_error
+
+        if not self.unapplied:
+            return
         if self.index is None:
             try:
                 index = self.ws._open_index()
@@ -769,23 +782,23 @@ class _Batch:
             except Exception as exc:
                 if not index_error(exc):
                     raise
+        items, self.unapplied = self.unapplied, []
         if self.index is not None:
             try:
-                self.index.apply(kind, record_id, record)
+                self.index.apply_many(items)
             except Exception as exc:
                 if not index_error(exc):
                     raise
                 self.index.rollback()
                 self.index.close()
                 self.index = None
-        if len(self.records) >= self.size:
-            self.flush()
 
     def flush(self) -> None:
         """Write what is staged and commit it (see ``Workspace.batch``)."""
         from .store.index import index_error
 
         try:
+            self.apply()
             stats = write_batch(
                 [(self.ws.blob_path(sha), data) for sha, data in self.blobs.items()],
                 [(s.path, s.data) for s in self.records.values()],
@@ -825,6 +838,7 @@ class _Batch:
         self.records = {}
         self.blobs = {}
         self.callbacks = []
+        self.unapplied = []
         holding, self.holding = self.holding, None
         if holding is not None:
             holding.__exit__(None, None, None)

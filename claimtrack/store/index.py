@@ -626,13 +626,14 @@ class CaseIndex:
         now = time.time_ns()
         stored = self._stored_rows(todo)
         as_scanned = True
+        changed: list[tuple[str, str, Record | None, CorruptRecord | None]] = []
         for kind, record_id, scanned in todo:
             stat = scanned
             row = stored.get((kind, record_id))
             if stat is None:
                 if row is not None:
                     self.forgot(kind, record_id)
-                    self.apply(kind, record_id, None)
+                    changed.append((kind, record_id, None, None))
                 continue
             path = os.path.join(self.ws.root, _kind_dir(kind), record_id + ".json")
             try:
@@ -642,13 +643,13 @@ class CaseIndex:
                 as_scanned = False
                 if row is not None:
                     self.forgot(kind, record_id)
-                    self.apply(kind, record_id, None)
+                    changed.append((kind, record_id, None, None))
                 continue
             except OSError as exc:
                 as_scanned = False
                 self._record_file(kind, record_id, (0, 0), None, now)
-                self.apply(
-                    kind, record_id, None, CorruptRecord(path, f"cannot be read: {exc.strerror}")
+                changed.append(
+                    (kind, record_id, None, CorruptRecord(path, f"cannot be read: {exc.strerror}"))
                 )
                 continue
             stat = (st.st_size, st.st_mtime_ns)
@@ -660,9 +661,10 @@ class CaseIndex:
             try:
                 record = _parse(kind, record_id, path, data)
             except CorruptRecord as exc:
-                self.apply(kind, record_id, None, exc)
+                changed.append((kind, record_id, None, exc))
                 continue
-            self.apply(kind, record_id, record)
+            changed.append((kind, record_id, record, None))
+        self.apply_many(changed)
         return as_scanned
 
     def _stored_rows(self, todo) -> dict[tuple[str, str], tuple]:
@@ -751,47 +753,100 @@ class CaseIndex:
     ) -> None:
         """Replace the rows of one record (``None``: it is gone or unreadable), and mark for
         re-derivation what the change reaches (inside ``writing``)."""
-        self.changes += 1
-        old = self._old_for_seeds(kind, record_id)
-        found = derive.seeds(kind, old, record)
-        figures_changed = kind == "claim" and record_id in found.figures
-        if figures_changed:
-            self._mark_buckets(record_id)  # the buckets it leaves
-        self._mark(found)
-        self._delete(kind, record_id)
-        self.conn.execute("DELETE FROM problems WHERE kind = ? AND id = ?", (kind, record_id))
-        if problem is not None:
-            self._put_problem(kind, record_id, problem)
-        if record is not None:
-            self._insert(kind, record)
-            if figures_changed:
-                self._mark_buckets(record_id)  # the buckets it joins
+        self.apply_many([(kind, record_id, record, problem)])
 
-    def _old_for_seeds(self, kind: str, record_id: str):
-        """The stored version of a record, as much of it as ``derive.seeds`` reads."""
+    def apply_many(self, items: Iterable[tuple[str, str, Record | None, Any]]) -> None:
+        """``apply`` for many records at once (the last of an id counts): their old rows
+        read, what they reach marked, and their rows replaced, a statement per table."""
+        latest: dict[tuple[str, str], tuple[Record | None, CorruptRecord | None]] = {}
+        for kind, record_id, record, problem in items:
+            latest[(kind, record_id)] = (record, problem)
+        if not latest:
+            return
+        self.changes += len(latest)
+        conn = self.conn
+        olds = self._olds(list(latest))
+        found = derive.Seeds()
+        moved: list[str] = []  # claims whose conflict entries change
+        for (kind, record_id), (record, _) in latest.items():
+            seeds = derive.seeds(kind, olds.get((kind, record_id)), record)
+            found.update(seeds)
+            if kind == "claim" and record_id in seeds.figures:
+                moved.append(record_id)
+        self._mark_buckets(moved)  # the buckets they leave
+        self._mark(found)
+        by_kind: dict[str, list[str]] = {}
+        for kind, record_id in latest:
+            by_kind.setdefault(kind, []).append(record_id)
+        for kind, ids in by_kind.items():
+            self._delete_many(kind, ids)
+            for chunk in _chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                conn.execute(
+                    f"DELETE FROM problems WHERE kind = ? AND id IN ({marks})", (kind, *chunk)
+                )
+        rows = _Rows()
+        claims = [
+            record
+            for (kind, _), (record, _) in latest.items()
+            if kind == "claim" and record is not None
+        ]
+        derived = dict(zip((c.id for c in claims), _derive_many(claims), strict=True))
+        for (kind, record_id), (record, problem) in latest.items():
+            if problem is not None:
+                self._put_problem(kind, record_id, problem)
+            if record is not None:
+                rows.add(kind, record, derived.get(record_id) if kind == "claim" else None)
+        rows.write(conn)
+        counts: dict[str, int] = {}
+        for word in rows.words:
+            counts[word] = counts.get(word, 0) + 1
+        conn.executemany(
+            "INSERT INTO match_words VALUES (?, ?) ON CONFLICT (word) DO UPDATE SET df = df + ?",
+            ((w, n, n) for w, n in counts.items()),
+        )
+        self._mark_buckets(moved)  # the buckets they join
+
+    def _olds(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+        """The stored versions of these records, as much of them as ``derive.seeds`` reads."""
         from types import SimpleNamespace
 
         conn = self.conn
-        if kind == "claim":
-            row = conn.execute(
-                "SELECT text, claimant, figures, aliases FROM claims WHERE id = ?", (record_id,)
-            ).fetchone()
-            if row is None:
-                return None
-            return _StoredClaim(record_id, row[0], row[1], json.loads(row[2]), json.loads(row[3]))
-        if kind == "source":
-            if conn.execute("SELECT 1 FROM sources WHERE id = ?", (record_id,)).fetchone() is None:
-                return None
-            parents = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT parent_id FROM derived_from WHERE source_id = ?", (record_id,)
-                )
-            ]
-            return SimpleNamespace(id=record_id, derived_from=parents)
-        table = KIND_TABLES[kind]
-        row = conn.execute(f"SELECT claim_id FROM {table} WHERE id = ?", (record_id,)).fetchone()
-        return None if row is None else SimpleNamespace(id=record_id, claim=row[0])
+        out: dict[tuple[str, str], Any] = {}
+        for kind in KINDS:
+            ids = [i for k, i in keys if k == kind]
+            for chunk in _chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                if kind == "claim":
+                    for row in conn.execute(
+                        f"SELECT id, text, claimant, figures, aliases FROM claims "
+                        f"WHERE id IN ({marks})",
+                        chunk,
+                    ):
+                        out[(kind, row[0])] = _StoredClaim(
+                            row[0], row[1], row[2], json.loads(row[3]), json.loads(row[4])
+                        )
+                elif kind == "source":
+                    parents: dict[str, list[str]] = {}
+                    for sid, parent in conn.execute(
+                        f"SELECT source_id, parent_id FROM derived_from "
+                        f"WHERE source_id IN ({marks})",
+                        chunk,
+                    ):
+                        parents.setdefault(sid, []).append(parent)
+                    for (sid,) in conn.execute(
+                        f"SELECT id FROM sources WHERE id IN ({marks})", chunk
+                    ):
+                        out[(kind, sid)] = SimpleNamespace(
+                            id=sid, derived_from=parents.get(sid, [])
+                        )
+                else:
+                    for rid, claim in conn.execute(
+                        f"SELECT id, claim_id FROM {KIND_TABLES[kind]} WHERE id IN ({marks})",
+                        chunk,
+                    ):
+                        out[(kind, rid)] = SimpleNamespace(id=rid, claim=claim)
+        return out
 
     def _mark(self, found: derive.Seeds) -> None:
         """Mark the claims a change reaches now (before it is applied) and remember its seeds
@@ -807,12 +862,15 @@ class CaseIndex:
             ((s,) for s in found.sources),
         )
 
-    def _mark_buckets(self, claim_id: str) -> None:
-        self.conn.execute(
-            "INSERT OR IGNORE INTO pending_buckets SELECT DISTINCT bucket, figure_group, unit "
-            "FROM conflict_entries WHERE claim_id = ?",
-            (claim_id,),
-        )
+    def _mark_buckets(self, claim_ids: list[str]) -> None:
+        """Mark for re-running the figure buckets these claims' stored entries are in."""
+        for chunk in _chunks(claim_ids):
+            marks = ",".join("?" * len(chunk))
+            self.conn.execute(
+                "INSERT OR IGNORE INTO pending_buckets SELECT DISTINCT bucket, figure_group, "
+                f"unit FROM conflict_entries WHERE claim_id IN ({marks})",
+                chunk,
+            )
 
     def _put_problem(self, kind: str, record_id: str, problem: CorruptRecord) -> None:
         self.conn.execute(
@@ -820,40 +878,36 @@ class CaseIndex:
             (kind, record_id, problem.path, problem.reason),
         )
 
-    def _delete(self, kind: str, record_id: str) -> None:
+    def _delete_many(self, kind: str, ids: list[str]) -> None:
+        """Remove the rows of these records (those there are)."""
         conn = self.conn
-        if kind == "claim":
-            row = conn.execute(
-                "SELECT rowid, match_words FROM claims WHERE id = ?", (record_id,)
-            ).fetchone()
-            if row is None:
-                return
-            from ..search import delete as search_delete
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            if kind == "claim":
+                from ..search import delete as search_delete
 
-            search_delete(conn, [row[0]])
-            words = json.loads(row[1])
-            conn.executemany(
-                "UPDATE match_words SET df = df - 1 WHERE word = ?", ((w,) for w in words)
-            )
-            for table in ("figures", "mentions", "aliases", "conflict_entries"):
-                conn.execute(f"DELETE FROM {table} WHERE claim_id = ?", (record_id,))
-            conn.execute("DELETE FROM claims WHERE id = ?", (record_id,))
-        elif kind == "source":
-            conn.execute("DELETE FROM derived_from WHERE source_id = ?", (record_id,))
-            conn.execute("DELETE FROM sources WHERE id = ?", (record_id,))
-        else:
-            conn.execute(f"DELETE FROM {KIND_TABLES[kind]} WHERE id = ?", (record_id,))
-
-    def _insert(self, kind: str, record: Record) -> None:
-        rows = _Rows()
-        rows.add(kind, record)
-        rows.write(self.conn)
-        if kind == "claim":
-            self.conn.executemany(
-                "INSERT INTO match_words VALUES (?, 1) "
-                "ON CONFLICT (word) DO UPDATE SET df = df + 1",
-                ((w,) for w in rows.words),
-            )
+                rows = conn.execute(
+                    f"SELECT rowid, match_words FROM claims WHERE id IN ({marks})", chunk
+                ).fetchall()
+                if not rows:
+                    continue
+                search_delete(conn, [r[0] for r in rows])
+                counts: dict[str, int] = {}
+                for _, words in rows:
+                    for word in json.loads(words):
+                        counts[word] = counts.get(word, 0) + 1
+                conn.executemany(
+                    "UPDATE match_words SET df = df - ? WHERE word = ?",
+                    ((n, w) for w, n in counts.items()),
+                )
+                for table in ("figures", "mentions", "aliases", "conflict_entries"):
+                    conn.execute(f"DELETE FROM {table} WHERE claim_id IN ({marks})", chunk)
+                conn.execute(f"DELETE FROM claims WHERE id IN ({marks})", chunk)
+            elif kind == "source":
+                conn.execute(f"DELETE FROM derived_from WHERE source_id IN ({marks})", chunk)
+                conn.execute(f"DELETE FROM sources WHERE id IN ({marks})", chunk)
+            else:
+                conn.execute(f"DELETE FROM {KIND_TABLES[kind]} WHERE id IN ({marks})", chunk)
 
     # -- deriving ------------------------------------------------------------------------------
     def _finish(self) -> None:
@@ -1411,17 +1465,11 @@ class _Rows:
             marks = ",".join("?" * len(rows[0]))
             conn.executemany(f"INSERT OR IGNORE INTO {table} VALUES ({marks})", rows)
         claims = self.tables.get("claims", [])
-        if claims and claims[0][0] is None:  # one at a time: the database picks the rowid
-            for i, row in enumerate(claims):
-                cur = conn.execute(
-                    "INSERT INTO claims (rowid, id, text, title, claimant, ref, created_at, "
-                    "tags, aliases, figures, mention_count, source_count, figure_count, "
-                    "checkworthy, match_words, record) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    row,
-                )
-                self.search[i] = (cur.lastrowid, *self.search[i][1:])
-        elif claims:
+        if claims and claims[0][0] is None:  # rowids follow the last one (the search's too)
+            last = conn.execute("SELECT coalesce(max(rowid), 0) FROM claims").fetchone()[0]
+            claims = [(last + i, *row[1:]) for i, row in enumerate(claims, 1)]
+            self.search = [(last + i, *row[1:]) for i, row in enumerate(self.search, 1)]
+        if claims:
             conn.executemany(
                 "INSERT INTO claims (rowid, id, text, title, claimant, ref, created_at, tags, "
                 "aliases, figures, mention_count, source_count, figure_count, checkworthy, "
