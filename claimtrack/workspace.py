@@ -59,6 +59,8 @@ KIND_DIRS = {
 }
 LOCK_TIMEOUT = 60.0
 BATCH_RECORDS = 1000
+WRITE_THREADS = 16
+"""Threads that create and sync a batch's files (the disk, not the processor, is the wait)."""
 """Records staged before a batch is committed (``Workspace.batch``)."""
 _PREFIX_OK = re.compile(r"[a-z0-9-]+")
 # What a record id may look like on disk: never a path ("../x", "a/b"), NUL or a dot-file.
@@ -847,66 +849,69 @@ class _Batch:
 def write_batch(
     blobs: list[tuple[Path, bytes]], records: list[tuple[Path, bytes | None]]
 ) -> dict[Path, tuple[int, int]]:
-    """Write many files at once, each atomically: every file goes to a temporary file, all of
-    them are fsynced together (the file system commits them in one go), then snapshots are
+    """Write many files at once, each atomically: every file goes to a temporary file beside
+    it and is fsynced, by a pool of threads (creating and syncing files waits on the disk, not
+    the processor, and the file system commits concurrent syncs together); then snapshots are
     renamed into place and their folders fsynced, then the records, whose folders are fsynced
-    once each. Records with ``None`` are deleted. Returns (size, mtime_ns) of each record
+    once each. Records with ``None`` are deleted. Returns (size, mtime_ns) of each file
     written, as it was before the rename (so a change made after it shows)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    temps: list[tuple[Path, str, int]] = []  # (final path, temp name, fd)
-    stats: dict[Path, tuple[int, int]] = {}
-    try:
-        for path, data in [*blobs, *records]:
-            if data is None:
-                continue
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            temps.append((path, tmp, fd))
+    files = [(path, data) for path, data in [*blobs, *records] if data is not None]
+    n_blobs = sum(1 for _, data in blobs if data is not None)
+    temps: list[tuple[Path, str, tuple[int, int]]] = []
+
+    def write(item: tuple[Path, bytes]) -> tuple[Path, str, tuple[int, int]]:
+        path, data = item
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
-        if len(temps) > 1:
-            with ThreadPoolExecutor(max_workers=min(16, len(temps))) as pool:
-                list(pool.map(os.fsync, [fd for _, _, fd in temps]))
-        elif temps:
-            os.fsync(temps[0][2])
-        for path, _, fd in temps:
+            os.fsync(fd)
             st = os.fstat(fd)
-            stats[path] = (st.st_size, st.st_mtime_ns)
-        for _, _, fd in temps:
+        except BaseException:
             os.close(fd)
-        n_blobs = sum(1 for _, data in blobs if data is not None)
-        done = 0
-        for group in (temps[:n_blobs], temps[n_blobs:]):
-            folders = set()
-            for path, tmp, _ in group:
-                os.replace(tmp, path)
-                folders.add(path.parent)
-                done += 1
-            if group is temps[n_blobs:]:
-                for path, data in records:
+            os.unlink(tmp)
+            raise
+        os.close(fd)
+        return path, tmp, (st.st_size, st.st_mtime_ns)
+
+    try:
+        for folder in {path.parent for path, _ in files}:
+            folder.mkdir(parents=True, exist_ok=True)
+        with ThreadPoolExecutor(max_workers=max(1, min(WRITE_THREADS, len(files)))) as pool:
+            futures = [pool.submit(write, item) for item in files]
+            failure = None
+            for future in futures:
+                try:
+                    temps.append(future.result())
+                except OSError as exc:
+                    failure = failure or exc
+            if failure is not None:
+                raise failure
+            # Snapshots first: a record never names a snapshot that is not there.
+            for group, removals in ((temps[:n_blobs], []), (temps[n_blobs:], records)):
+                list(pool.map(lambda t: os.replace(t[1], t[0]), group))
+                folders = {path.parent for path, _, _ in group}
+                for path, data in removals:
                     if data is None:
                         try:
                             path.unlink()
                             folders.add(path.parent)
                         except FileNotFoundError:
                             pass
-            for folder in sorted(folders):
-                _fsync_dir(folder)
+                for folder in sorted(folders):
+                    _fsync_dir(folder)
+        done = {path: stat for path, _, stat in temps}
         temps = []
+        return done
     except OSError as exc:
-        raise WorkspaceError(
-            f"cannot write to {records[0][0].parent if records else ''}: {exc.strerror}"
-        ) from exc
+        where = exc.filename or (records[0][0].parent if records else "")
+        raise WorkspaceError(f"cannot write to {where}: {exc.strerror}") from exc
     finally:
-        for _, tmp, fd in temps:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        for _, tmp, _ in temps:
             try:
                 os.unlink(tmp)
             except FileNotFoundError:
                 pass
-    return stats
