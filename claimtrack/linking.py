@@ -14,6 +14,7 @@ word rarity counted over the whole case (``Store.match_statistics``).
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -92,8 +93,14 @@ class Matcher:
         self.ws = ws
         self.claims: dict[str, Claim | None] = {}
         self._n: int | None = None
-        self._df: dict[str, int] = {}
+        self._df: defaultdict[str, int] = defaultdict(int)
         self._words: dict[str, tuple[str, ...]] = {}
+
+    def refresh(self) -> None:
+        """Count words again (claims were added): the claims loaded stay (the writes this
+        matcher's users make go to the very objects it holds)."""
+        self._n = None
+        self._df = defaultdict(int)
 
     def get(self, cid: str) -> Claim | None:
         """A claim loaded once (None when it is gone or does not load)."""
@@ -139,15 +146,16 @@ class Matcher:
         for claim, _ in pool:
             words.update(self.words(claim))
         n, df = self.statistics(sorted(words))
-        return rerank(query, pool, top=top, n=max(n, 1), df=lambda w: df.get(w, 0))
+        return rerank(query, pool, top=top, n=max(n, 1), df=df.__getitem__)
 
 
 class _Plan:
     """The claims and questions one ``attach`` will write, worked out before writing."""
 
-    def __init__(self, ws: Workspace, source: Source):
+    def __init__(self, ws: Workspace, source: Source, matcher: Matcher | None = None):
         self.ws = ws
-        self.matcher = Matcher(ws)
+        self.matcher = matcher or Matcher(ws)
+        self.matcher.refresh()
         self.source = source
         self.claims: dict[str, Claim] = {}  # every claim loaded or created, by id
         self.changed: dict[str, Claim] = {}  # those to write
@@ -297,15 +305,17 @@ def attach(
     *,
     origin: TextOrigin = "text",
     now: datetime | None = None,
+    matcher: Matcher | None = None,
 ) -> LinkResult:
     """Record each claim sentence of ``source`` as a mention of a new or matching claim, and
     each non-answer sentence as an open question on the claim it concerns.
 
     Attaching the same source again adds nothing. ``now`` stamps new records (default: the
-    clock).
+    clock). ``matcher`` may be shared by the attaches of one batch of writes (it keeps the
+    claims it has loaded); a writer that lets go of the store's lock must start a new one.
     """
     with ws.transaction():
-        plan = _Plan(ws, source)
+        plan = _Plan(ws, source, matcher)
         for s in sentences:
             if s.is_claim:
                 plan.add_claim_sentence(s, origin, now)

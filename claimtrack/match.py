@@ -469,8 +469,26 @@ def proper_names(text: str) -> tuple[str, ...]:
     return tuple(sorted(found - STOPWORDS))
 
 
+_CLAIM_FEATURES: dict[tuple, Features] = {}
+_CLAIM_FEATURES_MAX = 50_000
+
+
 def claim_features(claim: Claim) -> Features:
-    return features(claim.text, claim.figures, claim.claimant)
+    """``features`` of a claim; remembered by content, since matching scores the same
+    candidate claims for sentence after sentence."""
+    key = (
+        claim.text,
+        claim.claimant,
+        tuple(
+            (f.value, f.low, f.high, f.unit, f.kind, f.currency, f.qualifier) for f in claim.figures
+        ),
+    )
+    found = _CLAIM_FEATURES.get(key)
+    if found is None:
+        if len(_CLAIM_FEATURES) >= _CLAIM_FEATURES_MAX:
+            _CLAIM_FEATURES.clear()
+        found = _CLAIM_FEATURES[key] = features(claim.text, claim.figures, claim.claimant)
+    return found
 
 
 def idf(df: int, n: int) -> float:

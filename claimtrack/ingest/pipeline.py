@@ -421,8 +421,9 @@ def archive(ws: Workspace, prepared: Prepared) -> None:
     prepared.archived = True
 
 
-def commit(ws: Workspace, prepared: Prepared) -> IngestResult:
-    """Write what ``prepare`` computed: snapshots, the Source, then the claims it mentions."""
+def commit(ws: Workspace, prepared: Prepared, *, matcher=None) -> IngestResult:
+    """Write what ``prepare`` computed: snapshots, the Source, then the claims it mentions
+    (``matcher``: a ``linking.Matcher`` shared by the inputs of one batch)."""
     result = prepared.result
     if prepared.existing or result.source is None:
         return result
@@ -444,7 +445,7 @@ def commit(ws: Workspace, prepared: Prepared) -> IngestResult:
         for origin, sentences in prepared.sentences:
             if not sentences:
                 continue
-            link = attach(ws, source, sentences, origin=origin)
+            link = attach(ws, source, sentences, origin=origin, matcher=matcher)
             claims.update(getattr(link, "new_claims", []))
             claims.update(getattr(link, "matched_claims", []))
     result.new = not prepared.merged
@@ -574,6 +575,7 @@ def iter_ingest(
     urls = sum(1 for item, _ in expanded if _SCHEME.match(item.strip()))
     pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, urls)))
     batch = None
+    matcher = None  # claims loaded for linking, kept for the length of one batch
     waiting: list[IngestResult] = []  # written, not yet committed
     try:
         futures = {
@@ -583,8 +585,11 @@ def iter_ingest(
         started = 0.0
         for index, (item, _) in enumerate(expanded):
             if batch is None:
+                from ..linking import Matcher
+
                 batch = ws.batch()
                 batch.__enter__()
+                matcher = Matcher(ws)
                 started = time.monotonic()
             if index in repeats:
                 earlier = done[repeats[index]]
@@ -596,7 +601,10 @@ def iter_ingest(
                                      earlier.path)  # fmt: skip
             else:
                 outcome = futures[index].result()
-                result = outcome if isinstance(outcome, IngestResult) else commit(ws, outcome)
+                if isinstance(outcome, IngestResult):
+                    result = outcome
+                else:
+                    result = commit(ws, outcome, matcher=matcher)
             done[index] = result
             waiting.append(result)
             if len(waiting) >= BATCH_INPUTS or time.monotonic() - started > BATCH_SECONDS:
