@@ -428,3 +428,28 @@ def test_reindex_rebuilds_and_reports(example, run_in):
     assert result.exit_code == 0, result.output
     assert "claims" in result.output
     assert_same_answers(Workspace.open(example.root), every_claim=False)
+
+
+def test_the_index_opens_read_only_and_every_table_and_view_is_documented(example):
+    rows = example.query_claims()
+    path = example.root / CACHE_DIR / FILE_NAME
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)  # how Datasette opens a file
+    names = {
+        name
+        for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+            "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'claim_search_%'"
+        )
+    }
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "case-index.md").read_text()
+    assert {n for n in names if f"`{n}`" not in doc} == set()
+    for name in names:
+        db.execute(f"SELECT * FROM {name} LIMIT 3").fetchall()
+    status = {
+        cid: (s, (flags or "").split())
+        for cid, s, flags in db.execute("SELECT id, status, flags FROM claim_status")
+    }
+    assert status == {r["id"]: (r["status"], [f["code"] for f in r["flags"]]) for r in rows}
+    conflicts = db.execute("SELECT count(*) FROM edges WHERE relation = 'conflicts_with'")
+    assert conflicts.fetchone()[0] == db.execute("SELECT count(*) FROM conflicts").fetchone()[0]
+    db.close()

@@ -415,24 +415,31 @@ class CaseIndex:
         conn.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", file_rows)
         self._stamp_folders(now, {kind: _digest(found) for kind, found in scan.items()})
 
-        claim_ids = list(records.claims)
-        derived = _derive_many([records.claims[cid] for cid in claim_ids])
-        rows = _Rows()
-        for rowid, cid in enumerate(claim_ids, 1):
-            rows.add("claim", records.claims[cid], derived[rowid - 1], rowid)
-        for kind, attr in zip(KINDS[1:], ("sources", "evidence", "questions"), strict=True):
-            for record in getattr(records, attr).values():
-                rows.add(kind, record)
-        rows.write(conn)
+        # Rows are made and written a chunk at a time: the rows of 100,000 claims at once
+        # would hold every record's JSON twice over.
         counts: dict[str, int] = {}
-        for word in rows.words:
-            counts[word] = counts.get(word, 0) + 1
+        buckets: dict[Bucket, list[Entry]] = {}
+        claims = list(records.claims.values())
+        for start in range(0, len(claims), BUILD_CHUNK):
+            chunk = claims[start : start + BUILD_CHUNK]
+            rows = _Rows()
+            for k, (claim, derived) in enumerate(zip(chunk, _derive_many(chunk), strict=True)):
+                rows.add("claim", claim, derived, start + k + 1)
+            rows.write(conn)
+            for word in rows.words:
+                counts[word] = counts.get(word, 0) + 1
+            for key, entry in rows.entries:
+                buckets.setdefault(key, []).append(entry)
+        for kind, attr in zip(KINDS[1:], ("sources", "evidence", "questions"), strict=True):
+            others = list(getattr(records, attr).values())
+            for start in range(0, len(others), BUILD_CHUNK):
+                rows = _Rows()
+                for record in others[start : start + BUILD_CHUNK]:
+                    rows.add(kind, record)
+                rows.write(conn)
         conn.executemany("INSERT INTO match_words VALUES (?, ?)", counts.items())
 
         # Derived: conflicts in every bucket, then every claim's assessment.
-        buckets: dict[Bucket, list[Entry]] = {}
-        for key, entry in rows.entries:
-            buckets.setdefault(key, []).append(entry)
         pairs = []
         for key in sorted(buckets, key=bucket_order):
             order = bucket_order(key)
@@ -1323,6 +1330,8 @@ def claim_derived(claim: Claim) -> tuple[float, list[str], list[tuple[Bucket, En
     )
 
 
+BUILD_CHUNK = 20_000
+"""Claims made into rows and written at a time by a build."""
 PARALLEL_BUILD = 4000
 """A build with more claims than this derives them in worker processes, one per core."""
 
