@@ -30,6 +30,12 @@ if TYPE_CHECKING:
     from .workspace import Workspace
 
 
+IMPORT_BATCH = 5000
+"""Records an import commits at a time (larger than ``Workspace.batch``'s default: an import
+is decided before it writes, and its claims are derived in worker processes a batch at a
+time)."""
+
+
 @dataclass
 class ImportItem:
     """One claim as read from an import file."""
@@ -257,7 +263,7 @@ def import_items(
 
     now = now or utcnow()
     result = ImportResult()
-    with ws.transaction(), ws.batch():
+    with ws.transaction(), ws.batch(size=IMPORT_BATCH):
         claims: dict[str, Claim] = {}
         sources: dict[str, Source] = {}
         changed: set[str] = set()

@@ -1332,7 +1332,7 @@ def claim_derived(claim: Claim) -> tuple[float, list[str], list[tuple[Bucket, En
 
 BUILD_CHUNK = 20_000
 """Claims made into rows and written at a time by a build."""
-PARALLEL_BUILD = 4000
+PARALLEL_BUILD = 2000
 """A build with more claims than this derives them in worker processes, one per core."""
 
 
