@@ -190,10 +190,11 @@ class Store(Protocol):
         crash can leave some of a batch written, never half a record)."""
         ...
 
-    def batch(self) -> AbstractContextManager[None]:
+    def batch(self, size: int | None = None) -> AbstractContextManager[None]:
         """Many writes committed in batches (an ingest or import run): inside, writes are
-        staged, seen by this store's reads, and committed a batch at a time; a crash keeps
-        every committed batch whole. A database store's transaction is one."""
+        staged, seen by this store's reads, and committed a batch (``size`` records, or the
+        store's default) at a time; a crash keeps every committed batch whole. A database
+        store's transaction is one."""
         ...
 
     def on_commit(self, callback: Callable[[], None]) -> None:
@@ -240,6 +241,14 @@ class NaiveReads:
 
     def records(self) -> Records:  # provided by the backend
         raise NotImplementedError
+
+    # Writes: a store whose ``transaction`` already makes many writes one unit (a database)
+    # can take these as they are.
+    def batch(self, size: int | None = None) -> AbstractContextManager[None]:
+        return self.transaction()  # type: ignore[attr-defined]
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        callback()
 
     def query_claims(
         self,
