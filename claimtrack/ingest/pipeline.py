@@ -271,7 +271,8 @@ def source_record(
     item: str, doc: Document, raw: bytes, text: str, url: str | None, opts: IngestOptions
 ) -> Source:
     """The Source record of a parsed input: what the options say, else what the document
-    says. Its id comes from the canonical ``url``, else from the raw bytes."""
+    says. Its id comes from the canonical ``url``, else from the raw bytes. Every ingested
+    Source is built here (its ``language`` is the one the document declares)."""
     raw_sha = _sha(raw)
     source_id = make_id("source", url) if url else make_id("source", "sha256:" + raw_sha)
     return Source(
