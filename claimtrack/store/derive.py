@@ -200,7 +200,7 @@ def entry_to_json(entry: Entry) -> str:
             entry.figure,
             entry.speaker,
             _finite(entry.lo),
-            _finite(entry.hi, high=True),
+            _finite(entry.hi),
             sorted(entry.words),
             entry.claimant,
             sorted(entry.names),
@@ -228,12 +228,8 @@ def entry_from_json(text: str) -> Entry:
     )
 
 
-def _finite(value: float, high: bool = False) -> float | None:
+def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
-
-
-def bucket_key(group: str, unit: str | None) -> Bucket:
-    return (group, unit)
 
 
 # -- re-assessing -------------------------------------------------------------------------------

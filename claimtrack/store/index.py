@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..conflicts import Bucket, Conflict, Entry, bucket_order
-from ..errors import CorruptRecord, NotFound, WorkspaceError
+from ..errors import CorruptRecord, NotFound
 from . import derive
 
 if TYPE_CHECKING:
@@ -1726,4 +1726,3 @@ def index_error(exc: BaseException) -> bool:
 
 
 __all__ = ["CaseIndex", "INDEX_FORMAT", "index_error", "rules_fingerprint"]
-_ = WorkspaceError
