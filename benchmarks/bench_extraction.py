@@ -2,6 +2,7 @@
 and the same as a ratio to a plain regex sentence split over the same text in the same run.
 
     python benchmarks/bench_extraction.py [MB]      # default 10
+    python benchmarks/bench_extraction.py --before REF [MB]   # REF's code, then this tree's
 
 The text is benchmarks/news_corpus.py's deterministic business-news corpus: by default about
 45% of its sentences state a figure (about 9,000 figures per MB, denser than most news copy),
@@ -37,6 +38,21 @@ def cpu(fn, repeat=1):
         fn()
         best = min(best, time.process_time() - t0)
     return best
+
+
+def _with_rules_scorer(fn):
+    """Run ``fn`` with check-worthiness scored as on main before the learned layer: the
+    weights of benchmarks/bench_checkworthy.py's RULES summed."""
+    from bench_checkworthy import rules_score
+
+    from claimtrack.extract import checkworthy
+
+    learned = checkworthy.score
+    checkworthy.score = lambda sentence, fired: rules_score(fired)
+    try:
+        return fn()
+    finally:
+        checkworthy.score = learned
 
 
 def main(mb: float = 10.0) -> None:
@@ -79,9 +95,57 @@ def main(mb: float = 10.0) -> None:
         b = cpu(lambda sample=sample: BASELINE.findall(sample), repeat=3)
         print(f"  {with_figures / n:4.0%} {2.0 / t:8.2f} MB/s {b / t:8.3f}")
     print()
+    rules = cpu(lambda: _with_rules_scorer(lambda: extract(text)), repeat=2)
+    print(
+        "check-worthiness: extract() with the rules scorer (main before the learned layer) "
+        f"{size / rules:.2f} MB/s, with the learned layer {size / full:.2f} MB/s "
+        f"(x{rules / full:.2f})"
+    )
+    print()
     verdict = "meets" if size / full >= 2.0 else "is below"
     print(f"extract() runs at {size / full:.2f} MB/s on one core: {verdict} the 2 MB/s target")
 
 
+def before_after(ref: str, mb: float) -> None:
+    """extract() and figures.parse MB/s of the code at git ``ref`` and of this tree, each in a
+    fresh process over the same corpus, one after the other in this run."""
+    import subprocess
+    import tempfile
+
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(
+            ["git", "-C", str(root), "archive", ref, "claimtrack"], capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        for name, path in ((f"before ({ref})", tmp), ("after (this tree)", str(root))):
+            code = (
+                "import sys, time; sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[2])\n"
+                "from news_corpus import corpus\n"
+                "from claimtrack.extract import extract\n"
+                "from claimtrack.extract.figures import parse\n"
+                "from bench_extraction import cpu\n"
+                "text = corpus(int(float(sys.argv[3]) * 1e6)); mb = len(text.encode()) / 1e6\n"
+                "e = cpu(lambda: extract(text), 3); f = cpu(lambda: parse(text), 3)\n"
+                "print(f'{e:.3f} {f:.3f} {mb:.2f} {len(parse(text))}')\n"
+            )
+            out = subprocess.run(
+                [sys.executable, "-c", code, str(Path(__file__).parent), path, str(mb)],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
+            e, f, size, n = float(out[0]), float(out[1]), float(out[2]), int(out[3])
+            print(
+                f"{name:28s} extract() {size / e:6.2f} MB/s   figures.parse {size / f:6.2f} MB/s"
+                f"   {n} figures"
+            )
+
+
 if __name__ == "__main__":
-    main(float(sys.argv[1]) if len(sys.argv) > 1 else 10.0)
+    if "--before" in sys.argv:
+        i = sys.argv.index("--before")
+        args = sys.argv[1:i] + sys.argv[i + 2 :]
+        before_after(sys.argv[i + 1], float(args[0]) if args else 2.0)
+    else:
+        main(float(sys.argv[1]) if len(sys.argv) > 1 else 10.0)

@@ -22,16 +22,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import ClaimtrackError, FetchError, NotFound, QuoteNotFound
 from .ids import make_id
+from .models import Claim, Evidence, Source, expect, utcnow
+from .vocabulary import STANCES as _STANCE_TERMS
+from .vocabulary import names
 
 if TYPE_CHECKING:
-    from .models import Claim, Evidence, Source, Stance
+    import httpx
+
+    from .ingest import Prepared
+    from .vocabulary import Stance
     from .workspace import Records, Workspace
 
-STANCES = ("supports", "contradicts", "context")
+STANCES: tuple[Stance, ...] = names(_STANCE_TERMS)
 
 
 class ProvenanceError(ClaimtrackError):
@@ -259,18 +265,20 @@ def resolve_source(ws: Workspace, ref: str) -> Source | None:
         return None
     if _ID_LIKE.match(ref):
         try:
-            return ws.get(ref, "source")
+            return expect(ws.get(ref, "source"), Source)
         except NotFound:
             if not Path(ref).is_file():
                 raise
     if Path(ref).expanduser().is_file():
         return None
     raise NotFound(
-        f"{ref!r} is neither a source id in {ws.root} nor a URL nor a file; see: claimtrack sources"
+        f"{ref!r} is neither a source id in {ws.location} nor a URL nor a file; see: claimtrack sources"
     )
 
 
-def _prepare_ingest(ws: Workspace, item: str, client, options: dict | None):
+def _prepare_ingest(
+    ws: Workspace, item: str, client: httpx.Client | None, options: dict[str, Any] | None
+) -> tuple[Prepared, Source, str]:
     """Fetch or read ``item`` and compute its Source and text without writing anything:
     (prepared, source, text). Failures raise (FetchError, InputError ...)."""
     from .ingest import IngestOptions, prepare
@@ -342,8 +350,8 @@ def add_evidence(
     unverified: bool = False,
     author: str | None = None,
     now: datetime | None = None,
-    client=None,
-    ingest_options: dict | None = None,
+    client: httpx.Client | None = None,
+    ingest_options: dict[str, Any] | None = None,
 ) -> AddResult:
     """Record that ``source`` supports, contradicts or gives context to ``claim``.
 
@@ -361,11 +369,9 @@ def add_evidence(
     again. Nothing is written when any check fails (an unknown claim, a source that cannot be
     fetched or read, a quote that is not there).
     """
-    from .models import Evidence, utcnow
-
     if stance not in STANCES:
         raise ClaimtrackError(f"stance must be one of {', '.join(STANCES)}, not {stance!r}")
-    claim_record: Claim = ws.get(claim, "claim")
+    claim_record = expect(ws.get(claim, "claim"), Claim)
     quote = quote if quote and quote.strip() else None
     prepared = None
     if isinstance(source, str):
@@ -392,7 +398,7 @@ def add_evidence(
     evidence_id = _evidence_id(claim_record.id, source_record.id, stance, quote)
     existing: Evidence | None = None
     if ws.exists("evidence", evidence_id):
-        existing = ws.load("evidence", evidence_id)
+        existing = expect(ws.load("evidence", evidence_id), Evidence)
     if existing is None:
         record = Evidence(
             id=evidence_id,
@@ -441,9 +447,7 @@ def remove_evidence(ws: Workspace, evidence: str, *, now: datetime | None = None
 
     Removing evidence that is already removed changes nothing.
     """
-    from .models import utcnow
-
-    record: Evidence = ws.get(evidence, "evidence")
+    record = expect(ws.get(evidence, "evidence"), Evidence)
     if record.removed_at is not None:
         return record
     updated = record.model_copy(update={"removed_at": now or utcnow()})
@@ -476,7 +480,7 @@ def list_evidence(
     return out
 
 
-def evidence_summary(evidence: Evidence, records: Records | None = None) -> dict:
+def evidence_summary(evidence: Evidence, records: Records | None = None) -> dict[str, Any]:
     """The ``evidence list --json`` contract (docs/flags.md)."""
     source = records.sources.get(evidence.source) if records else None
     return {
@@ -507,8 +511,8 @@ def link_derived(
     B repeats A), since then neither would be the origin.
     """
     with ws.lock():
-        record: Source = ws.get(source, "source")
-        parent_ids = [ws.get(p, "source").id for p in parents]
+        record = expect(ws.get(source, "source"), Source)
+        parent_ids = [expect(ws.get(p, "source"), Source).id for p in parents]
         changed: list[str] = []
         derived = list(record.derived_from)
         if remove:
@@ -538,7 +542,8 @@ def link_derived(
 
 
 def _derived_graph(ws: Workspace) -> dict[str, list[str]]:
-    return {s.id: list(s.derived_from) for s in ws.load_all("source")}
+    sources = (expect(s, Source) for s in ws.load_all("source"))
+    return {s.id: list(s.derived_from) for s in sources}
 
 
 def _reaches(graph: dict[str, list[str]], start: str, target: str) -> bool:

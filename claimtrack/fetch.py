@@ -89,11 +89,12 @@ def parse_size(text: str | int) -> int:
 
 
 def human_size(n: int) -> str:
+    size = float(n)
     for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n} bytes"  # pragma: no cover
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size} bytes"  # pragma: no cover
 
 
 def check_url(url: str) -> str:
@@ -289,8 +290,8 @@ def _fetch(url: str, client: httpx.Client, options: FetchOptions) -> Fetched:
             outcome.url = url
             outcome.redirects = redirects
             return outcome
-        kind, value = outcome
-        if kind == "redirect":
+        if isinstance(outcome, _Redirect):
+            value = outcome.location
             if len(redirects) >= options.max_redirects:
                 raise FetchError(
                     f"{url}: more than {options.max_redirects} redirects (last to {value})"
@@ -302,8 +303,7 @@ def _fetch(url: str, client: httpx.Client, options: FetchOptions) -> Fetched:
                 raise FetchError(f"{url} redirects to {value}, which cannot be fetched") from exc
             current = value
             continue
-        # kind == "retry": value is (status, seconds to wait or None)
-        status, wait = value
+        status, wait = outcome.status, outcome.wait
         if attempt >= options.retries:
             raise FetchError(
                 f"{current}: HTTP {status} {_phrase(status)} (gave up after {attempt + 1} attempts)"
@@ -326,8 +326,21 @@ def _phrase(status: int) -> str:
         return ""
 
 
-def _get_once(client: httpx.Client, url: str, options: FetchOptions, started: float):
-    """One GET: a Fetched, ("redirect", location) or ("retry", (status, wait))."""
+@dataclass
+class _Redirect:
+    location: str
+
+
+@dataclass
+class _Retry:
+    status: int
+    wait: float | None  # seconds the server asked for, if it did
+
+
+def _get_once(
+    client: httpx.Client, url: str, options: FetchOptions, started: float
+) -> Fetched | _Redirect | _Retry:
+    """One GET: the page, a redirect to follow, or a status to retry after a wait."""
     with client.stream(
         "GET",
         url,
@@ -340,9 +353,9 @@ def _get_once(client: httpx.Client, url: str, options: FetchOptions, started: fl
             location = response.headers.get("location", "")
             if not location:
                 raise FetchError(f"{url}: HTTP {status} redirect without a Location")
-            return "redirect", str(response.url.join(location))
+            return _Redirect(str(response.url.join(location)))
         if status in _RETRY_STATUS:
-            return "retry", (status, _retry_after(response.headers.get("retry-after")))
+            return _Retry(status, _retry_after(response.headers.get("retry-after")))
         if status >= 400:
             raise FetchError(f"{url}: HTTP {status} {_phrase(status)}".rstrip())
         mime, charset = _split_content_type(response.headers.get("content-type"))

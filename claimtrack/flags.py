@@ -13,15 +13,17 @@ evidence that *supports* it; a source recorded only as contradicting it, or only
 is not behind it, even when it mentions it. Sources collapse into one origin when
 
 1. they are linked by ``derived_from``, in either direction and transitively;
-2. they are the claimant's own: kind ``press_release`` or ``statement`` and a publisher that
-   names the claimant (``names_match``); every source linked to such a source by
-   ``derived_from`` is then the claimant's word too;
+2. they are the claimant's own: a kind that is the claimant's own word (``press_release`` or
+   ``statement``: ``claimtrack.vocabulary.OWN_KINDS``) and a publisher that names the
+   claimant; every source linked to such a source by ``derived_from`` is then the claimant's
+   word too;
 3. every mention of the claim they carry is attributed to the claimant (``Mention.claimant``
    names ``Claim.claimant``): an article that writes "Klarna says ..." reports the claim, it
    does not check it. This rule does not apply to a source the journalist has recorded as
    supporting evidence: recording it is the judgement that it checked the claim.
 
-Sources collapsed by rules 2 and 3 form the *claimant origin*. ``origins`` counts the distinct
+Whether two names name the same party is claimtrack.claimants' rule (``same_claimant``), the
+one matching and the graph use. Sources collapsed by rules 2 and 3 form the *claimant origin*. ``origins`` counts the distinct
 origins; an origin other than the claimant's is *independent*.
 
 **Status**, from live (not removed) evidence:
@@ -38,8 +40,9 @@ origins; an origin other than the claimant's is *independent*.
 Contradicting evidence counts whether or not its quote was verified: an unchecked quote can
 make a claim look worse, never better.
 
-**Flags** (``FLAG_CODES``), each a code and a one-line detail: ``contradicted``,
-``conflicting-figures`` (``conflicts_with`` edges from ``claimtrack.conflicts``),
+**Flags** (``claimtrack.vocabulary.FLAG_CODES`` has their weights and meanings), each a code
+and a one-line detail: ``contradicted``, ``conflicting-figures`` (``conflicts_with`` edges from
+``claimtrack.conflicts``),
 ``self-reported`` (every origin is the claimant's), ``single-origin`` (two or more sources,
 one origin), ``no-evidence`` (no supporting evidence from an independent origin),
 ``unverified-quote`` (the only independent support has an unchecked quote), ``open-question``
@@ -53,36 +56,25 @@ questions and conflicts, one over each claim's mentions: linear in the size of t
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from .claimants import same_claimant
+from .vocabulary import CLAIM_STATUSES, FLAG_CODES, OWN_KINDS, ClaimStatus, FlagCode, names
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from .models import Claim, Source
+    from .models import Claim, Evidence, Question, Source
     from .workspace import Records
 
-#: Statuses, worst first.
-STATUSES = ("contradicted", "contested", "unsupported", "unverified", "supported")
+#: Statuses, worst first (claimtrack.vocabulary.CLAIM_STATUSES).
+STATUSES: tuple[ClaimStatus, ...] = names(CLAIM_STATUSES)
 
-#: Every flag code with its weight in the "worst first" ordering and what it means.
-FLAG_CODES: dict[str, tuple[float, str]] = {
-    "contradicted": (8, "a source contradicts it"),
-    "conflicting-figures": (6, "another tracked claim gives a different figure for the same thing"),
-    "self-reported": (5, "every source traces back to the claimant"),
-    "no-evidence": (4, "no source independent of the claimant supports it"),
-    "single-origin": (3, "several sources, one independent origin"),
-    "unverified-quote": (2, "the only independent support has a quote not found in its source"),
-    "open-question": (2, "a question about it is still open"),
-    "hedged": (1, "it is presented as an estimate or projection"),
-}
-
-_RANKS = {status: i for i, status in enumerate(STATUSES)}
-_WEIGHTS = {code: float(weight) for code, (weight, _) in FLAG_CODES.items()}
+_RANKS: dict[str | None, int] = {status: i for i, status in enumerate(STATUSES)}
+_WEIGHTS: dict[str, float] = {code: float(t.weight) for code, t in FLAG_CODES.items()}
 
 
 def flag_weight(code: str) -> float:
@@ -90,7 +82,6 @@ def flag_weight(code: str) -> float:
     return _WEIGHTS.get(code, 0.0)
 
 
-OWN_KINDS = frozenset({"press_release", "statement"})
 CLAIMANT = "claimant"  # key of the claimant origin
 
 
@@ -98,7 +89,7 @@ CLAIMANT = "claimant"  # key of the claimant origin
 class Flag:
     """A reason code (``no-evidence``, ``single-origin`` ...) and a one-line explanation."""
 
-    code: str
+    code: FlagCode
     detail: str
 
 
@@ -117,7 +108,7 @@ class Assessment:
     """The derived state of one claim."""
 
     claim: str
-    status: str | None
+    status: ClaimStatus | None
     flags: list[Flag] = field(default_factory=list)
     origins: int = 0
     mentions: int = 0
@@ -135,14 +126,14 @@ class Assessment:
     def codes(self) -> list[str]:
         return [f.code for f in self.flags]
 
-    def severity(self) -> tuple:
+    def severity(self) -> tuple[int, float, int, str]:
         """Sort key, worst first: status, then flag weight, then how widely it is repeated."""
         weight = 0.0
         for f in self.flags:
             weight += _WEIGHTS.get(f.code, 0.0)
         return (_RANKS.get(self.status, len(STATUSES)), -weight, -self.mentions, self.claim)
 
-    def to_json(self, claim: Claim) -> dict:
+    def to_json(self, claim: Claim) -> dict[str, Any]:
         """The ``flags --json`` contract (docs/flags.md)."""
         return {
             "claim": self.claim,
@@ -154,43 +145,27 @@ class Assessment:
         }
 
 
-# -- names --------------------------------------------------------------------------------------
-
-_WORDS = re.compile(r"\w+")
-
-
-@lru_cache(maxsize=65536)
-def _name_words(name: str) -> tuple[str, ...]:
-    return tuple(w for w in _WORDS.findall(name.casefold().replace("'s", "")) if w != "the")
-
-
-def names_match(a: str | None, b: str | None) -> bool:
-    """Whether two names denote the same party: equal words ignoring case, punctuation and
-    "the", or one name's words beginning the other's ("Klarna" and "Klarna Bank AB").
-
-    >>> names_match("Klarna", "Klarna Bank AB"), names_match("Meta", "Metal Corp")
-    (True, False)
-    """
-    if not a or not b:
-        return False
-    wa, wb = _name_words(a), _name_words(b)
-    if not wa or not wb:
-        return False
-    n = min(len(wa), len(wb))
-    return wa[:n] == wb[:n]
-
-
 # -- provenance groups ----------------------------------------------------------------------------
 
 
 class _Groups:
-    """Union-find over sources linked by ``derived_from``, built once per assessment."""
+    """Sources linked by ``derived_from``, in either direction and transitively, grouped with
+    networkx's union-find; each group is named by its smallest source id, so the names do not
+    depend on the order of the records."""
 
     def __init__(self, sources: dict[str, Source]):
-        self.parent: dict[str, str] = {}
-        for source in sources.values():
-            for other in source.derived_from:
-                self.union(source.id, other)
+        self.root: dict[str, str] = {}
+        pairs = [(s.id, other) for s in sources.values() for other in s.derived_from]
+        if pairs:  # networkx is imported only when there is something to group
+            from networkx.utils import UnionFind
+
+            links: UnionFind[str] = UnionFind()
+            for a, b in pairs:
+                links.union(a, b)
+            for group in links.to_sets():
+                name = min(group)
+                for member in group:
+                    self.root[member] = name
         # Publishers of the claimant-own documents in each group: a group holding Klarna's
         # press release is Klarna's word for a claim Klarna makes.
         self.own_publishers: dict[str, list[str]] = defaultdict(list)
@@ -198,25 +173,12 @@ class _Groups:
             if source.kind in OWN_KINDS and source.publisher:
                 self.own_publishers[self.find(source.id)].append(source.publisher)
 
-    def find(self, node: str) -> str:
-        parent = self.parent
-        root = node
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while node != root:  # path compression
-            parent[node], node = root, parent[node]
-        return root
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            if rb < ra:  # deterministic representative: the smallest id
-                ra, rb = rb, ra
-            self.parent[rb] = ra
-            self.parent.setdefault(ra, ra)
+    def find(self, source_id: str) -> str:
+        """The name of ``source_id``'s group (itself when it is linked to nothing)."""
+        return self.root.get(source_id, source_id)
 
     def owned_by(self, root: str, claimant: str | None) -> bool:
-        return any(names_match(p, claimant) for p in self.own_publishers.get(root, ()))
+        return any(same_claimant(p, claimant) for p in self.own_publishers.get(root, ()))
 
 
 # -- the assessment -----------------------------------------------------------------------------
@@ -239,16 +201,16 @@ def _source_label(sources: dict[str, Source], source_id: str) -> str:
 
 
 def conflicts_by_claim(
-    records: Records, graph: nx.MultiDiGraph | None = None
+    records: Records, graph: nx.MultiDiGraph[str] | None = None
 ) -> dict[str, list[tuple[str, str]]]:
     """{claim id: [(other claim id, reason)]} from the graph's ``conflicts_with`` edges, or
     from ``claimtrack.conflicts.find_conflicts`` when no graph is given."""
     out: dict[str, list[tuple[str, str]]] = defaultdict(list)
     if graph is not None:
+        from .graph import edges_of
+
         pairs: Iterable[tuple[str, str, str]] = (
-            (u, v, d.get("reason") or "")
-            for u, v, d in graph.edges(data=True)
-            if d.get("relation") == "conflicts_with"
+            (u, v, str(d.get("reason") or "")) for u, v, d in edges_of(graph, "conflicts_with")
         )
     else:
         from .conflicts import find_conflicts
@@ -262,7 +224,7 @@ def conflicts_by_claim(
 
 def assess(
     records: Records,
-    graph: nx.MultiDiGraph | None = None,
+    graph: nx.MultiDiGraph[str] | None = None,
     *,
     claims: Iterable[str] | None = None,
     conflicts: dict[str, list[tuple[str, str]]] | None = None,
@@ -280,11 +242,11 @@ def assess(
     groups = _Groups(sources)
     alias = {a: c.id for c in records.claims.values() if c.aliases for a in c.aliases}
 
-    evidence: dict[str, list] = defaultdict(list)
+    evidence: dict[str, list[Evidence]] = defaultdict(list)
     for ev in records.evidence.values():
         if ev.removed_at is None:
             evidence[alias.get(ev.claim, ev.claim)].append(ev)
-    questions: dict[str, list] = defaultdict(list)
+    questions: dict[str, list[Question]] = defaultdict(list)
     for q in records.questions.values():
         if q.status == "open":
             questions[alias.get(q.claim, q.claim)].append(q)
@@ -292,7 +254,7 @@ def assess(
         conflicts = conflicts_by_claim(records, graph)
 
     wanted = records.claims if claims is None else {c: records.claims[c] for c in claims}
-    no = ()
+    no: tuple[()] = ()
     return {
         cid: _assess_claim(
             claim,
@@ -308,7 +270,9 @@ def assess(
     }
 
 
-def for_claim(records: Records, claim_id: str, graph=None) -> Assessment:
+def for_claim(
+    records: Records, claim_id: str, graph: nx.MultiDiGraph[str] | None = None
+) -> Assessment:
     """The assessment of one claim (same rules as ``assess``), with its origin groups."""
     return assess(records, graph, claims=[claim_id], explain=True)[claim_id]
 
@@ -336,7 +300,14 @@ def effective_claimant(claim: Claim, sources: dict[str, Source]) -> str | None:
 
 
 def _assess_claim(
-    claim, sources, groups, evidence, questions, conflicts, claims, explain
+    claim: Claim,
+    sources: dict[str, Source],
+    groups: _Groups,
+    evidence: Sequence[Evidence],
+    questions: Sequence[Question],
+    conflicts: Sequence[tuple[str, str]],
+    claims: dict[str, Claim],
+    explain: bool,
 ) -> Assessment:
     claimant = claim.claimant or effective_claimant(claim, sources)
     find = groups.find
@@ -345,11 +316,7 @@ def _assess_claim(
     hedged = 0
     for m in claim.mentions:
         said_by = m.claimant
-        attributed = (
-            claimant is not None
-            and said_by is not None
-            and (said_by == claimant or names_match(said_by, claimant))
-        )
+        attributed = same_claimant(said_by, claimant) is True
         mention_sources[m.source] = mention_sources.get(m.source, False) or not attributed
         if m.hedged:
             hedged += 1
@@ -383,7 +350,7 @@ def _assess_claim(
                 (
                     source is not None
                     and source.kind in OWN_KINDS
-                    and names_match(source.publisher, claimant)
+                    and same_claimant(source.publisher, claimant) is True
                 )
                 or (mention_sources.get(sid) is False and sid not in support_sources)
                 or groups.owned_by(root, claimant)
@@ -395,6 +362,7 @@ def _assess_claim(
 
     verified = [e for e in supports if roots[e.source] not in claimant_roots and not e.unverified]
     unchecked = [e for e in supports if roots[e.source] not in claimant_roots and e.unverified]
+    status: ClaimStatus
     if contradicts and verified:
         status = "contested"
     elif contradicts:
@@ -484,7 +452,9 @@ def _assess_claim(
             (
                 Origin(
                     key=key,
-                    label=claimant if key == CLAIMANT else _source_label(sources, sids[0]),
+                    label=claimant
+                    if key == CLAIMANT and claimant
+                    else _source_label(sources, sids[0]),
                     sources=tuple(sids),
                     claimant=key == CLAIMANT,
                 )

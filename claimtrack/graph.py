@@ -1,40 +1,37 @@
 """The claim graph: one networkx MultiDiGraph built from the workspace's records.
 
 Nodes have a ``type``: ``claim``, ``source``, ``question`` or ``entity`` (a claimant).
-Edges have a ``relation`` and a unique ``id`` (also their multigraph key):
-
-=================  =====================  ===============================================
-relation           direction              from
-=================  =====================  ===============================================
-asserts            source -> claim        each mention of the claim in the source
-supports           source -> claim        evidence (the evidence id is the edge id)
-contradicts        source -> claim        evidence
-context            source -> claim        evidence
-asks_about         question -> claim      each question
-claimed_by         claim -> entity        the claim's claimant
-derived_from       source -> source       Source.derived_from
-conflicts_with     claim -> claim         computed by claimtrack.conflicts
-=================  =====================  ===============================================
+Edges have a ``relation`` and a unique ``id`` (also their multigraph key). The relations, which
+node types they join and what makes each edge are claimtrack.vocabulary.RELATIONS; every edge's
+``label`` is its relation's words there ("asks about"). Claimant nodes are one per claimant
+name as claimtrack.claimants normalises it (``entity:klarna`` for "Klarna" and "Klarna AB").
 
 Attributes keep the records' own types (lists, None); exporters flatten them.
 """
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from .claimants import entity_id
+from .vocabulary import RELATIONS, Relation
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from .workspace import Records
 
-_NON_WORD = re.compile(r"[^\w]+")
+__all__ = ["build", "edges_of", "entity_id"]
 
 
-def entity_id(name: str) -> str:
-    """Node id of a claimant: ``entity:klarna`` for "Klarna" and "KLARNA"."""
-    return "entity:" + _NON_WORD.sub("-", name.casefold()).strip("-")
+def edges_of(
+    graph: nx.MultiDiGraph[str], relation: Relation
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """The edges of one relation, as ``(from, to, attributes)``, in the graph's order."""
+    for u, v, data in graph.edges(data=True):
+        if data.get("relation") == relation:
+            yield u, v, data
 
 
 def _short(text: str | None, limit: int = 80) -> str:
@@ -42,7 +39,7 @@ def _short(text: str | None, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def build(records: Records, *, conflicts: bool = True) -> nx.MultiDiGraph:
+def build(records: Records, *, conflicts: bool = True) -> nx.MultiDiGraph[str]:
     """Build the graph of DESIGN.md from ``records``.
 
     >>> from claimtrack.workspace import Records
@@ -51,10 +48,13 @@ def build(records: Records, *, conflicts: bool = True) -> nx.MultiDiGraph:
     """
     import networkx as nx
 
-    g = nx.MultiDiGraph()
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
 
-    def edge(u: str, v: str, relation: str, edge_id: str, **attrs) -> None:
-        g.add_edge(u, v, key=edge_id, id=edge_id, relation=relation, label=relation, **attrs)
+    def edge(u: str, v: str, relation: Relation, edge_id: str | None = None, **attrs: Any) -> None:
+        """An edge; its id is ``edge_id`` when given (evidence), else "u>relation>v"."""
+        edge_id = edge_id or f"{u}>{relation}>{v}"
+        label = RELATIONS[relation].label
+        g.add_edge(u, v, key=edge_id, id=edge_id, relation=relation, label=label, **attrs)
 
     for source in records.sources.values():
         g.add_node(
@@ -75,6 +75,7 @@ def build(records: Records, *, conflicts: bool = True) -> nx.MultiDiGraph:
             type="claim",
             label=_short(claim.text),
             text=claim.text,
+            title=claim.title,
             claimant=claim.claimant,
             ref=claim.ref,
             tags=list(claim.tags),
@@ -86,7 +87,7 @@ def build(records: Records, *, conflicts: bool = True) -> nx.MultiDiGraph:
             ent = entity_id(claim.claimant)
             if ent not in g:
                 g.add_node(ent, type="entity", label=claim.claimant, name=claim.claimant)
-            edge(claim.id, ent, "claimed_by", f"{claim.id}>claimed_by>{ent}")
+            edge(claim.id, ent, "claimed_by")
         for i, mention in enumerate(claim.mentions):
             if mention.source not in g:
                 # A mention of a source that is missing or failed to load: keep the edge, and
@@ -121,20 +122,14 @@ def build(records: Records, *, conflicts: bool = True) -> nx.MultiDiGraph:
     for q in records.questions.values():
         g.add_node(q.id, type="question", label=_short(q.text), text=q.text, status=q.status)
         if q.claim in g:
-            edge(q.id, q.claim, "asks_about", f"{q.id}>asks_about>{q.claim}")
+            edge(q.id, q.claim, "asks_about")
     for source in records.sources.values():
         for parent in source.derived_from:
             if parent in g:
-                edge(source.id, parent, "derived_from", f"{source.id}>derived_from>{parent}")
+                edge(source.id, parent, "derived_from")
     if conflicts:
         from .conflicts import find_conflicts
 
         for conflict in find_conflicts(records):
-            edge(
-                conflict.a,
-                conflict.b,
-                "conflicts_with",
-                f"{conflict.a}>conflicts_with>{conflict.b}",
-                reason=conflict.reason,
-            )
+            edge(conflict.a, conflict.b, "conflicts_with", reason=conflict.reason)
     return g

@@ -1,12 +1,14 @@
 """Bulk import of claims from JSON Lines or schema.org ClaimReview JSON-LD.
 
-JSON Lines: one object per line, ``{"text", "ref", "claimant", "source", "date"}``; only
-``text`` is required. ``ref`` is an external id (a fact-check database's) kept on the claim;
+JSON Lines: one object per line, ``{"text", "title", "ref", "claimant", "source", "date"}``;
+only ``text`` is required. ``title`` is the headline the claim came with (a fact-check's
+title), kept on the claim and used in matching; ``ref`` is an external id (a fact-check
+database's) kept on the claim;
 ``source`` is a URL or a publication's name and becomes a source with a mention of the claim;
 ``date`` (YYYY-MM-DD) becomes the claim's ``created_at``.
 
 ClaimReview: a single object, a list of them, or an ``@graph``: ``claimReviewed`` is the text,
-``itemReviewed.author`` the claimant, ``itemReviewed.appearance`` / ``firstAppearance`` the
+``name`` (or ``headline``) the title, ``itemReviewed.author`` the claimant, ``itemReviewed.appearance`` / ``firstAppearance`` the
 sources, ``url`` (or ``identifier``/``@id``) the ref, ``reviewRating.alternateName`` a
 ``rating:`` tag.
 
@@ -41,6 +43,7 @@ class ImportItem:
     """One claim as read from an import file."""
 
     text: str
+    title: str | None = None
     ref: str | None = None
     claimant: str | None = None
     sources: list[str] = field(default_factory=list)
@@ -131,12 +134,17 @@ def from_claimreview(obj: dict, where: str) -> ImportItem:
         elif ref is None:
             ref = value
     sources = _urls(item.get("appearance")) + _urls(item.get("firstAppearance"))
+    title = next(
+        (" ".join(v.split()) for v in (obj.get("name"), obj.get("headline")) if isinstance(v, str)),
+        None,
+    )
     rating = obj.get("reviewRating")
     tags = []
     if isinstance(rating, dict) and isinstance(rating.get("alternateName"), str):
         tags.append(f"rating:{rating['alternateName'].strip()}")
     return ImportItem(
         text=" ".join(text.split()),
+        title=title or None,
         ref=ref,
         claimant=_name(item.get("author")),
         sources=list(dict.fromkeys(sources)),
@@ -163,6 +171,7 @@ def from_line(obj, where: str) -> ImportItem:
             raise InputError(f"{where}: date {date!r} is not YYYY-MM-DD") from None
     return ImportItem(
         text=text,
+        title=_str(obj.get("title"), where, "title"),
         ref=_str(obj.get("ref"), where, "ref"),
         claimant=_str(obj.get("claimant"), where, "claimant"),
         sources=[source] if source else [],
@@ -280,6 +289,7 @@ def import_items(
                 claim = Claim(
                     id=cid,
                     text=item.text,
+                    title=item.title,
                     claimant=item.claimant,
                     figures=figures_of(item.text) if figures else [],
                     ref=item.ref,
@@ -291,6 +301,9 @@ def import_items(
                 result.new_claims.append(cid)
             if item.ref and not claim.ref:
                 claim.ref = item.ref
+                changed.add(cid)
+            if item.title and not claim.title:
+                claim.title = item.title
                 changed.add(cid)
             for tag in item.tags:
                 if tag not in claim.tags:

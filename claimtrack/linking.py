@@ -7,13 +7,11 @@ about. ``merge`` and ``detach`` correct the matching by hand.
 
 All of them read, decide, and only then write, under the store's write lock. Matching runs in
 two stages: the store's full-text search (``Store.search``, BM25) names up to
-``CANDIDATES`` claims for a sentence, and ``claimtrack.match.rerank`` scores them in full, with
-word rarity counted over the whole case (``Store.match_statistics``).
+``CANDIDATES`` claims for a sentence, and ``claimtrack.match.rerank`` scores and orders them.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,11 +20,9 @@ from typing import TYPE_CHECKING
 from .errors import ClaimtrackError, CorruptRecord, NotFound
 from .ids import make_id, normalize_text
 from .match import (
-    STOPWORDS,
     ClaimIndex,
     Features,
     Match,
-    claim_features,
     features,
     idf,
     is_same_claim,
@@ -44,7 +40,6 @@ if TYPE_CHECKING:
 
 CANDIDATES = 100
 """Claims the first stage (``Store.search``) names for each sentence."""
-_WORD = re.compile(r"\w+")
 
 SUBJECT_THRESHOLD = 0.2
 """Word similarity above which a non-answer is taken to be about a claim's subject."""
@@ -87,14 +82,14 @@ def _mention_key(start: int | None, quote: str) -> tuple:
 
 class Matcher:
     """Matching against a store's claims: ``Store.search`` candidates, ``match.rerank``
-    scores. Claims are loaded once per matcher; word statistics come from the store."""
+    scores. Claims are loaded once per matcher; word statistics (for telling which claim a
+    non-answer is about) come from the store."""
 
     def __init__(self, ws: Workspace):
         self.ws = ws
         self.claims: dict[str, Claim | None] = {}
         self._n: int | None = None
         self._df: defaultdict[str, int] = defaultdict(int)
-        self._words: dict[str, tuple[str, ...]] = {}
 
     def refresh(self) -> None:
         """Count words again (claims were added): the claims loaded stay (the writes this
@@ -120,17 +115,8 @@ class Matcher:
                 self._df[w] = found.get(w, 0)
         return self._n, self._df
 
-    def words(self, claim: Claim) -> tuple[str, ...]:
-        found = self._words.get(claim.id)
-        if found is None:
-            found = self._words[claim.id] = claim_features(claim).words
-        return found
-
     def candidates(self, text: str) -> list[tuple[Claim, float]]:
-        # Words every claim has ("the", "says") find every claim and tell none apart: at
-        # 100,000 claims they make a search ten times slower.
-        words = [w for w in _WORD.findall(text) if w.casefold() not in STOPWORDS]
-        found = self.ws.search(" ".join(words), CANDIDATES) if words else []
+        found = self.ws.search(text, CANDIDATES)
         out = []
         for cid, first in found:
             claim = self.get(cid)
@@ -139,14 +125,8 @@ class Matcher:
         return out
 
     def rank(self, query: Features, text: str, *, top: int) -> list[Match]:
-        pool = self.candidates(text)
-        if not pool:
-            return []
-        words = set(query.words)
-        for claim, _ in pool:
-            words.update(self.words(claim))
-        n, df = self.statistics(sorted(words))
-        return rerank(query, pool, top=top, n=max(n, 1), df=df.__getitem__)
+        # Word rarity is counted among the candidates, as ``match.rerank`` is tuned.
+        return rerank(query, self.candidates(text), top=top)
 
 
 class _Plan:
@@ -181,7 +161,8 @@ class _Plan:
         return claim
 
     def best(self, feats: Features, text: str) -> Match | None:
-        found = self.matcher.rank(feats, text, top=3) + self.local.query_features(feats, top=3)
+        found = self.matcher.rank(feats, text, top=3)
+        found += self.local.query_features(feats, text=text, top=3)
         found.sort(key=lambda m: (-m.score, m.claim))
         for m in found:
             if not is_same_claim(m.score):
@@ -268,7 +249,7 @@ class _Plan:
         n = max(n + len(self.local), 1)
 
         def weight(word: str) -> float:
-            return idf(df.get(word, 0) + len(self.local.postings.get(word, ())), n)
+            return idf(df.get(word, 0) + self.local.df(word), n)
 
         for claim, here, quoted in texts.values():
             distances = [abs(m.start - s.start) for m in here if m.start is not None]
@@ -307,8 +288,9 @@ def attach(
     now: datetime | None = None,
     matcher: Matcher | None = None,
 ) -> LinkResult:
-    """Record each claim sentence of ``source`` as a mention of a new or matching claim, and
-    each non-answer sentence as an open question on the claim it concerns.
+    """Record each claim sentence of ``source`` (and each other statement of a figure:
+    ``ExtractedSentence.candidate``) as a mention of a new or matching claim, and each
+    non-answer sentence as an open question on the claim it concerns.
 
     Attaching the same source again adds nothing. ``now`` stamps new records (default: the
     clock). ``matcher`` may be shared by the attaches of one batch of writes (it keeps the
@@ -317,7 +299,7 @@ def attach(
     with ws.transaction():
         plan = _Plan(ws, source, matcher)
         for s in sentences:
-            if s.is_claim:
+            if s.is_claim or s.candidate:
                 plan.add_claim_sentence(s, origin, now)
         for s in sentences:
             if s.nonanswer:
@@ -328,22 +310,34 @@ def attach(
 
 
 def match_queries(
-    ws: Workspace, texts: list[str], *, top: int = 5
+    ws: Workspace, texts: list[str], *, top: int = 5, semantic: bool = False
 ) -> list[list[tuple[Claim, float]]]:
-    """For each text, the workspace's best claims as (claim, score), best first.
-
-    Figures are read from each text with ``claimtrack.extract``.
-    """
+    """For each text, the workspace's best claims as (claim, score), best first: BM25 over the
+    claims (``claimtrack.search``), then ``match.rerank``; figures are read from each text.
+    ``semantic`` fuses in the embedding model of the semantic extra (``claimtrack.semantic``),
+    with the claims' embeddings cached in the workspace's ``.cache/``."""
     matcher = Matcher(ws)
+    if not semantic:
+        out = []
+        for text in texts:
+            found = []
+            for m in matcher.rank(features(text), text, top=top):
+                claim = matcher.get(m.claim)
+                if claim is not None:
+                    found.append((claim, m.score))
+            out.append(found)
+        return out
+    from .semantic import EmbeddingCache, load_embedder, semantic_rerank
+
+    embedder = load_embedder()
+    cache = EmbeddingCache.in_folder(ws.root / ".cache")  # type: ignore[attr-defined]
     out = []
     for text in texts:
-        query = features(text, figures_of(text) or None)
-        found = []
-        for m in matcher.rank(query, text, top=top):
-            claim = matcher.get(m.claim)
-            if claim is not None:
-                found.append((claim, m.score))
-        out.append(found)
+        ranked = matcher.rank(features(text), text, top=100)
+        claims = {m.claim: c for m in ranked if (c := matcher.get(m.claim)) is not None}
+        ranked = [m for m in ranked if m.claim in claims]
+        fused = semantic_rerank(text, ranked, claims, embedder, cache, top=top)
+        out.append([(claims[m.claim], m.score) for m in fused])
     return out
 
 
@@ -448,12 +442,10 @@ def detach(
 
 
 def figures_of(text: str) -> list[Figure]:
-    """The figures extraction finds in ``text`` (offsets into it), else a rough reading."""
-    from .extract import extract
-    from .match import parse_numbers
+    """The figures extraction finds in ``text`` (offsets into it)."""
+    from .extract import parse_figures
 
-    found = [f for s in extract(text, all_sentences=True) for f in s.figures]
-    return found or parse_numbers(text)
+    return parse_figures(text)
 
 
 def _unique(items):

@@ -34,6 +34,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import snowballstemmer
+
+from . import claimants
+from .search import STOPWORDS as FUNCTION_WORDS
+from .search import prepare
+
 if TYPE_CHECKING:
     from .models import Claim, Figure
 
@@ -63,34 +69,29 @@ def is_same_claim(score: float) -> bool:
 
 @dataclass(frozen=True)
 class Match:
-    """A claim id and how well it matches the query, in [0, 1] (1: same wording and figures)."""
+    """A claim id, how surely it is the claim the query states (``score`` in [0, 1]; 1: same
+    wording and figures; ``is_same_claim``), and the ``relevance`` it was ranked by (the
+    first-stage score and ``score`` combined; see ``rerank``)."""
 
     claim: str
     score: float
+    relevance: float = 0.0
 
 
 # -- content words -----------------------------------------------------------------------------
 
-STOPWORDS = frozenset(
+STOPWORDS = FUNCTION_WORDS | frozenset(
     """
-    a about above according across after again against all almost along also although am among
-    an and another any are around as at be became because been before being below between both
-    but by can could did do does doing done during each either else even ever every few for from
-    further had has have having he her here hers herself him himself his how however i if in
-    into is it its itself just last least less like made make makes many may me might more most
-    much must my myself near nearly next no nor not now of off on once one only or other our ours
-    ourselves out over own per quite rather same she should since so some still such than that
-    the their theirs them themselves then there these they this those though through thus to too
-    under until up upon us very via was we were what when where whether which while who whom
-    whose why will with within without would yet you your yours yourself
     say says said saying tell tells told claim claims claimed claiming assert asserts asserted
     estimate estimates estimated state states stated report reports reported reportedly
     according announce announces announced add adds added note notes noted
-    approximately roughly nearly almost around some over under least than
-    mr mrs ms dr percent per cent
+    approximately roughly last
+    mr mrs ms dr percent cent
     monday tuesday wednesday thursday friday saturday sunday today yesterday week
     """.split()
 )
+"""Words that do not tell claims apart: function words (``claimtrack.search.STOPWORDS``) and
+the words of news copy that introduce a claim rather than state it."""
 
 # Stem -> canonical word: common news paraphrases of the same subject. Kept small and general;
 # the figures do most of the work of telling claims apart.
@@ -112,26 +113,14 @@ _SYNONYM_GROUPS = {
     "fund": "fund funding investor investment financing",
 }
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
-_VOWELS = set("aeiouy")
+_STEMMER = snowballstemmer.stemmer("english")
 
 
 def _strip(word: str) -> str:
-    """A light stemmer: plurals, -ing, -ed and a final -e, so inflections compare equal."""
+    """The Snowball (Porter 2) stem of a word, so inflections compare equal."""
     if word.endswith(("'s", "’s")):
         word = word[:-2]
-    if len(word) > 4 and word.endswith("ies"):
-        word = word[:-3] + "y"
-    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    if len(word) >= 6 and word.endswith("ing"):
-        word = word[:-3]
-    elif len(word) >= 5 and word.endswith("ed") and not word.endswith("eed"):
-        word = word[:-2]
-    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in _VOWELS | {"l", "s"}:
-        word = word[:-1]
-    if len(word) > 4 and word.endswith("e"):
-        word = word[:-1]
-    return word
+    return _STEMMER.stemWord(word)
 
 
 SYNONYMS = {
@@ -231,78 +220,6 @@ class FigureSpan:
         return max(0.0, 1.0 - gap / width)
 
 
-_NUMBER = re.compile(
-    r"(?:(?P<cur>[$€£])\s?)?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|m|k)\b)?"
-    r"(?:\s?(?P<pct>%|percent\b|per cent\b))?",
-    re.I,
-)
-_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
-_SCALES["trillion"] = 1e12
-_QUALIFIER_WORDS = [
-    (re.compile(r"(?:nearly|almost|close to|just under)\s*$", re.I), "nearly"),
-    (
-        re.compile(r"(?:about|around|approximately|roughly|some|an estimated)\s*$", re.I),
-        "approximately",
-    ),
-    (re.compile(r"(?:more than|over|above|upwards of)\s*$", re.I), "more_than"),
-    (re.compile(r"(?:at least)\s*$", re.I), "at_least"),
-    (re.compile(r"(?:less than|under|below|fewer than)\s*$", re.I), "less_than"),
-    (re.compile(r"(?:up to|at most)\s*$", re.I), "at_most"),
-]
-
-
-def parse_numbers(text: str) -> list[Figure]:
-    """A rough reading of the numbers in ``text``, for claims and queries that come without
-    extracted figures (imported claims, draft sentences). Units are not read.
-
-    >>> [(f.value, f.kind, f.qualifier) for f in parse_numbers("nearly 2,000 jobs, $40 million")]
-    [(2000.0, 'count', 'nearly'), (40000000.0, 'currency', 'exact')]
-    """
-    from .models import Figure
-
-    out = []
-    for m in _NUMBER.finditer(text):
-        before = text[max(0, m.start() - 1) : m.start()]
-        if before and (before.isalnum() or before in "-/."):
-            continue
-        value = float(m.group("num").replace(",", ""))
-        scale = (m.group("scale") or "").lower()
-        value *= _SCALES.get(scale, 1)
-        currency = {"$": "USD", "€": "EUR", "£": "GBP"}.get(m.group("cur") or "")
-        if m.group("pct"):
-            kind = "percent"
-        elif currency:
-            kind = "currency"
-        elif (
-            not scale
-            and "," not in m.group("num")
-            and 1900 <= value <= 2100
-            and value == int(value)
-        ):
-            kind = "year"
-        else:
-            kind = "count"
-        qualifier = "exact"
-        head = text[max(0, m.start() - 20) : m.start()]
-        for pattern, name in _QUALIFIER_WORDS:
-            if pattern.search(head):
-                qualifier = name
-                break
-        out.append(
-            Figure(
-                text=m.group(0).strip(),
-                start=m.start(),
-                end=m.end(),
-                value=value,
-                kind=kind,
-                currency=currency,
-                qualifier=qualifier,
-            )
-        )
-    return out
-
-
 _CONTEXT_KINDS = {"year", "date", "ordinal", "duration"}
 
 
@@ -363,36 +280,10 @@ def query_figure_keys(spans: Iterable[FigureSpan]) -> list[str]:
 
 # -- claimants ---------------------------------------------------------------------------------
 
-_CORPORATE = {"inc", "ltd", "llc", "ab", "plc", "corp", "co", "group", "the"}
-
-
-_DETERMINERS = {"the", "a", "an", "its", "their", "his", "her", "our", "one"}
-
-
-@functools.lru_cache(maxsize=65536)
-def claimant_key(name: str | None) -> str | None:
-    """A normalised claimant name: "Klarna AB" and "klarna" compare equal. A description
-    rather than a name ("the company", "a spokesperson", "the buy-now-pay-later firm") gives
-    None: it says nothing about who it is.
-    """
-    if not name:
-        return None
-    raw = re.findall(r"\w+", name)
-    if raw and raw[0].casefold() in _DETERMINERS:
-        raw = raw[1:]
-    if not any(w[:1].isupper() for w in raw):
-        return None
-    words = [w for w in (r.casefold() for r in raw) if w not in _CORPORATE]
-    return " ".join(words) or None
-
-
-def same_claimant(a: str | None, b: str | None) -> bool | None:
-    """True/False when both are known ("Klarna" is the same as "Klarna CEO Sebastian
-    Siemiatkowski"); None when either is unknown."""
-    if not a or not b:
-        return None
-    wa, wb = set(a.split()), set(b.split())
-    return wa <= wb or wb <= wa
+# One rule for the whole package: claimtrack.claimants. ``claimant_key`` normalises a name ("Klarna
+# AB" -> "klarna"; a description gives None); ``same_claimant`` compares two such keys.
+claimant_key = claimants.claimant_key
+same_claimant = claimants.keys_match
 
 
 # -- features and scoring ----------------------------------------------------------------------
@@ -413,12 +304,29 @@ class Features:
 
 
 def features(
-    text: str, figures: list[Figure] | None = None, claimant: str | None = None
+    text: str,
+    figures: list[Figure] | None = None,
+    claimant: str | None = None,
+    *,
+    title: str | None = None,
 ) -> Features:
-    """The matching features of a text; its numbers are read from it when ``figures`` is
-    empty or None."""
-    figs = figures if figures else parse_numbers(text)
+    """The matching features of a text; its figures are read from it
+    (``claimtrack.extract.parse_figures``) when ``figures`` is empty or None.
+
+    Text from social media is read as prose first (``claimtrack.search.prepare``: no web
+    addresses; hashtags and handles as words). A ``title`` (a fact-check's headline) adds its
+    words; its figures and capitalised words are not read (a headline capitalises every word).
+    """
+    text = prepare(text)
+    if figures:
+        figs = figures
+    else:
+        from .extract import parse_figures
+
+        figs = parse_figures(text)
     words = content_words(text)
+    if title:
+        words = tuple(sorted(set(words) | set(content_words(prepare(title)))))
     years = {str(int(f.value)) for f in figs if f.kind == "year" and f.value is not None}
     if years:
         # A year places a claim in time ("grew 35% in 2024"): it counts like a word.
@@ -453,7 +361,7 @@ def proper_names(text: str) -> tuple[str, ...]:
     >>> proper_names("Sales at Tael grew 35% in March, Klarna's chief said")
     ('klarna', 'tael')
     >>> proper_names("Kadoast opened 57 new stores in Chile")
-    ('chil', 'kadoast')
+    ('chile', 'kadoast')
     """
     found = set()
     first = len(text) - len(text.lstrip())
@@ -467,28 +375,6 @@ def proper_names(text: str) -> tuple[str, ...]:
             continue  # "Swedish", "European": say where, not who
         found.update(content_words(word))
     return tuple(sorted(found - STOPWORDS))
-
-
-_CLAIM_FEATURES: dict[tuple, Features] = {}
-_CLAIM_FEATURES_MAX = 50_000
-
-
-def claim_features(claim: Claim) -> Features:
-    """``features`` of a claim; remembered by content, since matching scores the same
-    candidate claims for sentence after sentence."""
-    key = (
-        claim.text,
-        claim.claimant,
-        tuple(
-            (f.value, f.low, f.high, f.unit, f.kind, f.currency, f.qualifier) for f in claim.figures
-        ),
-    )
-    found = _CLAIM_FEATURES.get(key)
-    if found is None:
-        if len(_CLAIM_FEATURES) >= _CLAIM_FEATURES_MAX:
-            _CLAIM_FEATURES.clear()
-        found = _CLAIM_FEATURES[key] = features(claim.text, claim.figures, claim.claimant)
-    return found
 
 
 def idf(df: int, n: int) -> float:
@@ -564,41 +450,76 @@ def score(query: Features, claim: Features, weight: Callable[[str], float]) -> f
     return max(0.0, min(1.0, result))
 
 
-class ClaimIndex:
-    """An in-memory inverted index over claims, built once and queried many times.
+RELEVANCE_WEIGHTS = {"search": 1.0, "same_claim": 0.4}
+"""How ``rerank`` orders candidates: the first stage's score divided by the best candidate's
+(BM25 scales differ from one collection to another) and the same-claim score. Fitted on the
+training tweets of CLEF CheckThat! 2020 task 2 (benchmarks/bench_checkthat.py --fit)."""
 
-    ``add``/``remove`` keep it current as claims change; ``query`` ranks claims for a text.
+
+def relevance(search_share: float, same_claim: float) -> float:
+    """The ranking value of a candidate from its share of the best first-stage score and its
+    same-claim score (``RELEVANCE_WEIGHTS``)."""
+    return RELEVANCE_WEIGHTS["search"] * search_share + RELEVANCE_WEIGHTS["same_claim"] * same_claim
+
+
+def claim_features(claim: Claim) -> Features:
+    """The matching features of a claim: the words of its text and title, its figures (read
+    from its text when none are recorded) and its claimant. Memoized by content."""
+    figures = tuple(
+        (f.value, f.low, f.high, f.kind, f.unit, f.currency, f.qualifier) for f in claim.figures
+    )
+    return _claim_features(claim.text, claim.title, claim.claimant, figures)
+
+
+@functools.lru_cache(maxsize=131072)
+def _claim_features(
+    text: str, title: str | None, claimant: str | None, figures: tuple[tuple, ...]
+) -> Features:
+    from .models import Figure
+
+    keys = ("value", "low", "high", "kind", "unit", "currency", "qualifier")
+    figs = [Figure.model_construct(text="", **dict(zip(keys, f, strict=True))) for f in figures]
+    return features(text, figs or None, claimant, title=title)
+
+
+class ClaimIndex:
+    """Matching over claims held in memory: ``claimtrack.search.MemorySearch`` (BM25) for the
+    candidates, ``rerank`` for the order and the scores. Built once, queried many times;
+    ``add``/``remove`` keep it current as claims change.
     """
 
     def __init__(self, claims: Iterable[Claim] = ()):
-        self.features: dict[str, Features] = {}
-        self.postings: dict[str, set[str]] = {}
+        from .search import MemorySearch
+
+        self.claims: dict[str, Claim] = {}
+        self.search = MemorySearch()
+        self.counts: dict[str, int] = {}  # claims holding each word (``df``)
         for claim in claims:
             self.add(claim)
 
     def __len__(self) -> int:
-        return len(self.features)
+        return len(self.claims)
+
+    def df(self, word: str) -> int:
+        """How many of the claims hold ``word`` (a content word, ``content_words``)."""
+        return self.counts.get(word, 0)
 
     def add(self, claim: Claim) -> None:
-        self.add_features(claim.id, claim_features(claim))
-
-    def add_features(self, claim_id: str, feats: Features) -> None:
-        if claim_id in self.features:
-            self.remove(claim_id)
-        self.features[claim_id] = feats
-        for key in feats.keys():
-            self.postings.setdefault(key, set()).add(claim_id)
+        if claim.id in self.claims:
+            self.remove(claim.id)
+        self.claims[claim.id] = claim
+        self.search.add([claim])
+        for w in claim_features(claim).words:
+            self.counts[w] = self.counts.get(w, 0) + 1
 
     def remove(self, claim_id: str) -> None:
-        feats = self.features.pop(claim_id, None)
-        if feats is None:
-            return
-        for key in feats.keys():
-            ids = self.postings.get(key)
-            if ids is not None:
-                ids.discard(claim_id)
-                if not ids:
-                    del self.postings[key]
+        claim = self.claims.pop(claim_id, None)
+        if claim is not None:
+            self.search.remove([claim_id])
+            for w in claim_features(claim).words:
+                self.counts[w] -= 1
+                if not self.counts[w]:
+                    del self.counts[w]
 
     def query(
         self,
@@ -609,17 +530,13 @@ class ClaimIndex:
         claimant: str | None = None,
     ) -> list[Match]:
         """The best ``top`` claims for ``text``, best first, each with a score in [0, 1]."""
-        return self.query_features(features(text, figures, claimant), top=top)
+        return self.query_features(features(text, figures, claimant), text=text, top=top)
 
-    def query_features(self, query: Features, *, top: int = 5) -> list[Match]:
-        n = len(self.features)
-        return rank(
-            query,
-            lambda key: self.postings.get(key, ()),
-            lambda ids: {i: self.features[i] for i in ids if i in self.features},
-            n,
-            top=top,
-        )
+    def query_features(self, query: Features, *, text: str | None = None, top: int = 5):
+        """The best ``top`` claims for features already computed; ``text`` is what the first
+        stage searches (default: the features' words)."""
+        found = self.search.search(text if text is not None else " ".join(query.words))
+        return rerank(query, [(self.claims[cid], s) for cid, s in found], top=top)
 
 
 def rerank(
@@ -630,11 +547,16 @@ def rerank(
     n: int | None = None,
     df: Callable[[str], int] | None = None,
 ) -> list[Match]:
-    """The second stage of matching: score first-stage candidates in full, best ``top`` first.
+    """The second stage of matching: order first-stage candidates, best ``top`` first.
 
-    ``candidates`` are (claim, first-stage score) pairs, e.g. the claims of
-    ``Store.search``; ``n`` is the number of claims searched and ``df(word)`` how many of
-    them hold a word (both default to counts among the candidates).
+    ``candidates`` are (claim, first-stage score) pairs, e.g. from ``Store.search`` or
+    ``MemorySearch.search``. Each gets its same-claim score (``score``: figures that agree
+    within rounding and qualifier, compatible units, shared subject words, the same claimant;
+    figures that disagree pull it down), which is ``Match.score``; candidates are ordered by
+    ``relevance`` of that score and of their first-stage score relative to the best one.
+
+    Word weights are the words' rarity among the candidates, or among ``n`` claims when
+    ``n`` and ``df(word)`` (how many of them hold the word) are given.
     """
     pool = [(c, claim_features(c), s) for c, s in candidates]
     if not pool or top <= 0:
@@ -642,7 +564,7 @@ def rerank(
     if df is None or n is None:
         counts: dict[str, int] = {}
         for _, f, _ in pool:
-            for w in set(f.words):
+            for w in f.words:
                 counts[w] = counts.get(w, 0) + 1
         n = len(pool)
 
@@ -650,14 +572,22 @@ def rerank(
             return counts.get(word, 0)
 
     total = n
+    weights: dict[str, float] = {}
 
     def weight(word: str) -> float:
-        return idf(df(word), total)
+        w = weights.get(word)
+        if w is None:
+            w = weights[word] = idf(df(word), total)
+        return w
 
-    scored = [Match(c.id, round(score(query, f, weight), 4)) for c, f, _ in pool]
-    scored = [m for m in scored if m.score > 0]
-    scored.sort(key=lambda m: (-m.score, m.claim))
-    return scored[:top]
+    best = max((s for _, _, s in pool), default=0.0)
+    ranked = []
+    for claim, feats, first in pool:
+        same = round(score(query, feats, weight), 4)
+        share = first / best if best > 0 else 0.0
+        ranked.append((-round(relevance(share, same), 4), claim.id, same))
+    ranked.sort()
+    return [Match(cid, same, -rel) for rel, cid, same in ranked[:top]]
 
 
 def rank(

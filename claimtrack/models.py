@@ -10,33 +10,14 @@ Status and flags are not stored: they are derived from the graph each time (clai
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .workspace import SCHEMA_VERSION  # noqa: E402,F401  (the folder format's version)
-
-SourceKind = Literal["article", "press_release", "statement", "report", "dataset", "note", "other"]
-FigureKind = Literal[
-    "count",
-    "currency",
-    "percent",
-    "percentage_points",
-    "multiplier",
-    "ratio",
-    "quantity",
-    "year",
-    "date",
-    "duration",
-    "ordinal",
-    "number",
-]
-Qualifier = Literal[
-    "exact", "approximately", "nearly", "at_least", "more_than", "at_most", "less_than"
-]
-Stance = Literal["supports", "contradicts", "context"]
-QuestionStatus = Literal["open", "answered", "dropped"]
-TextOrigin = Literal["text", "highlight", "summary", "table", "note"]
+# The field types that are vocabularies are defined, with what each word means, in
+# claimtrack.vocabulary; they are imported here so that ``claimtrack.models.Stance`` etc. work.
+from .vocabulary import FigureKind, Qualifier, QuestionStatus, SourceKind, Stance, TextOrigin
+from .workspace import SCHEMA_VERSION  # noqa: F401  (the folder format's version)
 
 
 def utcnow() -> datetime:
@@ -188,6 +169,17 @@ class Question(Record):
     created_at: datetime = Field(default_factory=utcnow, description="When it was raised.")
 
 
+R = TypeVar("R", bound=Record)
+
+
+def expect(record: Record, model: type[R]) -> R:
+    """``record`` as the type its kind promises (``ws.get(ref, "question")`` is a Question);
+    TypeError when a store broke that promise."""
+    if not isinstance(record, model):
+        raise TypeError(f"expected a {model.__name__} record, got a {type(record).__name__}")
+    return record
+
+
 RECORD_TYPES: dict[str, type[Record]] = {
     "claim": Claim,
     "source": Source,
@@ -196,7 +188,7 @@ RECORD_TYPES: dict[str, type[Record]] = {
 }
 
 
-def type_name(annotation) -> str:
+def type_name(annotation: object) -> str:
     """A reader's name for a field type: ``str or null``, ``"open", "answered"``, ``list of Figure``."""
     import types
     from typing import Union, get_args, get_origin
@@ -210,13 +202,14 @@ def type_name(annotation) -> str:
         return f"list of {type_name(args[0])}"
     if annotation is type(None):
         return "null"
+    name = str(getattr(annotation, "__name__", annotation))
     return {
         "str": "string",
         "int": "integer",
         "float": "number",
         "bool": "boolean",
         "datetime": "datetime (ISO 8601)",
-    }.get(annotation.__name__, annotation.__name__)
+    }.get(name, name)
 
 
 def fields_markdown(model: type[BaseModel]) -> str:

@@ -24,9 +24,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from .errors import InputError
+from .vocabulary import SourceKind, TextOrigin
 
 NoteFormat = Literal["readwise", "summary"]
 
@@ -36,7 +37,7 @@ class Segment:
     """A stretch of text and where it came from (a Mention's ``origin``)."""
 
     text: str
-    origin: Literal["text", "highlight", "summary", "table"]
+    origin: TextOrigin
 
 
 @dataclass
@@ -48,7 +49,7 @@ class Note:
     title: str | None = None
     author: str | None = None
     published: str | None = None
-    kind: str = "article"
+    kind: SourceKind = "article"
     notes: list[str] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
 
@@ -111,7 +112,7 @@ def parse(text: str, name: str = "note") -> Note | None:
 
 
 # -- front matter -------------------------------------------------------------------------------
-def split_front_matter(text: str, name: str = "note") -> tuple[dict, str, int]:
+def split_front_matter(text: str, name: str = "note") -> tuple[dict[str, Any], str, int]:
     """(front matter as a dict, body, line number where the body starts). A text without front
     matter gives ({}, text, 1)."""
     import yaml
@@ -138,11 +139,11 @@ def split_front_matter(text: str, name: str = "note") -> tuple[dict, str, int]:
     return data, "".join(lines[i + 1 :]), i + 2
 
 
-def _key(key) -> str:
+def _key(key: object) -> str:
     return re.sub(r"[\s_-]+", " ", str(key)).strip().lower()
 
 
-def _lookup(data: dict, *keys: str):
+def _lookup(data: dict[str, Any], *keys: str) -> Any:
     normal = {_key(k): v for k, v in data.items()}
     for key in keys:
         value = normal.get(key)
@@ -151,7 +152,7 @@ def _lookup(data: dict, *keys: str):
     return None
 
 
-def _as_text(value) -> str | None:
+def _as_text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, list):
@@ -160,7 +161,7 @@ def _as_text(value) -> str | None:
     return text or None
 
 
-def _as_date(value) -> str | None:
+def _as_date(value: object) -> str | None:
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):
@@ -268,7 +269,8 @@ _SECTION = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 _SKIP_COLUMNS = {"relevancy", "relevance", "src", "id", "score"}
 _NUMERIC = re.compile(r"^[\d.,%\s+-]*$")
 _HEX = re.compile(r"^[0-9a-f]{16,}$", re.I)
-_KINDS = {
+# A summary's "type" column, in its words, as a source kind.
+_KINDS: dict[str, SourceKind] = {
     "news": "article",
     "article": "article",
     "press release": "press_release",

@@ -8,11 +8,11 @@ the evidence that answers it, or in words) or ``drop``.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import ClaimtrackError
 from .ids import make_id
-from .models import Question
+from .models import Question, expect
 
 if TYPE_CHECKING:
     from .workspace import Records, Workspace
@@ -31,7 +31,7 @@ def add(ws: Workspace, claim_ref: str, text: str, *, now: datetime | None = None
         claim_id = ws.resolve(claim_ref, "claim")[1]
         qid = make_id("question", "user", claim_id, text)
         if ws.exists("question", qid):
-            return ws.load("question", qid)
+            return expect(ws.load("question", qid), Question)
         extra = {"created_at": now} if now is not None else {}
         question = Question(id=qid, claim=claim_id, text=text, **extra)
         ws.save(question)
@@ -49,7 +49,7 @@ def answer(
     if not evidence and not (note and note.strip()):
         raise QuestionError("say what answers it: --evidence EVIDENCE and/or --note TEXT")
     with ws.lock():
-        question = ws.get(question_ref, "question")
+        question = expect(ws.get(question_ref, "question"), Question)
         evidence_id = ws.resolve(evidence, "evidence")[1] if evidence else None
         question.status = "answered"
         question.evidence = evidence_id
@@ -61,7 +61,7 @@ def answer(
 def drop(ws: Workspace, question_ref: str, *, note: str | None = None) -> Question:
     """Close a question that no longer matters (kept, with status ``dropped``)."""
     with ws.lock():
-        question = ws.get(question_ref, "question")
+        question = expect(ws.get(question_ref, "question"), Question)
         question.status = "dropped"
         if note and note.strip():
             question.answer = note.strip()
@@ -75,7 +75,7 @@ def listing(records: Records, *, open_only: bool = False) -> list[Question]:
     return sorted(out, key=lambda q: (q.created_at, q.id))
 
 
-def summary(question: Question, records: Records | None = None) -> dict:
+def summary(question: Question, records: Records | None = None) -> dict[str, Any]:
     """The ``questions --json`` contract (docs/linking.md)."""
     claim = records.claims.get(question.claim) if records else None
     origin = question.origin

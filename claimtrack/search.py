@@ -5,10 +5,20 @@ searches: the case index on disk (``claimtrack.store``), a PostgreSQL case's own
 it mirrors this, and ``MemorySearch`` for claims held in memory (benchmarks, pure library use).
 So a figure measured in a benchmark is the figure the command line gives.
 
+The table holds each claim's text, its title (the headline it was imported with, e.g. a
+fact-check's) and its claimant, stemmed by FTS5's Porter tokenizer. A query is read like a
+post on social media: web addresses go, ``#CamelCaseTags`` and ``@handles`` become words
+("#AustralianFires" -> "Australian Fires"), emoji and punctuation are not words, and common
+function words are dropped (``prepare``, ``query_terms``). What is left is one OR query, each
+word quoted so that nothing in a text is FTS5 syntax (``query_expression``); BM25 ranks the
+claims that hold any of the words.
+
 >>> from claimtrack.models import Claim
 >>> s = MemorySearch([Claim(id="c-000000000001", text="The assistant does the work of 700 agents.")])
 >>> [cid for cid, _ in s.search("work of 700 agents")]
 ['c-000000000001']
+>>> query_terms("Wow 😮 #KlarnaAI says its bot does the work of 700 agents https://t.co/x1")
+['wow', 'klarna', 'ai', 'says', 'bot', 'work', '700', 'agents']
 """
 
 from __future__ import annotations
@@ -25,9 +35,57 @@ if TYPE_CHECKING:
 COLUMNS = ("text", "title", "claimant")
 WEIGHTS = (1.0, 1.0, 0.5)
 TOKENIZE = "porter unicode61 remove_diacritics 2"
-
-_TOKEN = re.compile(r"\w+")
 MAX_TERMS = 64
+"""Words of a query searched for, at most (the first ones, after dropping function words)."""
+
+#: English function words: they say nothing about what a claim is about, and every claim holds
+#: some, so searching for them only costs time. ``claimtrack.match`` adds the words of news copy
+#: that do not tell claims apart ("said", "according", "percent").
+STOPWORDS = frozenset(
+    """
+    a about above across after again against all almost along also although am among an and
+    another any are around as at be became because been before being below between both but by
+    can could did do does doing done during each either else even ever every few for from
+    further had has have having he her here hers herself him himself his how however i if in
+    into is it its itself just least less like made make makes many may me might more most
+    much must my myself near nearly next no nor not now of off on once one only or other our
+    ours ourselves out over own per quite rather same she should since so some still such than
+    that the their theirs them themselves then there these they this those though through thus
+    to too under until up upon us very via was we were what when where whether which while who
+    whom whose why will with within without would yet you your yours yourself
+    """.split()
+)
+
+_WEB = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*", re.I)
+_TAG = re.compile(r"(?<!\w)[#@](\w+)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)")
+_TOKEN = re.compile(r"\w+")
+
+
+def prepare(text: str) -> str:
+    """``text`` as prose: web addresses removed, hashtags and handles split into their words.
+
+    >>> prepare("Watch: #StateOfTheUnion via @JoeBiden pic.twitter.com/abc https://t.co/xyz")
+    'Watch: State Of The Union via Joe Biden'
+    """
+    if "://" in text or "www." in text or "pic.twitter.com" in text:
+        text = _WEB.sub(" ", text)
+    if "#" in text or "@" in text:
+        text = _TAG.sub(lambda m: _CAMEL.sub(" ", m.group(1).replace("_", " ")), text)
+    return " ".join(text.split())
+
+
+def query_terms(text: str) -> list[str]:
+    """The words a query searches for: ``prepare``d, case-folded, without function words and
+    single characters, each once, in order, at most ``MAX_TERMS``."""
+    seen: dict[str, None] = {}
+    for token in _TOKEN.findall(prepare(text).casefold()):
+        if len(token) < 2 or token in STOPWORDS or token.startswith("_"):
+            continue
+        seen.setdefault(token, None)
+        if len(seen) >= MAX_TERMS:
+            break
+    return list(seen)
 
 
 def create_table(conn: sqlite3.Connection, table: str = "claim_search") -> None:
@@ -58,16 +116,12 @@ def delete(conn: sqlite3.Connection, rowids: Iterable[int], table: str = "claim_
 
 
 def query_expression(text: str) -> str | None:
-    """An FTS5 query matching any word of ``text`` (each quoted, so no word is an operator);
-    None when the text has no words."""
-    seen: dict[str, None] = {}
-    for token in _TOKEN.findall(text.casefold()):
-        seen.setdefault(token, None)
-        if len(seen) >= MAX_TERMS:
-            break
-    if not seen:
+    """An FTS5 query matching any of ``query_terms(text)`` (each quoted, so no word is an
+    operator); None when the text has no words to search for."""
+    terms = query_terms(text)
+    if not terms:
         return None
-    return " OR ".join(f'"{t}"' for t in seen)
+    return " OR ".join(f'"{t}"' for t in terms)
 
 
 def search(
@@ -98,6 +152,11 @@ class MemorySearch:
         self.conn.executemany(
             f"INSERT INTO claim_search (claim_id, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?)",
             (row(c) for c in claims),
+        )
+
+    def remove(self, claim_ids: Iterable[str]) -> None:
+        self.conn.executemany(
+            "DELETE FROM claim_search WHERE claim_id = ?", ((cid,) for cid in claim_ids)
         )
 
     def search(self, text: str, top: int = 100) -> list[tuple[str, float]]:

@@ -11,6 +11,9 @@
 - docs/workspace.md has the field tables of the records between
   ``<!-- generated:records -->`` and ``<!-- /generated:records -->``, made from the pydantic
   models' field descriptions.
+- docs/vocabulary.md is every vocabulary of claimtrack.vocabulary (source kinds, stances,
+  relations, flag codes ...) with what each word means, and docs/flags.md's flag weights
+  (between ``<!-- generated:flag-weights -->`` markers) come from the same table.
 """
 
 from __future__ import annotations
@@ -82,11 +85,30 @@ def records_tables() -> str:
     return "\n".join(out)
 
 
+def vocabulary_page() -> str:
+    from claimtrack import vocabulary
+
+    return (
+        "# Vocabularies\n\n"
+        "Every word claimtrack stores, offers on the command line or draws, with what it\n"
+        "means. They are defined once, in `claimtrack/vocabulary.py`: the record types, the\n"
+        "commands' choices, the graph's edges, the exports' colours and labels and this page\n"
+        "are made from it (`python docs/generate.py` writes this page; a test fails when it\n"
+        "is stale).\n\n" + vocabulary.markdown()
+    )
+
+
+def flag_weights() -> str:
+    from claimtrack.vocabulary import FLAG_CODES
+
+    return "(" + ", ".join(f"{code} {t.weight:g}" for code, t in FLAG_CODES.items()) + ")"
+
+
 def replace_section(text: str, name: str, body: str) -> str:
-    pattern = re.compile(rf"(<!-- generated:{name} -->\n).*?(<!-- /generated:{name} -->)", re.S)
+    pattern = re.compile(rf"(<!-- generated:{name} -->\n?).*?(\n?<!-- /generated:{name} -->)", re.S)
     if not pattern.search(text):
         raise SystemExit(f"docs: no generated:{name} markers")
-    return pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
+    return pattern.sub(lambda m: m.group(1) + body + m.group(2), text)
 
 
 TUTORIAL_ENV = {
@@ -144,6 +166,7 @@ def run_tutorial(text: str) -> str:
 def expected() -> dict[Path, str]:
     workspace = DOCS / "workspace.md"
     tutorial = DOCS / "tutorial.md"
+    flags = DOCS / "flags.md"
     extra = {}
     if tutorial.exists():
         extra[tutorial] = run_tutorial(tutorial.read_text(encoding="utf-8"))
@@ -153,6 +176,8 @@ def expected() -> dict[Path, str]:
         workspace: replace_section(
             workspace.read_text(encoding="utf-8"), "records", records_tables()
         ),
+        DOCS / "vocabulary.md": vocabulary_page(),
+        flags: replace_section(flags.read_text(encoding="utf-8"), "flag-weights", flag_weights()),
     }
 
 

@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from claimtrack.cli import main
 from claimtrack.workspace import Workspace
+from tests.pgfixtures import pg, pg_run, pg_server, pg_url  # noqa: F401  (database cases)
 
 
 @pytest.fixture
@@ -30,11 +31,25 @@ def run(ws):
 
 
 def snapshot_tree(root) -> dict[str, bytes]:
-    """Every file under ``root`` with its bytes, to prove nothing changed: the case's own
-    files, so neither the lock file nor the derived index (``.cache/``, which reads keep up to
-    date)."""
+    """Every file under ``root`` with its bytes, to prove nothing changed: minus the lock file
+    and the derived data in ``.cache/`` (rebuilt from the records whenever it is missing)."""
     return {
         str(p.relative_to(root)): p.read_bytes()
         for p in sorted(root.rglob("*"))
         if p.is_file() and p.name != ".lock" and ".cache" not in p.relative_to(root).parts
     }
+
+
+def case_snapshot(ws) -> dict[str, bytes]:
+    """Everything a case holds, to prove a command changed nothing: a folder's files, or a
+    database case's records, snapshots and settings."""
+    root = getattr(ws, "root", None)
+    if root is not None:
+        return snapshot_tree(root)
+    import json
+
+    out = {"settings": json.dumps(ws.config()).encode()}
+    for kind in ("claim", "source", "evidence", "question"):
+        out.update({f"{kind}/{rid}": data for rid, data in ws.raw_records(kind)})
+    out.update({f"snapshot/{sha}": ws.read_blob(sha) for sha in ws.blob_hashes()})
+    return out

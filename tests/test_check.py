@@ -219,8 +219,7 @@ def test_allow_tolerates_named_flags_on_supported_claims():
 def test_threshold_comes_from_matching():
     from claimtrack import match
 
-    expected = getattr(match, "MATCH_THRESHOLD", None)
-    assert same_claim_threshold() == (expected if expected is not None else 0.5)
+    assert same_claim_threshold() == match.MATCH_THRESHOLD
     _, got = verdicts("Klarna's assistant does the work of 700 agents.", threshold=1.01)
     assert got == [("untracked", None)]
 

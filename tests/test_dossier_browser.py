@@ -8,7 +8,7 @@ import subprocess
 from html.parser import HTMLParser
 
 import pytest
-from test_export import build_case, fake_assess
+from test_export import build_case
 
 from claimtrack.export import export
 
@@ -94,7 +94,7 @@ def test_dossier_renders_in_chromium_and_injected_script_does_not_run(ws, tmp_pa
     records = build_case(ws)
     page = tmp_path / "dossier.html"
     page.write_text(
-        export(records, "html", assessments=fake_assess(records), date="2026-11-23"),
+        export(records, "html", date="2026-11-23"),
         encoding="utf-8",
     )
     dom = dump_dom(page, tmp_path / "profile")

@@ -17,7 +17,7 @@ from claimtrack.export import ExportError, export, prepare, render
 from claimtrack.export.dossier import flag_explanation
 from claimtrack.export.dossier import h as escape
 from claimtrack.export.dossier import md as md_escape
-from claimtrack.flags import Assessment, Flag
+from claimtrack.flags import Assessment
 from claimtrack.models import Claim, Evidence, Figure, Mention, Question, QuestionOrigin, Source
 
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
@@ -148,49 +148,36 @@ def build_case(ws):
     return ws.records()
 
 
-def fake_assess(records, graph=None):
-    """Statuses and flags as claimtrack.flags will give them; one claim left unassessed."""
-    out = {}
-    for cid, claim in records.claims.items():
-        if "700" in claim.text:
-            out[cid] = Assessment(
-                claim=cid,
-                status="unsupported",
-                flags=[
-                    Flag("self-reported", "only Klarna's own press release supports it"),
-                    Flag("open-question", "1 open question"),
-                ],
-                origins=1,
-                mentions=len(claim.mentions),
-            )
-        elif "2,000" in claim.text:
-            out[cid] = Assessment(
-                claim=cid,
-                status="unsupported",
-                flags=[Flag("no-evidence", "no evidence recorded")],
-                origins=1,
-                mentions=len(claim.mentions),
-            )
-        else:
-            out[cid] = Assessment(claim=cid, status=None, mentions=len(claim.mentions))
-    return out
-
-
 @pytest.fixture
 def case(ws):
     return build_case(ws)
 
 
-@pytest.fixture
-def assessed(monkeypatch):
-    """Make claimtrack.flags.assess (used by the CLI) return fake_assess's statuses."""
-    import claimtrack.flags
-
-    monkeypatch.setattr(claimtrack.flags, "assess", fake_assess)
-
-
 def _bundle(records, **kw):
-    return prepare(records, assessments=fake_assess(records), **kw)
+    """The export bundle, assessed by claimtrack.flags. build_case's claims come out as:
+    c-1 (700 agents) unsupported, flags no-evidence (its only support is Klarna's own press
+    release) and open-question; c-2 (2,000 jobs) unsupported, self-reported and no-evidence
+    (its only source repeats the press release); c-3 ($40 million) unsupported, no-evidence
+    and hedged."""
+    return prepare(records, **kw)
+
+
+def _partly_assessed(records):
+    """The bundle with c-3's assessment left out: a claim the caller did not assess."""
+    full = prepare(records)
+    kept = {cid: a for cid, a in full.assessments.items() if cid != "c-000000000003"}
+    return prepare(records, assessments=kept)
+
+
+def test_build_case_has_the_states_the_export_tests_rely_on(case):
+    states = {
+        cid: (a.status, [f.code for f in a.flags]) for cid, a in _bundle(case).assessments.items()
+    }
+    assert states == {
+        "c-000000000001": ("unsupported", ["no-evidence", "open-question"]),
+        "c-000000000002": ("unsupported", ["self-reported", "no-evidence"]),
+        "c-000000000003": ("unsupported", ["no-evidence", "hedged"]),
+    }
 
 
 # -- GraphML ---------------------------------------------------------------------------------
@@ -249,9 +236,12 @@ def test_graphml_follows_the_schema_rules(case):
     )
     agents = {d.get("key"): d.text for d in by_id["c-000000000001"].findall(GRAPHML + "data")}
     assert agents[status_key] == "unsupported"
-    assert agents[flags_key] == "self-reported open-question"
-    profit = {d.get("key"): d.text for d in by_id["c-000000000003"].findall(GRAPHML + "data")}
-    assert status_key not in profit  # not assessed: no status rather than "None"
+    assert agents[flags_key] == "no-evidence open-question"
+    partial = ET.fromstring(render(_partly_assessed(case), "graphml").encode("utf-8"))
+    profit = next(n for n in partial.iter(GRAPHML + "node") if n.get("id") == "c-000000000003")
+    profit_keys = {d.get("key") for d in profit}
+    assert label_keys["node"] in profit_keys
+    assert status_key not in profit_keys  # not assessed: no status rather than "None"
 
 
 def test_graphml_round_trips_through_networkx(case):
@@ -274,6 +264,16 @@ def test_graphml_round_trips_through_networkx(case):
     assert relations == sorted(d["relation"] for *_, d in bundle.graph.edges(data=True))
     hedged = [d for *_, d in g.edges(data=True) if d.get("cue") == "estimates"]
     assert hedged and hedged[0]["hedged"] is True
+
+
+def test_graphml_booleans_are_xml_schema_literals(case):
+    # attr.type="boolean" is XML Schema's boolean: "true" or "false", not Python's "True".
+    root = ET.fromstring(render(_bundle(case), "graphml").encode("utf-8"))
+    boolean_keys = {
+        k.get("id") for k in root.findall(GRAPHML + "key") if k.get("attr.type") == "boolean"
+    }
+    values = {d.text for d in root.iter(GRAPHML + "data") if d.get("key") in boolean_keys}
+    assert boolean_keys and values == {"true", "false"}
 
 
 def test_graphml_round_trips_through_igraph(case, tmp_path):
@@ -357,7 +357,7 @@ def test_json_is_node_link_plus_records(case):
     g = nx.node_link_graph(data["graph"], edges="links")
     assert g.number_of_nodes() == bundle.graph.number_of_nodes()
     assert g.number_of_edges() == bundle.graph.number_of_edges()
-    assert g.nodes["c-000000000001"]["flags"] == ["self-reported", "open-question"]
+    assert g.nodes["c-000000000001"]["flags"] == ["no-evidence", "open-question"]
     assert g.nodes["c-000000000001"]["figures"] == ["700 full-time agents"]
     claims = [Claim.model_validate(c) for c in data["records"]["claims"]]
     assert [c.id for c in claims] == sorted(case.claims)
@@ -365,10 +365,20 @@ def test_json_is_node_link_plus_records(case):
     assert len(data["records"]["sources"]) == 4
     assert {e["id"] for e in data["records"]["evidence"]} == {"e-000000000001", "e-000000000002"}
     by_claim = {a["claim"]: a for a in data["assessments"]}
-    assert by_claim["c-000000000003"]["status"] is None
-    assert by_claim["c-000000000002"]["flags"] == [
-        {"code": "no-evidence", "detail": "no evidence recorded"}
+    jobs = bundle.assessments["c-000000000002"]
+    assert by_claim["c-000000000002"] == {
+        "claim": "c-000000000002",
+        "status": "unsupported",
+        "flags": [{"code": f.code, "detail": f.detail} for f in jobs.flags],
+        "origins": 1,
+        "mentions": 1,
+    }
+    assert [f["code"] for f in by_claim["c-000000000002"]["flags"]] == [
+        "self-reported",
+        "no-evidence",
     ]
+    unassessed = json.loads(render(_partly_assessed(case), "json"))
+    assert {a["claim"]: a["status"] for a in unassessed["assessments"]}["c-000000000003"] is None
 
 
 # -- ClaimReview -----------------------------------------------------------------------------
@@ -379,7 +389,13 @@ def test_claimreview_one_review_per_assessed_claim(case):
     reviews = json.loads(
         render(bundle, "claimreview", author="Jane Doe", publisher="The Desk", date="2026-11-23")
     )
-    assert [r["identifier"] for r in reviews] == ["c-000000000001", "c-000000000002"]
+    assert [r["identifier"] for r in reviews] == [
+        "c-000000000001",
+        "c-000000000002",
+        "c-000000000003",
+    ]
+    partial = json.loads(render(_partly_assessed(case), "claimreview", author="Jane Doe"))
+    assert [r["identifier"] for r in partial] == ["c-000000000001", "c-000000000002"]
     r = reviews[0]
     assert r["@context"] == "https://schema.org" and r["@type"] == "ClaimReview"
     assert r["claimReviewed"] == "Klarna's AI assistant does the work of 700 full-time agents"
@@ -400,7 +416,8 @@ def test_claimreview_one_review_per_assessed_claim(case):
     assert item["firstAppearance"]["url"] == urls[0]
     assert item["firstAppearance"]["datePublished"] == "2024-02-26"
     assert r["reviewRating"]["alternateName"] == "Unsupported"
-    assert "self-reported" in r["reviewRating"]["ratingExplanation"]
+    assert "no-evidence" in r["reviewRating"]["ratingExplanation"]
+    assert "self-reported" in reviews[1]["reviewRating"]["ratingExplanation"]
 
 
 def test_claimreview_needs_an_author_and_an_iso_date(case):
@@ -411,7 +428,7 @@ def test_claimreview_needs_an_author_and_an_iso_date(case):
         render(bundle, "claimreview", author="Jane", date="23/11/2026")
 
 
-def test_cli_claimreview_uses_workspace_settings(ws, run, assessed):
+def test_cli_claimreview_uses_workspace_settings(ws, run):
     build_case(ws)
     result = run("export", "--format", "claimreview")
     assert result.exit_code == 1
@@ -451,8 +468,9 @@ def test_html_dossier_shows_status_flags_evidence_questions(case):
     html = render(_bundle(case), "html")
     article = html.split('<article class="claim" id="c-000000000001"')[1].split("</article>")[0]
     assert "unsupported" in article
-    assert "self-reported" in article and "only Klarna&#x27;s own press release" in article
-    why = flag_explanation("self-reported")
+    assert "no-evidence" in article
+    assert "the only supporting evidence comes from Klarna&#x27;s own origin" in article
+    why = flag_explanation("no-evidence")
     assert why and escape(why) in article  # the flag explained
     assert "supports" in article and "context" in article
     assert "quote not found in the archived source" in article
@@ -481,7 +499,7 @@ def test_markdown_dossier(case):
     assert "![Claim graph](<dossier.svg>)" in linked and "base64" not in linked
 
 
-def test_cli_markdown_with_output_writes_svg_alongside(ws, run, tmp_path, assessed):
+def test_cli_markdown_with_output_writes_svg_alongside(ws, run, tmp_path):
     build_case(ws)
     result = run("export", "-f", "markdown", "-o", str(tmp_path / "dossier.md"))
     assert result.exit_code == 0, result.output
@@ -496,7 +514,7 @@ def test_cli_markdown_with_output_writes_svg_alongside(ws, run, tmp_path, assess
 # -- neighbourhoods, CLI ---------------------------------------------------------------------
 
 
-def test_claim_option_exports_a_neighbourhood(ws, run, assessed):
+def test_claim_option_exports_a_neighbourhood(ws, run):
     build_case(ws)
     result = run("export", "--format", "json", "--claim", "c-0000000000002")
     assert result.exit_code == 1  # too long a prefix: no such claim
@@ -513,7 +531,7 @@ def test_claim_option_exports_a_neighbourhood(ws, run, assessed):
     assert data["records"]["evidence"] == [] and data["records"]["questions"] == []
 
 
-def test_cli_writes_file_or_stdout_and_leaves_workspace_alone(ws, run, tmp_path, assessed):
+def test_cli_writes_file_or_stdout_and_leaves_workspace_alone(ws, run, tmp_path):
     from conftest import snapshot_tree
 
     build_case(ws)
@@ -646,7 +664,7 @@ def test_dossier_shows_origins_from_claimtrack_flags(case):
     assert "**Origins (" in md
 
 
-def test_a_corrupt_record_is_named_and_the_rest_exported(ws, run, assessed):
+def test_a_corrupt_record_is_named_and_the_rest_exported(ws, run):
     build_case(ws)
     (ws.root / "claims" / "c-0000000000bb.json").write_text("{not json", encoding="utf-8")
     try:

@@ -7,8 +7,8 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimtrack.extract import ExtractedSentence, extract, shift
-from claimtrack.extract.checkworthy import THRESHOLD, WEIGHTS
+from claimtrack.extract import ExtractedSentence, checkworthy, extract, shift
+from claimtrack.extract.checkworthy import THRESHOLD
 
 
 def only(text):
@@ -39,11 +39,70 @@ def test_opinions_questions_and_greetings_are_not_claims():
         assert not s.is_claim, (text, s.features)
 
 
-def test_features_explain_the_score():
-    s = only("Why did Klarna cut 700 jobs?")
-    assert "question" in s.features and not s.is_claim
-    expected = max(0.0, min(1.0, sum(WEIGHTS[f] for f in s.features)))
-    assert s.checkworthy == expected
+def test_non_assertions_score_zero_and_say_why():
+    for text, feature in [
+        ("Why did Klarna cut 700 jobs?", "question"),
+        ("Check the full results below.", "instruction"),
+        ("Sonos Move for $400", "promotion"),
+        ("Buy now: the Acme X2 headphones are 40% off.", "promotion"),
+        ("Thanks for reading, and subscribe to our newsletter.", "boilerplate"),
+    ]:
+        s = only(text)
+        assert feature in s.features and s.checkworthy == 0.0 and not s.is_claim, text
+        assert not s.candidate
+        assert (f"not a claim: {feature}", 0.0) in s.why()
+        assert all(w == 0.0 for _, w in s.why())
+    # an ordinary sentence that starts with a word that can be a verb is not an instruction
+    s = only("Research from Acme shows 40% of shoppers pay later.")
+    assert "instruction" not in s.features and s.is_claim
+
+
+def test_the_score_is_the_learned_probability_and_why_names_its_reasons():
+    s = only("Klarna cut 700 jobs in 2022, the company said.")
+    keys = checkworthy.keys(s.sentence, s.features)
+    assert abs(s.checkworthy - checkworthy.model().probability(keys)) < 1e-12
+    why = s.why(top=10)
+    assert why[0][0] == "figure"  # the strongest reason here
+    assert [w for _, w in why] == sorted((w for _, w in why), reverse=True)
+    assert all(w > 0 for _, w in why)
+    assert any(reason.startswith("words ") for reason, _ in why)
+
+
+def test_a_claim_scores_the_same_on_its_own_as_in_its_source():
+    text = (
+        "Klarna is a Swedish payments company. It said on Tuesday that its assistant does "
+        "the work of 700 agents. The company did not say how it counted them."
+    )
+    for s in extract(text, all_sentences=True):
+        alone = checkworthy.score(s.sentence, only(s.sentence).features)
+        assert abs(alone - s.checkworthy) < 1e-9, s.sentence
+
+
+def test_candidates_are_recorded_below_the_default_decision():
+    s = only("The new model has 22-inch wheels.")
+    assert "figure" in s.features and s.candidate
+    assert checkworthy.is_candidate(["figure"], 0.1)
+    assert not checkworthy.is_candidate(["named_entity"], THRESHOLD - 0.01)
+    assert not checkworthy.is_candidate(["figure", "question"], 0.0)
+    assert checkworthy.is_candidate([], THRESHOLD)
+    for s in extract("Klarna cut 700 jobs. Is that true? See it now.", all_sentences=True):
+        assert s.candidate == (s.is_claim or "figure" in s.features), s.sentence
+        assert not s.is_claim or s.candidate
+
+
+def test_terms_are_lower_cased_words_numbers_and_signs():
+    assert checkworthy.terms("Sales rose 14% to $1,200 in 2024! It’s 2.3.") == [
+        "sales", "rose", "14", "%", "to", "$", "1,200", "in", "2024", "!", "it’s", "2.3",
+    ]  # fmt: skip
+    assert checkworthy.terms("") == []
+    assert checkworthy.keys("Why?", ["question"]) == ["why", "?", "#question"]
+
+
+def test_the_model_loads_once_and_has_named_features():
+    m = checkworthy.model()
+    assert m is checkworthy.model()
+    assert m.weights["#figure"] > 0 > m.weights["#question"]
+    assert m.meta["scorer_version"] == checkworthy.SCORER_VERSION
 
 
 def test_default_returns_only_claims():
@@ -57,8 +116,11 @@ def test_to_json_is_the_contract():
     obj = s.to_json("a1")
     assert list(obj) == [
         "id", "sentence", "start", "end", "is_claim", "checkworthy",
-        "claimant", "cue", "hedged", "figures",
+        "claimant", "cue", "hedged", "figures", "features", "why",
     ]  # fmt: skip
+    assert obj["features"] == s.features
+    assert obj["why"] == [{"reason": r, "weight": w} for r, w in s.why()]
+    assert obj["why"] and obj["why"][0]["weight"] > 0
     assert obj["figures"] == [
         {
             "text": "nearly 2,000 jobs",

@@ -238,18 +238,6 @@ def test_eight_processes_adding_evidence_and_questions_lose_nothing(ws):
     assert leftovers == []
 
 
-def _has_command(*path: str) -> bool:
-    from claimtrack.cli import main
-
-    group = main
-    for name in path:
-        group = getattr(group, "commands", {}).get(name)
-        if group is None:
-            return False
-    return True
-
-
-@pytest.mark.skipif(not _has_command("evidence", "add"), reason="no evidence add command yet")
 def test_eight_cli_processes_adding_evidence_at_once(ws):
     """``claimtrack evidence add`` run by 8 people at the same moment: 8 evidence records."""
     text = " ".join(f"Analyst {k} counted {100 + k} agents on the night shift." for k in range(8))

@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from claimtrack.flags import assess, flagged_figure_claims, for_claim, names_match
+from claimtrack.claimants import same_claimant
+from claimtrack.flags import assess, flagged_figure_claims, for_claim
 from claimtrack.ids import make_id
 from claimtrack.models import Claim, Evidence, Figure, Mention, Question, Source
 from claimtrack.workspace import Records
@@ -148,11 +149,15 @@ def test_supporting_evidence_adds_an_origin_even_if_it_quotes_the_claimant():
     assert codes(a) == set()
 
 
-def test_names_match():
-    assert names_match("Klarna", "klarna bank ab")
-    assert names_match("The New York Times", "New York Times Company")
-    assert not names_match("Meta", "Metal Corp")
-    assert not names_match("Klarna", None) and not names_match("", "Klarna")
+def test_same_claimant_is_the_rule_flags_use():
+    assert same_claimant("Klarna", "klarna bank ab")
+    assert same_claimant("The New York Times", "New York Times Company")
+    assert same_claimant("Klarna", "klarna.com")  # a site name as publisher
+    assert same_claimant("Klarna AB", "Klarna")
+    assert same_claimant("Meta", "Metal Corp") is False
+    assert same_claimant("Sebastian Siemiatkowski", "Klarna") is False
+    assert same_claimant("Klarna", None) is None and same_claimant("", "Klarna") is None
+    assert same_claimant("a spokesperson", "Klarna") is None  # a description: unknown
 
 
 # -- status ------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ LINES = [
         "date": "2024-02-27",
     },
     {"text": "Klarna will cut nearly 2,000 jobs", "ref": "fc-0002", "source": "Wire service"},
-    {"text": "Revenue grew 27% in the quarter"},
+    {"text": "Revenue grew 27% in the quarter", "title": "Did Tael's Revenue Really Grow?"},
 ]
 
 
@@ -113,6 +113,33 @@ def test_claimreview_single_object_list_and_graph():
     ]
 
 
+def test_titles_are_read_kept_and_shown(ws, run, tmp_path):
+    run("import", str(write_jsonl(tmp_path / "claims.jsonl", LINES)))
+    claims = {c.text: c for c in ws.load_all("claim")}
+    revenue = claims["Revenue grew 27% in the quarter"]
+    assert revenue.title == "Did Tael's Revenue Really Grow?"
+    assert claims[LINES[0]["text"]].title is None
+    shown = run("show", revenue.id)
+    assert "title: Did Tael's Revenue Really Grow?" in shown.output
+    assert json.loads(run("show", revenue.id, "--json").output)["title"] == revenue.title
+    # A title given later fills in a claim imported without one; it never replaces one.
+    again = [dict(LINES[0], title="Does the Assistant Do 700 People's Work?")]
+    run("import", str(write_jsonl(tmp_path / "again.jsonl", again)))
+    assert ws.load("claim", claims[LINES[0]["text"]].id).title == again[0]["title"]
+    bad = [{"text": "x", "title": ["not", "a", "string"]}]
+    result = run("import", str(write_jsonl(tmp_path / "bad.jsonl", bad)))
+    assert result.exit_code != 0 and "'title' must be a string" in result.output
+
+
+def test_claimreview_name_or_headline_is_the_title():
+    (named,) = parse(json.dumps(dict(CLAIMREVIEW, name="  Does Klarna's AI\nDo 700 Jobs? ")))
+    assert named.title == "Does Klarna's AI Do 700 Jobs?"
+    (headline,) = parse(json.dumps(dict(CLAIMREVIEW, headline="Klarna's 700 agents")))
+    assert headline.title == "Klarna's 700 agents"
+    (untitled,) = parse(json.dumps(CLAIMREVIEW))
+    assert untitled.title is None
+
+
 def test_claimreview_import_through_the_cli(ws, run, tmp_path):
     path = tmp_path / "reviews.json"
     path.write_text(json.dumps([CLAIMREVIEW]), encoding="utf-8")
@@ -144,7 +171,11 @@ def test_claimtrack_claimreview_export_round_trips(ws, run, tmp_path):
     web_sources = {s.id for s in records.sources.values() if s.url}
     for cid, original in records.claims.items():
         copy = other.load("claim", cid)
-        assert (copy.text, copy.claimant) == (original.text, original.claimant)
+        assert (copy.text, copy.title, copy.claimant) == (
+            original.text,
+            original.title,
+            original.claimant,
+        )
         assert {m.source for m in copy.mentions} == {
             m.source for m in original.mentions if m.source in web_sources
         }

@@ -108,4 +108,6 @@ def test_rerank_scores_first_stage_candidates(example):
     claims = example.load_many("claim", [cid for cid, _ in found])
     ranked = rerank(query, [(claims[cid], s) for cid, s in found if cid in claims], top=3)
     assert ranked and "700" in claims[ranked[0].claim].text
-    assert [m.score for m in ranked] == sorted((m.score for m in ranked), reverse=True)
+    # Ordered by relevance (first-stage and same-claim score); each score is the same-claim score.
+    assert [m.relevance for m in ranked] == sorted((m.relevance for m in ranked), reverse=True)
+    assert all(0.0 <= m.score <= 1.0 for m in ranked)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from claimtrack.ids import make_id
 from claimtrack.models import Claim, Figure, Mention, Question, QuestionOrigin, Source
-from tests.conftest import snapshot_tree
+from tests.conftest import case_snapshot
 
 STORY = Path(__file__).parent / "fixtures" / "story"
 CLAIM_TEXT = "Klarna's AI assistant does the work of 700 full-time agents"
@@ -202,7 +202,7 @@ def test_klarna_story(ws, run, tmp_path):
     # 5. A draft citing the 700 agents and an untracked figure fails the check, naming both.
     draft = tmp_path / "draft.md"
     draft.write_bytes((STORY / "draft.md").read_bytes())
-    before = snapshot_tree(ws.root)
+    before = case_snapshot(ws)
     result = run("check", str(draft))
     assert result.exit_code == 1, result.output
     assert "700 full-time agents" in result.output and "3,800 people" in result.output
@@ -220,7 +220,7 @@ def test_klarna_story(ws, run, tmp_path):
     untracked = by_verdict["untracked"]
     assert untracked["claim"] is None and untracked["status"] is None
     assert "3,800" in untracked["sentence"]
-    assert snapshot_tree(ws.root) == before  # checking a draft writes nothing
+    assert case_snapshot(ws) == before  # checking a draft writes nothing
 
 
 def test_klarna_story_through_ingest(ws, run, tmp_path):

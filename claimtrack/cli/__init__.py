@@ -6,9 +6,10 @@
 - linking:  match, import, merge, detach, question, questions
 - evidence: evidence, link, flags, check
 - export:   export
+- copy:     copy (a case between a folder and a database)
 """
 
-from . import evidence, export, extract, ingest, linking, records  # noqa: F401  (registers)
+from . import copy, evidence, export, extract, ingest, linking, records  # noqa: F401  (registers)
 from .base import main
 
 __all__ = ["main"]

@@ -18,6 +18,8 @@ import click
 from ..errors import ClaimtrackError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from ..workspace import Workspace
 
 
@@ -54,10 +56,10 @@ class ClaimtrackCommand(click.Command):
 @click.option(
     "--workspace",
     "-w",
-    metavar="DIR",
+    metavar="DIR|URL",
     envvar="CLAIMTRACK_WORKSPACE",
-    help="Workspace folder. Default: the nearest claims/ found walking up from here "
-    "(or $CLAIMTRACK_WORKSPACE).",
+    help="Workspace folder, or the postgresql:// URL of a case kept in a database. Default: "
+    "the nearest claims/ found walking up from here (or $CLAIMTRACK_WORKSPACE).",
 )
 @click.version_option(package_name="claimtrack")
 @click.pass_context
@@ -98,7 +100,7 @@ def report_problems(ws: Workspace) -> None:
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON Lines.")
 
 
-def print_json_lines(objects: Iterable[dict]) -> None:
+def print_json_lines(objects: Iterable[dict[str, Any]]) -> None:
     out = sys.stdout
     for obj in objects:
         out.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
@@ -118,7 +120,7 @@ def print_json(obj: Any) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
 
 
-def console(stderr: bool = False):
+def console(stderr: bool = False) -> Console:
     """A rich console; wide enough to be useful when output is piped to a file."""
     from rich.console import Console
 

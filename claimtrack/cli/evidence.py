@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..flags import FLAG_CODES
+if TYPE_CHECKING:
+    from ..check import CheckReport
+
+from ..vocabulary import FLAG_CODES, SOURCE_KINDS, STANCES, Stance, names
 from .base import (
     get_workspace,
     json_option,
@@ -19,8 +24,8 @@ from .base import (
     report_problems,
 )
 
-# flags.py imports nothing heavy, so the codes can be offered as choices at import time.
-FLAG_CODE_NAMES = tuple(FLAG_CODES)
+# claimtrack.vocabulary imports nothing heavy, so its words are offered as choices at start-up.
+FLAG_CODE_NAMES = names(FLAG_CODES)
 TABLE_LIMIT = 50  # claims shown by the flags table unless --limit says otherwise
 #: The ``flags --json`` contract (docs/flags.md): (key, store row key) pairs.
 FLAG_FIELDS = (
@@ -31,6 +36,20 @@ FLAG_FIELDS = (
     ("origins", "origins"),
     ("mentions", "mentions"),
 )
+
+
+_FLAGS = [f"--{stance}" for stance in STANCES]
+_STANCE_FLAGS = ", ".join(_FLAGS[:-1]) + " or " + _FLAGS[-1]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def stance_options(command: F) -> F:
+    """One flag per stance (``--supports``, ``--contradicts``, ``--context``), each setting
+    ``stance``, with the stance's meaning as its help."""
+    for stance, term in reversed(STANCES.items()):
+        text = term.meaning[:1].upper() + term.meaning[1:] + "."
+        command = click.option(f"--{stance}", "stance", flag_value=stance, help=text)(command)
+    return command
 
 
 def _short(text: str | None, limit: int = 90) -> str:
@@ -59,11 +78,7 @@ def evidence_cmd(ctx: click.Context) -> None:
 @evidence_cmd.command("add")
 @click.argument("claim")
 @click.argument("source")
-@click.option("--supports", "stance", flag_value="supports", help="The source supports the claim.")
-@click.option(
-    "--contradicts", "stance", flag_value="contradicts", help="The source contradicts it."
-)
-@click.option("--context", "stance", flag_value="context", help="The source gives context.")
+@stance_options
 @click.option("--quote", "-q", metavar="TEXT", help="Passage of the source that shows it.")
 @click.option("--note", "-n", metavar="TEXT", help="Your note on this evidence.")
 @click.option(
@@ -79,9 +94,7 @@ def evidence_cmd(ctx: click.Context) -> None:
 )
 @click.option(
     "--kind",
-    type=click.Choice(
-        ["article", "press_release", "statement", "report", "dataset", "note", "other"]
-    ),
+    type=click.Choice(names(SOURCE_KINDS)),
     help="Kind of document, when SOURCE is a URL or file to ingest.",
 )
 @click.option("--publisher", metavar="NAME", help="Its publisher, when SOURCE is ingested.")
@@ -91,7 +104,7 @@ def evidence_add(
     ctx: click.Context,
     claim: str,
     source: str,
-    stance: str | None,
+    stance: Stance | None,
     quote: str | None,
     note: str | None,
     unverified: bool,
@@ -116,7 +129,7 @@ def evidence_add(
     from ..evidence import add_evidence, evidence_summary
 
     if stance is None:
-        raise click.UsageError("say how the source relates: --supports, --contradicts or --context")
+        raise click.UsageError(f"say how the source relates: {_STANCE_FLAGS}")
     ws = get_workspace(ctx)
     result = add_evidence(
         ws,
@@ -219,12 +232,14 @@ def evidence_remove(ctx: click.Context, evidence_id: str) -> None:
         claimtrack evidence remove e-77d0
     """
     from ..evidence import remove_evidence
+    from ..models import Evidence, expect
 
     ws = get_workspace(ctx)
-    before = ws.get(evidence_id, "evidence")
+    before = expect(ws.get(evidence_id, "evidence"), Evidence)
     ev = remove_evidence(ws, before.id)
     if before.removed_at is not None:
-        click.echo(f"{ev.id} was already removed on {ev.removed_at.isoformat()}; nothing changed")
+        removed = before.removed_at.isoformat()
+        click.echo(f"{ev.id} was already removed on {removed}; nothing changed")
     else:
         click.echo(f"Removed evidence {ev.id} (kept in the workspace; it no longer counts)")
 
@@ -278,12 +293,22 @@ def link_cmd(ctx: click.Context, source: str, parents: tuple[str, ...], remove: 
     metavar="N",
     help=f"Show the worst N (default: {TABLE_LIMIT} in the table, all with --json; 0: all).",
 )
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Also the flagged claims below the check-worthiness threshold.",
+)
 @json_option
 @click.pass_context
-def flags_cmd(ctx: click.Context, codes: tuple[str, ...], limit: int | None, as_json: bool) -> None:
-    """List the figure claims that need work before publication, worst first.
+def flags_cmd(
+    ctx: click.Context, codes: tuple[str, ...], limit: int | None, show_all: bool, as_json: bool
+) -> None:
+    """List the check-worthy figure claims that need work before publication, worst first.
 
-    Each flag is a reason code with a one-line explanation; see docs/flags.md.
+    Each flag is a reason code with a one-line explanation; see docs/flags.md. Figure
+    statements below the check-worthiness threshold (a product's specifications, a price in a
+    listing) are left out unless --all is given.
 
     \b
     Example:
@@ -291,26 +316,38 @@ def flags_cmd(ctx: click.Context, codes: tuple[str, ...], limit: int | None, as_
         claimtrack flags --code single-origin --code self-reported
         claimtrack flags --json --limit 20
     """
+    from ..extract.checkworthy import THRESHOLD
+
     ws = get_workspace(ctx)
+    floor = None if show_all else THRESHOLD
     if limit is None:
         limit = 0 if as_json else TABLE_LIMIT
     if as_json:
+        # Written by the store as JSON text, rows never built (docs/case-index.md).
         lines = ws.query_claims_json(
             FLAG_FIELDS,
             flagged=True,
             figures_only=True,
             codes=codes,
+            min_checkworthy=floor,
             order="severity",
             limit=limit or None,
         )
         report_problems(ws)
         print_lines(lines)
         return
-    ranked = ws.query_claims(flagged=True, figures_only=True, codes=codes, order="severity")
+    ranked = ws.query_claims(
+        flagged=True, figures_only=True, codes=codes, min_checkworthy=floor, order="severity"
+    )
+    below = 0
+    if floor is not None:
+        below = len(ws.query_claims(flagged=True, figures_only=True, codes=codes)) - len(ranked)
     report_problems(ws)
     shown = ranked[:limit] if limit else ranked
     if not ranked:
         click.echo("No flagged figure claims.")
+        if below:
+            click.echo(f"{below} below check-worthiness {THRESHOLD:g}; --all lists them")
         return
     more = len(ranked) - len(shown)
     ranked = shown
@@ -330,6 +367,11 @@ def flags_cmd(ctx: click.Context, codes: tuple[str, ...], limit: int | None, as_
     )
     if more:
         click.echo(f"... and {more} more; --limit 0 shows them all, --json lists them all")
+    if below:
+        click.echo(
+            f"({below} flagged figure claims below check-worthiness {THRESHOLD:g} not shown; "
+            "--all lists them)"
+        )
 
 
 @main.command("check")
@@ -390,7 +432,7 @@ def check_cmd(
 _MARKS = {"supported": "ok", "flagged": "FLAGGED", "untracked": "UNTRACKED", "conflict": "CONFLICT"}
 
 
-def _print_report(report, draft: str) -> None:
+def _print_report(report: CheckReport, draft: str) -> None:
     if not report.sentences:
         click.echo(f"{draft}: no figures found; nothing to check")
         return

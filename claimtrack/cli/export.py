@@ -93,7 +93,7 @@ def export_cmd(
     for name in ("author", "publisher"):
         if settings.get(name) is not None and not isinstance(settings[name], str):
             raise click.ClickException(
-                f'the workspace setting "{name}" in {ws.root / "claimtrack.json"} must be text'
+                f'the workspace setting "{name}" of {ws.location} must be text'
             )
     author = author or settings.get("author")
     publisher = publisher or settings.get("publisher")

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
 import click
 
 from .base import json_option, main, print_json_lines, print_table
+
+if TYPE_CHECKING:
+    from ..models import Figure
 
 
 @main.command("extract")
@@ -21,7 +27,9 @@ from .base import json_option, main, print_json_lines, print_table
     help='Plain text, or JSON Lines of {"id": ..., "text": ...}.',
 )
 @json_option
-def extract_cmd(paths: tuple[str, ...], all_sentences: bool, input_format: str, as_json: bool):
+def extract_cmd(
+    paths: tuple[str, ...], all_sentences: bool, input_format: str, as_json: bool
+) -> None:
     """Find the claims in text: sentences with their figures, claimant, cue and hedges.
 
     Reads plain text files, or standard input when no PATH (or -) is given. Offsets index
@@ -68,7 +76,7 @@ def extract_cmd(paths: tuple[str, ...], all_sentences: bool, input_format: str, 
         click.echo(f"{rid}:{s.start}: {s.sentence}")
 
 
-def _inputs(paths, input_format):
+def _inputs(paths: Iterable[str], input_format: str) -> Iterator[tuple[str, str]]:
     from ..extract.inputs import decode, jsonl_records
 
     for path in paths:
@@ -82,7 +90,7 @@ def _inputs(paths, input_format):
             yield name, text
 
 
-def _figure_summary(f) -> str:
+def _figure_summary(f: Figure) -> str:
     what = f.unit or f.currency or f.kind
     value = "?" if f.value is None else f"{f.value:g}"
     return f"{f.text} [{value} {what}]"

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
+from ..vocabulary import SOURCE_KINDS, names
 from .base import get_workspace, json_option, main, one_line, print_json_lines
 
-KINDS = ["article", "press_release", "statement", "report", "dataset", "note", "other"]
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..ingest import IngestResult
+
+KINDS = names(SOURCE_KINDS)
 
 
-def _size(ctx, param, value):
+def _size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
     if value is None:
         return None
     from ..fetch import parse_size
@@ -132,7 +139,7 @@ def ingest(
         ctx.exit(1)
 
 
-def _outcome(result) -> str:
+def _outcome(result: IngestResult) -> str:
     if result.error:
         return "failed"
     if result.updated:
@@ -140,15 +147,20 @@ def _outcome(result) -> str:
     return "new" if result.new else "unchanged"
 
 
-def _print_result(result, out) -> None:
+def _print_result(result: IngestResult, out: Console) -> None:
     from rich.markup import escape
 
-    if result.error:
-        click.echo(f"Error: {one_line(result.error)}", err=True)
-        return
+    from ..language import skipped
+
     source = result.source
+    if result.error or source is None:
+        click.echo(f"Error: {one_line(result.error or 'nothing could be read')}", err=True)
+        return
     name = escape(source.title or source.url or result.input)
     claims = f"{result.claims} claim{'s' if result.claims != 1 else ''}"
+    note = skipped(source.language)
+    if (result.new or result.updated) and note:
+        claims = note
     if result.new:
         line = f"new        {source.id}  {name}  ({result.text_chars} chars, {claims})"
     elif result.updated:

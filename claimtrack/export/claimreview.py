@@ -13,23 +13,19 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from ..models import Source
+from ..vocabulary import CLAIM_STATUSES
 from . import ExportError
 from .flatten import Bundle
 
 CONTEXT = "https://schema.org"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _WEB_URL = re.compile(r"^https?://", re.IGNORECASE)
-# claimtrack.flags.STATUSES in words; any other status is spelled out from its code
-# ("self-reported" -> "Self reported").
-STATUS_WORDS = {
-    "contradicted": "Contradicted",
-    "contested": "Contested",
-    "unsupported": "Unsupported",
-    "unverified": "Unverified",
-    "supported": "Supported",
-}
+# The claim statuses in words (claimtrack.vocabulary); any other status is spelled out from its
+# code ("self-reported" -> "Self reported").
+STATUS_WORDS: dict[str, str] = {name: t.label for name, t in CLAIM_STATUSES.items()}
 
 
 def status_words(status: str) -> str:
@@ -40,8 +36,8 @@ def status_words(status: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def _appearance(source: Source) -> dict:
-    item: dict = {"@type": "CreativeWork", "url": source.url}
+def _appearance(source: Source) -> dict[str, Any]:
+    item: dict[str, Any] = {"@type": "CreativeWork", "url": source.url}
     if source.title:
         item["headline"] = source.title
     if source.published:
@@ -53,7 +49,7 @@ def _appearance(source: Source) -> dict:
     return item
 
 
-def _first_key(source: Source) -> tuple:
+def _first_key(source: Source) -> tuple[bool, str, str, str]:
     # Undated sources count as later than any dated one; then by when they were archived.
     published = source.published if source.published and _ISO_DATE.match(source.published) else None
     return (published is None, published or "", source.retrieved_at.isoformat(), source.id)
@@ -65,7 +61,7 @@ def reviews(
     author: str,
     publisher: str | None = None,
     date: str | None = None,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """One ClaimReview dict per claim of ``bundle`` that has a status, in claim id order."""
     out = []
     records = bundle.records
@@ -77,10 +73,10 @@ def reviews(
         source_ids = list(dict.fromkeys(m.source for m in claim.mentions))
         sources = [records.sources[s] for s in source_ids if s in records.sources]
         with_url = sorted((s for s in sources if s.url and _WEB_URL.match(s.url)), key=_first_key)
-        item: dict = {"@type": "Claim"}
+        item: dict[str, Any] = {"@type": "Claim"}
         # The claimant, or who claimtrack.flags works out asserts it (a company's own
         # statement with no attribution in the sentence is still the company's claim).
-        claimant = claim.claimant or getattr(assessment, "claimant", None)
+        claimant = claim.claimant or assessment.claimant
         if claimant:
             item["author"] = {"@type": "Organization", "name": claimant}
         if with_url:
@@ -89,7 +85,7 @@ def reviews(
         dates = [s.published for s in with_url if s.published and _ISO_DATE.match(s.published)]
         if dates:
             item["datePublished"] = min(dates)
-        rating: dict = {
+        rating: dict[str, Any] = {
             "@type": "Rating",
             "alternateName": status_words(str(assessment.status)),
         }
@@ -97,11 +93,12 @@ def reviews(
             rating["ratingExplanation"] = "; ".join(
                 f"{f.code}: {f.detail}" if f.detail else f.code for f in assessment.flags
             )
-        review: dict = {
+        review: dict[str, Any] = {
             "@context": CONTEXT,
             "@type": "ClaimReview",
             "identifier": claim.id,
             "claimReviewed": claim.text,
+            **({"headline": claim.title} if claim.title else {}),
             **({"url": claim.ref} if claim.ref else {}),
             "itemReviewed": item,
             "reviewRating": rating,

@@ -19,32 +19,19 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING
 
+from ..graph import edges_of
+from ..vocabulary import FLAG_CODES, RELATIONS, STANCES, ClaimStatus
 from .flatten import Bundle, xml_text
-from .svg import NODE_COLOURS, status_colour
+from .svg import NODE_COLOURS, rgb, status_colour
 
 if TYPE_CHECKING:
-    from ..flags import Assessment
+    from ..flags import Assessment, Flag
     from ..models import Claim, Evidence, Mention, Question, Source
 
-# What each flag code means, for readers who do not know the codes.
-FLAG_EXPLANATIONS = {
-    "no-evidence": "No source has been recorded that supports or contradicts it: the articles "
-    "that carry it only repeat it.",
-    "self-reported": "The only support comes from the claimant itself (its press release, "
-    "statement or spokesperson).",
-    "single-origin": "Every source that carries it traces back to one origin; repetition is "
-    "not confirmation.",
-    "contradicted": "At least one source contradicts it.",
-    "conflicting-figures": "Another claim gives a different figure for the same thing.",
-    "open-question": "A question about it has not been answered.",
-    "hedged": "It is an estimate, projection or conditional, not a reported fact.",
-    "missing-source": "A source it cites is missing from the workspace.",
-    "unverified-quote": "An evidence quote was not found in the archived source text.",
-}
 _SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
 
 
-def _evidence_notes(ev) -> str:
+def _evidence_notes(ev: Evidence) -> str:
     """What a reader should know about a piece of evidence besides its quote."""
     notes = []
     if ev.unverified:
@@ -55,14 +42,13 @@ def _evidence_notes(ev) -> str:
 
 
 def flag_explanation(code: str) -> str:
-    """What a flag code means, in one sentence (claimtrack.flags' own words when it has them)."""
-    from .. import flags
+    """What a flag code means, in one sentence (claimtrack.vocabulary.FLAG_CODES); empty for a
+    code it does not know."""
+    text = _FLAG_MEANINGS.get(code, "")
+    return text[:1].upper() + text[1:] + "." if text else ""
 
-    known = getattr(flags, "FLAG_CODES", None) or {}
-    if code in known:
-        text = known[code][1]
-        return text[:1].upper() + text[1:] + "."
-    return FLAG_EXPLANATIONS.get(code, "")
+
+_FLAG_MEANINGS: dict[str, str] = {code: t.meaning for code, t in FLAG_CODES.items()}
 
 
 @dataclass
@@ -77,22 +63,18 @@ class ClaimView:
     conflicts: list[tuple[str, str]] = field(default_factory=list)
 
     @property
-    def status(self) -> str | None:
+    def status(self) -> ClaimStatus | None:
         return self.assessment.status if self.assessment else None
 
     @property
-    def flags(self) -> list:
+    def flags(self) -> list[Flag]:
         return list(self.assessment.flags) if self.assessment else []
 
     @property
     def origins(self) -> list[tuple[str, int, bool]]:
         """(label, number of sources, is the claimant's own word) of each origin behind it."""
-        groups = getattr(self.assessment, "groups", None) or []
-        return [
-            (str(g.label), len(g.sources), bool(g.claimant))
-            for g in groups
-            if hasattr(g, "label") and hasattr(g, "sources")
-        ]
+        groups = self.assessment.groups if self.assessment else []
+        return [(g.label, len(g.sources), g.claimant) for g in groups]
 
     @property
     def open_questions(self) -> list[Question]:
@@ -118,19 +100,18 @@ def claim_views(bundle: Bundle) -> list[ClaimView]:
     for q in sorted(r.questions.values(), key=lambda q: (q.created_at, q.id)):
         if q.claim in views:
             views[q.claim].questions.append(q)
-    for u, v, data in bundle.graph.edges(data=True):
-        if data.get("relation") == "conflicts_with":
-            reason = str(data.get("reason") or "")
-            if u in views:
-                views[u].conflicts.append((v, reason))
-            if v in views:
-                views[v].conflicts.append((u, reason))
+    for u, v, data in edges_of(bundle.graph, "conflicts_with"):
+        reason = str(data.get("reason") or "")
+        if u in views:
+            views[u].conflicts.append((v, reason))
+        if v in views:
+            views[v].conflicts.append((u, reason))
     focus = {c: i for i, c in enumerate(bundle.focus)}
 
-    def worst_first(v: ClaimView) -> tuple:
+    def worst_first(v: ClaimView) -> tuple[object, ...]:
         a = v.assessment
-        if a is not None and hasattr(a, "severity"):
-            order = tuple(a.severity())
+        if a is not None:
+            order = a.severity()
         else:
             order = (v.status is None, -len(v.flags), 0, v.claim.id)
         return (focus.get(v.claim.id, len(focus)), v.status is None, order, v.claim.id)
@@ -229,10 +210,22 @@ article.claim{border:1px solid #ddd;border-left:6px solid #e8912d;border-radius:
 padding:.8em 1.2em;margin:1.2em 0;page-break-inside:avoid}
 blockquote{margin:.3em 0 .6em 0;padding:.2em .8em;border-left:3px solid #ccc;color:#333;
 background:#fafafa}
-.supports{color:#2e7d32}.contradicts{color:#c62828}.context{color:#3b6fb6}
+@stances@
 ul{padding-left:1.3em}li{margin:.25em 0}
 @media print{figure{overflow:visible}a{color:inherit}}
 """
+
+
+def _text_colour(colour: str) -> str:
+    """A relation's colour darkened for text on white (contrast of at least 4.5:1)."""
+    return "#" + "".join(f"{int(c * 0.8):02x}" for c in rgb(colour))
+
+
+# The stances in their relations' colours (claimtrack.vocabulary).
+CSS = CSS.replace(
+    "@stances@",
+    "".join(f".{s}{{color:{_text_colour(RELATIONS[s].colour)}}}" for s in STANCES),
+)
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..errors import NotFound
+from ..vocabulary import OTHER_RELATION
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -29,7 +30,6 @@ LIST_SEPARATOR = "; "
 # surrogates; U+FFFE and U+FFFF). Article text pasted from anywhere can contain them.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _NEEDS_ATTR_ESCAPE = re.compile('[&<>"\n\r\t]')
-_NEEDS_TEXT_ESCAPE = re.compile("[&<>\r]")
 
 
 def xml_text(value: str) -> str:
@@ -54,19 +54,6 @@ def xml_attr(value: object) -> str:
     return '"' + text + '"'
 
 
-def xml_content(value: object) -> str:
-    """``value`` escaped for XML element content (CR kept as a reference, not normalised)."""
-    text = _XML_ILLEGAL.sub("", str(value))
-    if _NEEDS_TEXT_ESCAPE.search(text):
-        text = (
-            text.replace("&", "&amp;")
-            .replace("<", "&lt;")
-            .replace(">", "&gt;")
-            .replace("\r", "&#13;")
-        )
-    return text
-
-
 @dataclass
 class Bundle:
     """The input of every exporter.
@@ -77,7 +64,7 @@ class Bundle:
     """
 
     records: Records
-    graph: nx.MultiDiGraph
+    graph: nx.MultiDiGraph[str]
     assessments: dict[str, Assessment]
     focus: tuple[str, ...] = ()
 
@@ -86,7 +73,7 @@ def prepare(
     records: Records,
     *,
     claims: Iterable[str] | None = None,
-    assessments: dict | None = None,
+    assessments: dict[str, Assessment] | None = None,
     explain: bool = False,
 ) -> Bundle:
     """Build the graph, assess every claim, and cut both down to ``claims``' neighbourhood.
@@ -94,17 +81,12 @@ def prepare(
     ``explain`` asks ``claimtrack.flags.assess`` for each claim's origin groups too (the
     dossier shows them).
     """
-    import inspect
-
-    from .. import flags
+    from ..flags import assess
     from ..graph import build
 
     graph = build(records)
     if assessments is None:
-        if explain and "explain" in inspect.signature(flags.assess).parameters:
-            assessments = flags.assess(records, graph, explain=True)
-        else:
-            assessments = flags.assess(records, graph)
+        assessments = assess(records, graph, explain=explain)
     bundle = Bundle(records=records, graph=graph, assessments=assessments)
     focus = list(dict.fromkeys(claims or ()))
     if focus:
@@ -210,14 +192,14 @@ def flat_items(
     edges = []
     for u, v, key, attrs in bundle.graph.edges(keys=True, data=True):
         out = _scalars(attrs)
-        out.setdefault("relation", "related")
+        out.setdefault("relation", OTHER_RELATION)
         out.setdefault("label", out["relation"])
         out["id"] = str(key)
         edges.append((u, v, key, out))
     return nodes, edges
 
 
-def flat_graph(bundle: Bundle) -> nx.MultiDiGraph:
+def flat_graph(bundle: Bundle) -> nx.MultiDiGraph[str]:
     """A copy of the bundle's graph with only scalar attributes (see the module docstring).
 
     Claims gain ``status`` (absent when not assessed), ``flags`` (space-separated codes),
@@ -226,7 +208,7 @@ def flat_graph(bundle: Bundle) -> nx.MultiDiGraph:
     """
     import networkx as nx
 
-    flat = nx.MultiDiGraph()
+    flat: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     nodes, edges = flat_items(bundle)
     for node, attrs in nodes:
         flat.add_node(node, **attrs)

@@ -7,6 +7,9 @@ once per class. Edges carry ``kind`` = their relation, so Gephi keeps an ``asser
 
 from __future__ import annotations
 
+from typing import Any
+
+from ..vocabulary import OTHER_RELATION
 from .flatten import Bundle, attribute_types, flat_items, format_value, xml_attr
 from .svg import NODE_COLOURS, RELATION_COLOURS, rgb
 
@@ -64,20 +67,22 @@ def to_gexf(bundle: Bundle) -> str:
         out.append("      </node>\n")
     out.append("    </nodes>\n    <edges>\n")
     for u, v, key, attrs, full in edges:
-        relation = str(full.get("relation", "related"))
+        relation = str(full.get("relation", OTHER_RELATION))
         out.append(
             f"      <edge id={_q(full.get('id', key))} source={_q(u)} target={_q(v)} "
             f"label={_q(full.get('label', relation))} kind={_q(relation)}>\n"
         )
         _attvalues(out, attrs, edge_types, edge_ids)
-        r, g, b = rgb(RELATION_COLOURS.get(relation, RELATION_COLOURS["related"]))
+        r, g, b = rgb(RELATION_COLOURS.get(relation, RELATION_COLOURS[OTHER_RELATION]))
         out.append(f'        <viz:color r="{r}" g="{g}" b="{b}" a="1.0"/>\n')
         out.append("      </edge>\n")
     out.append("    </edges>\n  </graph>\n</gexf>\n")
     return "".join(out)
 
 
-def _attvalues(out: list[str], attrs: dict, types: dict, ids: dict) -> None:
+def _attvalues(
+    out: list[str], attrs: dict[str, Any], types: dict[str, type], ids: dict[str, str]
+) -> None:
     if not attrs:
         return
     out.append("        <attvalues>\n")

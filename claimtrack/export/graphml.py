@@ -1,27 +1,40 @@
-"""GraphML for Gephi, yEd, Cytoscape, igraph and networkx.
+"""GraphML for Gephi, yEd, Cytoscape, igraph and networkx, written by networkx's GraphML writer.
 
-Written by hand rather than with networkx's writer so that the file follows the GraphML
-schema's rules exactly and the same way every time:
+The graph written is the flattened one of ``flatten.flat_items`` (scalar attributes only: no
+None, lists joined), so every value has a GraphML type: networkx declares one ``<key>`` per
+attribute and domain, typed ``boolean``, ``long``, ``double`` or ``string`` across all the
+nodes or edges that carry it (``infer_numeric_types``). The file has the GraphML namespace and
+schema location, ``edgedefault="directed"``, ``label`` on every node and edge, ``type`` on
+nodes, ``relation`` on edges, and the claim's ``status`` and ``flags`` as node attributes.
 
-- the GraphML namespace and schema location; ``edgedefault="directed"``;
-- one ``<key>`` per attribute and domain, with ids that cannot collide between domains
-  (``n_label`` for nodes, ``e_label`` for edges), ``attr.name`` an NMTOKEN and ``attr.type``
-  one of boolean, long, double, string (see ``flatten``: no None, lists joined);
-- node and edge ids that are unique NMTOKENs (a multigraph's parallel edges keep distinct
-  ids; characters an NMTOKEN cannot hold, such as ``>`` and ``#``, become ``.``);
-- ``label`` on every node and edge, ``type`` on nodes, ``relation`` on edges, and the claim's
-  ``status`` and ``flags`` as node attributes.
+Two rules of the GraphML schema networkx's writer does not keep are kept here; without them
+tests/test_export.py::test_graphml_follows_the_schema_rules fails:
+
+- key ids unique across domains: networkx's ``named_key_ids`` names a key after its attribute
+  alone, so a node's ``label`` and an edge's ``label`` would both be ``label``; here they are
+  ``n_label`` and ``e_label`` (``_Writer.get_key``);
+- node and edge ids that are NMTOKENs: networkx writes ids as they are; here characters an
+  NMTOKEN cannot hold, such as ``>`` and ``#`` in the graph's edge ids, become ``.``, with a
+  suffix where that would make two ids one (``_Ids``). The edge's id is its ``<edge id>``; it
+  is not repeated as data.
+
+And one networkx gets wrong for the XML Schema type that ``attr.type="boolean"`` names: it
+writes ``True`` and ``False``; the literals are ``true`` and ``false`` (``_Writer.add_data``;
+tests/test_export.py::test_graphml_booleans_are_xml_schema_literals).
 """
 
 from __future__ import annotations
 
+import io
 import re
+from typing import Any
 
-from .flatten import Bundle, attribute_types, flat_items, format_value, xml_attr, xml_content
+# This module is imported only to write GraphML (claimtrack.export.render), so networkx here
+# does not slow down other commands.
+import networkx as nx
+from networkx.readwrite.graphml import GraphMLWriterLxml
 
-NAMESPACE = "http://graphml.graphdrawing.org/xmlns"
-SCHEMA_LOCATION = "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"
-GRAPHML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
+from .flatten import Bundle, flat_items
 
 # XML 1.0 (5th edition) NameChar, the characters an NMTOKEN is made of.
 _NAME_CHARS = (
@@ -30,7 +43,6 @@ _NAME_CHARS = (
     "\\-.0-9\u00b7\u0300-\u036f\u203f-\u2040"
 )
 _NOT_NAME_CHAR = re.compile(f"[^{_NAME_CHARS}]")
-NMTOKEN = re.compile(f"^[{_NAME_CHARS}]+$")
 
 
 def nmtoken(text: str) -> str:
@@ -58,61 +70,43 @@ class _Ids:
         return candidate
 
 
-def _keys(domain: str, types: dict[str, type]) -> dict[str, tuple[str, type]]:
-    """attribute name -> (key id, type) for one domain; ids prefixed by the domain's letter."""
-    out: dict[str, tuple[str, type]] = {}
-    used: set[str] = set()
-    for name, kind in types.items():
-        key_id = f"{domain[0]}_{nmtoken(name)}"
-        while key_id in used:
-            key_id += "_"
-        used.add(key_id)
-        out[name] = (key_id, kind)
-    return out
+class _Writer(GraphMLWriterLxml):
+    """networkx's writer, with key ids prefixed by their domain (``n_label``, ``e_label``) and
+    declared in the order the attributes are first seen."""
+
+    def __init__(self, stream: io.BytesIO) -> None:
+        self.key_ids = _Ids()
+        super().__init__(stream, infer_numeric_types=True, named_key_ids=True)
+
+    def get_key(self, name: str, attr_type: str, scope: str, default: Any) -> str:
+        found: str | None = self.keys.get((name, attr_type, scope))
+        if found is None:
+            found = self.key_ids.get(f"{scope[0]}_{name}")
+            self.keys[(name, attr_type, scope)] = found
+            attrs = {"id": found, "for": scope, "attr.name": name, "attr.type": attr_type}
+            self.xml.append(self.myElement("key", **attrs))
+        return found
+
+    def add_data(
+        self, name: str, element_type: type, value: Any, scope: str = "all", default: Any = None
+    ) -> Any:
+        if element_type is bool:  # networkx writes str(True); the boolean literals are lower case
+            value = str(value).lower()
+        return super().add_data(name, element_type, value, scope, default)
 
 
 def to_graphml(bundle: Bundle) -> str:
     """The bundle's graph as a GraphML document (a string, UTF-8 declared)."""
     nodes, edges = flat_items(bundle)
-    node_attrs = [a for _, a in nodes]
-    # The edge's own id is the <edge id=...>; it is not repeated as data.
-    edge_attrs = [{k: v for k, v in a.items() if k != "id"} for *_, a in edges]
-    node_keys = _keys("node", attribute_types(node_attrs))
-    edge_keys = _keys("edge", attribute_types(edge_attrs))
-
-    out: list[str] = [
-        '<?xml version="1.0" encoding="UTF-8"?>\n',
-        f'<graphml xmlns="{NAMESPACE}" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-        f'xsi:schemaLocation="{NAMESPACE} {SCHEMA_LOCATION}">\n',
-    ]
-    for domain, keys in (("node", node_keys), ("edge", edge_keys)):
-        for name, (key_id, kind) in keys.items():
-            out.append(
-                f'  <key id="{key_id}" for="{domain}" attr.name={xml_attr(nmtoken(name))} '
-                f'attr.type="{GRAPHML_TYPES[kind]}"/>\n'
-            )
-    out.append('  <graph id="claimtrack" edgedefault="directed">\n')
-
-    node_ids = _Ids()
-    for (node, _), attrs in zip(nodes, node_attrs, strict=True):
-        out.append(f"    <node id={xml_attr(node_ids.get(node))}>\n")
-        _data(out, attrs, node_keys)
-        out.append("    </node>\n")
-    edge_ids = _Ids()
-    for (u, v, key, full), attrs in zip(edges, edge_attrs, strict=True):
-        out.append(
-            f"    <edge id={xml_attr(edge_ids.get(full.get('id', key)))} "
-            f"source={xml_attr(node_ids.get(u))} target={xml_attr(node_ids.get(v))}>\n"
-        )
-        _data(out, attrs, edge_keys)
-        out.append("    </edge>\n")
-    out.append("  </graph>\n</graphml>\n")
-    return "".join(out)
-
-
-def _data(out: list[str], attrs: dict, keys: dict[str, tuple[str, type]]) -> None:
-    for name, value in attrs.items():
-        key_id, kind = keys[name]
-        text = xml_content(format_value(value, kind))
-        out.append(f'      <data key="{key_id}">{text}</data>\n')
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(id="claimtrack")
+    node_ids, edge_ids = _Ids(), _Ids()
+    graph.add_nodes_from((node_ids.get(node), attrs) for node, attrs in nodes)
+    for u, v, key, attrs in edges:
+        data = {name: value for name, value in attrs.items() if name != "id"}
+        edge_id = edge_ids.get(attrs.get("id", key))
+        graph.add_edge(node_ids.get(u), node_ids.get(v), key=edge_id, **data)
+    out = io.BytesIO()
+    writer = _Writer(out)
+    writer.add_graph_element(graph)
+    writer.dump()
+    return out.getvalue().decode("utf-8")

@@ -7,13 +7,18 @@ The layout is documented in docs/export-json.md.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from .flatten import Bundle
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 FORMAT_VERSION = 1
 
 
-def node_link(bundle: Bundle) -> dict:
+def node_link(bundle: Bundle) -> dict[str, Any]:
     """The graph as node-link data; claims also carry ``status`` and ``flags`` (codes)."""
     nodes = []
     for node, attrs in bundle.graph.nodes(data=True):
@@ -30,11 +35,11 @@ def node_link(bundle: Bundle) -> dict:
     return {"directed": True, "multigraph": True, "graph": {}, "nodes": nodes, "links": links}
 
 
-def to_dict(bundle: Bundle) -> dict:
+def to_dict(bundle: Bundle) -> dict[str, Any]:
     """The whole export as one JSON-ready dict."""
     r = bundle.records
 
-    def dump(items) -> list[dict]:
+    def dump(items: Iterable[BaseModel]) -> list[dict[str, Any]]:
         return [x.model_dump(mode="json") for x in items]
 
     assessments = []

@@ -15,39 +15,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from ..vocabulary import (
+    CLAIM_STATUSES,
+    NODE_TYPES,
+    OTHER_RELATION,
+    OTHER_RELATION_COLOUR,
+    RELATIONS,
+)
 from .flatten import xml_text
 
 if TYPE_CHECKING:
     import networkx as nx
 
-NODE_COLOURS = {
-    "claim": "#e8912d",
-    "source": "#3b73b9",
-    "question": "#8a5cc2",
-    "entity": "#2f9461",
-    "other": "#8c8c8c",
+NODE_COLOURS: dict[str, str] = {name: t.colour for name, t in NODE_TYPES.items()}
+NODE_FILLS: dict[str, str] = {name: t.fill for name, t in NODE_TYPES.items()}
+RELATION_COLOURS: dict[str, str] = {
+    **{name: t.colour for name, t in RELATIONS.items()},
+    OTHER_RELATION: OTHER_RELATION_COLOUR,
 }
-NODE_FILLS = {
-    "claim": "#fdf0dd",
-    "source": "#e3edf9",
-    "question": "#efe7f8",
-    "entity": "#e0f2e8",
-    "other": "#f0f0f0",
-}
-RELATION_COLOURS = {
-    "asserts": "#9aa5b1",
-    "supports": "#2e9d58",
-    "contradicts": "#d1453b",
-    "context": "#5b8fd1",
-    "asks_about": "#8a5cc2",
-    "claimed_by": "#2f9461",
-    "derived_from": "#3b73b9",
-    "conflicts_with": "#d1453b",
-    "related": "#8c8c8c",
-}
-DASHED = {"context", "asks_about", "derived_from", "conflicts_with"}
+RELATION_LABELS: dict[str, str] = {name: t.label for name, t in RELATIONS.items()}
+DASHED = frozenset(name for name, t in RELATIONS.items() if t.dashed)
 COLUMN_TITLES = ("Sources", "Claims", "Questions and claimants")
 
 ROW = 30
@@ -65,13 +54,7 @@ def rgb(colour: str) -> tuple[int, int, int]:
     return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
 
 
-STATUS_FILLS = {
-    "contradicted": "#f2aaa3",
-    "contested": "#fbd3a0",
-    "unsupported": "#f9dcd8",
-    "unverified": "#fcedc9",
-    "supported": "#d3efdc",
-}
+STATUS_FILLS: dict[str, str] = {name: t.fill for name, t in CLAIM_STATUSES.items()}
 
 
 def status_colour(status: str | None) -> str:
@@ -90,7 +73,7 @@ def _short(text: str, limit: int = CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
-def _full_text(attrs: dict, node: str) -> str:
+def _full_text(attrs: dict[str, Any], node: str) -> str:
     for name in ("text", "title", "name", "label"):
         value = attrs.get(name)
         if value:
@@ -99,7 +82,7 @@ def _full_text(attrs: dict, node: str) -> str:
 
 
 def claim_graph_svg(
-    graph: nx.MultiDiGraph,
+    graph: nx.MultiDiGraph[str],
     *,
     claim_order: Iterable[str] | None = None,
     statuses: dict[str, str | None] | None = None,
@@ -145,10 +128,10 @@ def claim_graph_svg(
         else:
             continue
         (left if types[n] == "source" else right)[n] = desired
-    for col, wanted in ((0, left), (2, right)):
-        y_prev = TOP - ROW
-        for n in sorted(wanted, key=lambda n: (wanted[n], order[n])):
-            y = max(wanted[n], y_prev + ROW) if wanted[n] != float("inf") else y_prev + ROW
+    for col, column in ((0, left), (2, right)):
+        y_prev: float = TOP - ROW
+        for n in sorted(column, key=lambda n: (column[n], order[n])):
+            y = max(column[n], y_prev + ROW) if column[n] != float("inf") else y_prev + ROW
             pos[n] = (col, y)
             y_prev = y
     shown.update(left)
@@ -185,7 +168,7 @@ def claim_graph_svg(
     drawn: dict[tuple[str, str, str], int] = {}
     for u, v, data in graph.edges(data=True):
         if u in shown and v in shown:
-            k = (u, v, str(data.get("relation", "related")))
+            k = (u, v, str(data.get("relation", OTHER_RELATION)))
             drawn[k] = drawn.get(k, 0) + 1
     parts.append('<g class="edges" fill="none" stroke-width="1.4">\n')
     for (u, v, relation), count in drawn.items():
@@ -249,14 +232,15 @@ def _edge(
         else:  # claims (and anything else): arc on the right
             x = xs[ca] + COL_W
             d = f"M{x},{ya:.1f} C{x + bulge:.1f},{ya:.1f} {x + bulge:.1f},{yb:.1f} {x},{yb:.1f}"
-    colour = RELATION_COLOURS.get(relation, RELATION_COLOURS["related"])
-    key = relation if relation in RELATION_COLOURS else "related"
+    key = relation if relation in RELATION_COLOURS else OTHER_RELATION
+    colour = RELATION_COLOURS[key]
+    words = RELATION_LABELS.get(relation, relation)
     dash = ' stroke-dasharray="5 3"' if relation in DASHED else ""
     width = f' stroke-width="{min(1.4 + 0.6 * (count - 1), 4):.1f}"' if count > 1 else ""
     times = f" (\u00d7{count})" if count > 1 else ""
     return (
         f'<path class="edge {_e(key)}" d="{d}" stroke="{colour}"{dash}{width} '
-        f'marker-end="url(#ct-arrow-{key})"><title>{_e(u)} {_e(relation)} {_e(v)}{times}'
+        f'marker-end="url(#ct-arrow-{key})"><title>{_e(u)} {_e(words)} {_e(v)}{times}'
         "</title></path>\n"
     )
 
@@ -264,34 +248,26 @@ def _edge(
 def _legend(parts: list[str], width: int) -> None:
     x, y = LEFT, 20
     parts.append('<g class="legend" font-size="11" fill="#333333">\n')
-    for kind in ("source", "claim", "question", "entity"):
-        name = "claimant" if kind == "entity" else kind
+    for kind, node in NODE_TYPES.items():
+        if kind == "other":
+            continue
+        name = node.label
         parts.append(
-            f'<rect x="{x}" y="{y - 9}" width="14" height="12" rx="3" fill="{NODE_FILLS[kind]}" '
-            f'stroke="{NODE_COLOURS[kind]}" stroke-width="1.5"/>'
+            f'<rect x="{x}" y="{y - 9}" width="14" height="12" rx="3" fill="{node.fill}" '
+            f'stroke="{node.colour}" stroke-width="1.5"/>'
             f'<text x="{x + 19}" y="{y + 1}">{name}</text>\n'
         )
         x += 30 + 7 * len(name)
     x += 10
-    for relation in (
-        "asserts",
-        "supports",
-        "contradicts",
-        "context",
-        "asks_about",
-        "claimed_by",
-        "derived_from",
-        "conflicts_with",
-    ):
+    for term in RELATIONS.values():
         if x + 130 > width:
             x, y = LEFT, y + 20
-        colour = RELATION_COLOURS[relation]
-        dash = ' stroke-dasharray="5 3"' if relation in DASHED else ""
+        dash = ' stroke-dasharray="5 3"' if term.dashed else ""
         parts.append(
-            f'<line x1="{x}" y1="{y - 3}" x2="{x + 22}" y2="{y - 3}" stroke="{colour}" '
-            f'stroke-width="2"{dash}/><text x="{x + 27}" y="{y + 1}">{relation}</text>\n'
+            f'<line x1="{x}" y1="{y - 3}" x2="{x + 22}" y2="{y - 3}" stroke="{term.colour}" '
+            f'stroke-width="2"{dash}/><text x="{x + 27}" y="{y + 1}">{term.label}</text>\n'
         )
-        x += 40 + 7 * len(relation)
+        x += 40 + 7 * len(term.label)
     y += 22
     x = LEFT
     for status in (None, *STATUS_FILLS):

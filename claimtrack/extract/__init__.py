@@ -6,7 +6,7 @@ and scores how check-worthy it is. The parts live in their own modules:
 
 - :mod:`.sentences` (``split``), :mod:`.figures` (``parse``), :mod:`.attribution`
   (``attribute``, ``last_named``), :mod:`.hedges` (``hedge``, ``nonanswer``),
-  :mod:`.checkworthy` (``features``, ``score``, ``is_claim``), :mod:`.triggers` (the one
+  :mod:`.checkworthy` (``features``, ``score``, ``explain``), :mod:`.triggers` (the one
   keyword scan ``extract`` runs over the whole text), :mod:`.numbers` (spelled-out numbers),
   :mod:`.inputs` (reading the ``extract`` command's text and JSON Lines input).
 
@@ -29,6 +29,7 @@ from .triggers import scan_columns
 __all__ = [
     "ExtractedSentence",
     "checkworthiness",
+    "explain_checkworthiness",
     "extract",
     "parse_figures",
     "shift",
@@ -46,6 +47,8 @@ class ExtractedSentence:
     is_claim: bool = False
     checkworthy: float = 0.0
     features: list[str] = field(default_factory=list)
+    candidate: bool = False
+    """Recorded as a claim by ingest (``checkworthy.is_candidate``); every claim is one."""
     claimant: str | None = None
     cue: str | None = None
     hedged: bool = False
@@ -65,7 +68,13 @@ class ExtractedSentence:
             "cue": self.cue,
             "hedged": self.hedged,
             "figures": [f.model_dump(mode="json") for f in self.figures],
+            "features": list(self.features),
+            "why": [{"reason": r, "weight": w} for r, w in self.why()],
         }
+
+    def why(self, top: int = 3) -> list[tuple[str, float]]:
+        """The features and words that raise the score most (``checkworthy.explain``)."""
+        return checkworthy.explain(self.sentence, self.features, top)
 
 
 def shift(item: ExtractedSentence, offset: int) -> ExtractedSentence:
@@ -137,7 +146,7 @@ def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence
             )
         na = "nonanswer" in hits and nonanswer(sentence) is not None
         fired = checkworthy.features(sentence, mine, cue, claimant, na, hits, has_name)
-        score = checkworthy.score(fired)
+        score = checkworthy.score(sentence, fired)
         is_claim = score >= checkworthy.THRESHOLD
         if is_claim or all_sentences:
             out.append(
@@ -148,6 +157,8 @@ def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence
                     is_claim=is_claim,
                     checkworthy=score,
                     features=fired,
+                    # checkworthy.is_candidate, knowing that a non-assertion scores 0
+                    candidate=is_claim or (score > 0.0 and "figure" in fired),
                     claimant=claimant,
                     cue=cue,
                     hedged="hedge" in hits,
@@ -158,8 +169,16 @@ def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence
     return out
 
 
+def explain_checkworthiness(text: str, top: int = 3) -> tuple[float, list[tuple[str, float]]]:
+    """The check-worthiness of a claim's text (``checkworthiness``) and why: the features and
+    words that raise it most (``checkworthy.explain``) in its best sentence."""
+    best = max(extract(text, all_sentences=True), key=lambda s: s.checkworthy, default=None)
+    return (0.0, []) if best is None else (best.checkworthy, best.why(top))
+
+
 def checkworthiness(text: str) -> float:
-    """The check-worthiness of a claim's text in [0, 1]: the highest of its sentences'.
+    """The check-worthiness of a claim's text in [0, 1]: the highest of its sentences'
+    (``checkworthy.score``; a claim's sentence scores the same on its own as in its source).
 
     >>> checkworthiness("Klarna says its assistant does the work of 700 agents.") >= 0.5
     True

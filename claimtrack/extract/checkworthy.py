@@ -1,38 +1,74 @@
-"""Check-worthiness: does a sentence state a fact that someone could check?
+"""Check-worthiness: is a sentence worth a fact-checker's time?
 
-``score(features(...))`` adds up the weights of named features (:data:`WEIGHTS`), clamped to
-[0, 1]; each sentence carries the list of features that fired, so a journalist (or a test) can
-see why it was or was not taken as a claim. A sentence is a claim at :data:`THRESHOLD`: a
-figure alone reaches it; so does an attributed statement by a named party, or a name with a
-change verb, a superlative or a date; questions, opinions, non-answers and page furniture pull
-the score down. The keyword lists are in :mod:`claimtrack.extract.triggers`; the table of
-weights and what fires them is in docs/extraction.md.
+Two layers. The first names what a reader would point at: ``features(...)`` lists the
+features of a sentence that fire (a figure, an attribution, a superlative, a question, an
+instruction, a shopping pitch, ...). The second is a logistic regression over those named
+features and the sentence's words (:func:`terms`), learned from labelled
+sentences by ``benchmarks/train_checkworthy.py`` and shipped as ``claimtrack/data/
+checkworthy.json``: ``score`` is its probability in [0, 1], and ``explain`` names the
+features and words that pushed it up most. The weights file is read once, on first use;
+scoring is plain Python (a dictionary look-up per word).
+
+Two decisions come from the score:
+
+- ``is_claim``: the score reaches :data:`THRESHOLD`. This is the default decision: ``extract``
+  returns these sentences, and ``claimtrack claims`` lists the claims whose text scores this
+  much.
+- ``is_candidate``: what ingest records as a claim: every claim, and every other statement
+  of a figure, so that a journalist can still reach it (``claimtrack claims --all``) and a
+  draft's figures can be checked against it.
+
+A non-assertion (a question, an instruction to the reader, a shopping pitch, page furniture, a
+non-answer: :data:`NON_ASSERTIONS`) scores 0 whatever its words: it is no claim at all.
+
+Bump :data:`SCORER_VERSION` whenever the scores change (new weights, new features): a case
+index that stores each claim's check-worthiness rebuilds when it changes. The keyword lists
+are in :mod:`claimtrack.extract.triggers`; docs/extraction.md describes the features.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
+from itertools import repeat
+from pathlib import Path
 
 from .attribution import BARE_ROLES
 
-THRESHOLD = 0.35
+SCORER_VERSION = 2
+"""Changes whenever a sentence's score may change (weights, features, terms)."""
 
-WEIGHTS = {
-    "figure": 0.50,
-    "money_or_percent": 0.10,
-    "attributed": 0.30,
-    "change": 0.20,
-    "superlative": 0.25,
-    "comparison": 0.15,
-    "named_entity": 0.20,
-    "time_reference": 0.15,
-    "question": -0.60,
-    "opinion": -0.35,
-    "first_person": -0.20,
-    "nonanswer": -0.40,
-    "boilerplate": -0.70,
-    "short": -0.30,
-}
+THRESHOLD = 0.6
+"""The default decision: a sentence is a claim at this score or more."""
+
+WEIGHTS_FILE = Path(__file__).resolve().parent.parent / "data" / "checkworthy.json"
+
+FEATURES = (
+    "figure",
+    "money_or_percent",
+    "attributed",
+    "change",
+    "superlative",
+    "comparison",
+    "named_entity",
+    "time_reference",
+    "question",
+    "opinion",
+    "first_person",
+    "nonanswer",
+    "boilerplate",
+    "short",
+    "instruction",
+    "promotion",
+    "quotation",
+)
+"""Every named feature, in the order ``features`` lists them."""
+
+NON_ASSERTIONS = frozenset(["question", "instruction", "promotion", "boilerplate", "nonanswer"])
+"""Features that make a sentence no claim at all (score 0): it asks, tells the reader what to
+do, sells, is page furniture, or says that someone did not answer (linking turns that into
+an open question on the claim it is about)."""
 
 _FIRST_PERSON = re.compile(r"(?<![\w’'])(?:I|me|my|mine|myself|Me|My)(?![\w’'])")
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
@@ -44,6 +80,24 @@ _NOT_ENTITIES = frozenset(
     Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Friday
     Saturday Sunday""".split()
 )
+# An instruction starts with a verb in the imperative ("Check the results", "Don't miss") or
+# tells the reader what they should do.
+_IMPERATIVES = frozenset(
+    """see check click read buy try remember consider attend cheer follow visit join learn
+    make take keep find let let's don't do get go give put sign subscribe download contact
+    beware imagine pick grab shop discover explore enjoy register apply compare choose avoid
+    ask tap scroll listen""".split()
+)
+_LEADING = " \t\"“‘'(*-•–—>#"
+_ADVICE = re.compile(
+    r"\b(?:you should|you need to|you must|you'll want to|you will want to|make sure|be sure to)\b",
+    re.I,
+)
+# "Sonos Move for $400": a product listed at a price.
+_LISTING = re.compile(r"\bfor [$£€]\s?\d[\d,.]*\W*$")
+_OPENING_QUOTES = ('"', "“")
+# The end of a quoted utterance: "... a breakthrough," the chief executive said.
+_QUOTE_ENDS = re.compile(r"[,.!?…][\"”]")
 
 
 def named_entities(text: str, start: int = 0, end: int | None = None) -> list[int]:
@@ -57,8 +111,8 @@ def named_entities(text: str, start: int = 0, end: int | None = None) -> list[in
     ]
 
 
-_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
-
+_NO_KINDS: frozenset[str] = frozenset()
+_KEYWORD_FEATURES = ("change", "superlative", "comparison")
 _FIGURE_KINDS = frozenset(
     [
         "count",
@@ -69,6 +123,8 @@ _FIGURE_KINDS = frozenset(
         "ratio",
         "quantity",
         "duration",
+        "ordinal",
+        "score",
         "number",
     ]
 )
@@ -83,9 +139,11 @@ def features(
     hits: set[str] | None = None,
     has_name: bool | None = None,
 ) -> list[str]:
-    """The names of the features of ``sentence`` that fire, in the order of WEIGHTS.
+    """The names of the features of ``sentence`` that fire, in the order of FEATURES.
 
-    ``hits`` is the set of keyword categories found in the sentence
+    They depend on the sentence alone (a claimant counts as a name only when it is written in
+    the sentence), so a claim's text scores the same in its source and on its own. ``hits`` is
+    the set of keyword categories found in the sentence
     (:func:`claimtrack.extract.triggers.categories`); computed here when not given.
     """
     if hits is None:
@@ -93,25 +151,26 @@ def features(
 
         hits = categories(sentence)
     fired = []
-    kinds = {f.kind for f in figures}
-    if kinds & _FIGURE_KINDS:
+    kinds = {f.kind for f in figures} if figures else _NO_KINDS
+    has_figure = not _FIGURE_KINDS.isdisjoint(kinds)
+    if has_figure:
         fired.append("figure")
-    if "currency" in kinds or "percent" in kinds or "percentage_points" in kinds:
-        fired.append("money_or_percent")
+        if "currency" in kinds or "percent" in kinds or "percentage_points" in kinds:
+            fired.append("money_or_percent")
     if cue:
         fired.append("attributed")
-    for name in ("change", "superlative", "comparison"):
-        if name in hits:
-            fired.append(name)
+    if hits:
+        fired += [name for name in _KEYWORD_FEATURES if name in hits]
     if has_name is None:
         has_name = bool(named_entities(sentence))
     if has_name and _title_case(sentence):
         has_name = False  # "Dependence on Technology for Revenue": a heading, not names
-    if has_name or _proper(claimant):
+    if has_name or (_proper(claimant) and claimant in sentence):
         fired.append("named_entity")
     if "year" in kinds or "date" in kinds:
         fired.append("time_reference")
-    if sentence.rstrip("\"”’' )*_").endswith("?"):
+    question = sentence.rstrip("\"”’' )*_").endswith("?")
+    if question:
         fired.append("question")
     if "opinion" in hits:
         fired.append("opinion")
@@ -125,15 +184,25 @@ def features(
         fired.append("boilerplate")
     if sentence.count(" ") < 3:
         fired.append("short")
+    if not question and _instruction(sentence):
+        fired.append("instruction")
+    if "promotion" in hits or (has_figure and "for " in sentence and _LISTING.search(sentence)):
+        fired.append("promotion")
+    if not has_figure and (
+        sentence.lstrip()[:1] in _OPENING_QUOTES
+        or (("”" in sentence or '"' in sentence) and _QUOTE_ENDS.search(sentence))
+    ):
+        fired.append("quotation")
     return fired
 
 
-def _title_case(sentence: str) -> bool:
-    """Most words capitalised, as in a heading or a table label."""
-    words = sentence.split()
-    if len(words) < 3:
-        return False
-    return sum(1 for w in words if w[:1].isupper()) >= 0.6 * len(words)
+def _instruction(sentence: str) -> bool:
+    head = sentence[:24].lstrip(_LEADING).split(None, 1)
+    if head and head[0].lower().replace("’", "'") in _IMPERATIVES and len(head) > 1:
+        return True
+    return ("you" in sentence or "You" in sentence or "sure" in sentence) and bool(
+        _ADVICE.search(sentence)
+    )
 
 
 def _proper(claimant: str | None) -> bool:
@@ -143,14 +212,117 @@ def _proper(claimant: str | None) -> bool:
     return claimant.split(" ")[-1].lower() not in BARE_ROLES
 
 
-def score(fired: list[str]) -> float:
-    """The check-worthiness score of a list of features, clamped to [0, 1]."""
-    total = sum(WEIGHTS[f] for f in fired)
-    return max(0.0, min(1.0, total))
+_INITIAL_CAPITAL = re.compile(r"(?<!\S)[A-ZÀ-ÖØ-Þ]")
 
 
-def is_claim(fired: list[str], value: float) -> bool:
-    """A claim reaches THRESHOLD: a figure alone does, so does an attributed statement by a
-    named party, or a name with a change, a comparison or a date; questions, opinions,
-    non-answers and page furniture pull the score below it."""
+def _title_case(sentence: str) -> bool:
+    """Most words capitalised, as in a heading or a table label."""
+    n = len(sentence.split())
+    return n >= 3 and len(_INITIAL_CAPITAL.findall(sentence)) >= 0.6 * n
+
+
+# -- the learned layer ----------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)?|[0-9][0-9,.]*[0-9]|[0-9]|[$%£€?!]")
+
+
+def terms(sentence: str) -> list[str]:
+    """The terms of ``sentence`` that the learned layer weighs, with repeats: lower-cased
+    words, numbers as written ("2024", "1,200"), currency and percent signs, "?" and "!"."""
+    return _TOKEN.findall(sentence.lower())
+
+
+def keys(sentence: str, fired: list[str]) -> list[str]:
+    """What the learned layer looks up for a sentence: its terms, and its named features as
+    ``#name``."""
+    out = terms(sentence)
+    out += ["#" + f for f in fired]
+    return out
+
+
+class Model:
+    """The learned weights: a bias and one weight per key (``keys``)."""
+
+    def __init__(self, bias: float, weights: dict[str, float], meta: dict | None = None):
+        self.bias = bias
+        self.weights = weights
+        self.meta = meta or {}
+        self._named = {f: weights.get("#" + f, 0.0) for f in FEATURES}
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS_FILE) -> Model:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(float(data["bias"]), data["weights"], data.get("meta"))
+
+    def margin(self, present: list[str]) -> float:
+        """Bias plus the weight of each key, once per occurrence."""
+        return self.bias + sum(map(self.weights.get, present, repeat(0.0)))
+
+    def sentence_margin(self, sentence: str, fired: list[str]) -> float:
+        """``margin(keys(sentence, fired))`` without building the list of keys (extraction
+        scores every sentence)."""
+        words = _TOKEN.findall(sentence.lower())
+        return (
+            self.bias
+            + sum(map(self.weights.get, words, repeat(0.0)))
+            + sum(map(self._named.__getitem__, fired))
+        )
+
+    def probability(self, present: list[str]) -> float:
+        return _sigmoid(self.margin(present))
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+_MODEL: Model | None = None
+
+
+def model() -> Model:
+    """The shipped model, loaded on first use."""
+    global _MODEL
+    if _MODEL is None:
+        _MODEL = Model.load()
+    return _MODEL
+
+
+def score(sentence: str, fired: list[str]) -> float:
+    """The check-worthiness of ``sentence`` (whose named features are ``fired``), in [0, 1]:
+    the learned probability, or 0 for a non-assertion."""
+    if not NON_ASSERTIONS.isdisjoint(fired):
+        return 0.0
+    return _sigmoid((_MODEL or model()).sentence_margin(sentence, fired))
+
+
+def explain(sentence: str, fired: list[str], top: int = 3) -> list[tuple[str, float]]:
+    """Why ``sentence`` scores what it does: the named features and words that raise its score
+    most, as (reason, weight), strongest first: ``("figure", 1.4)``, ``('words "per cent"',
+    0.8)``; for a non-assertion, the features that make it one, with weight 0."""
+    vetoes = [f for f in fired if f in NON_ASSERTIONS]
+    if vetoes:
+        return [(f"not a claim: {f}", 0.0) for f in vetoes]
+    weights = model().weights
+    found = [(k, weights[k]) for k in set(keys(sentence, fired)) if weights.get(k, 0.0) > 0]
+    found.sort(key=lambda kw: (-kw[1], kw[0]))
+    return [(_reason(k), round(w, 2)) for k, w in found[:top]]
+
+
+def _reason(key: str) -> str:
+    return key[1:] if key.startswith("#") else f'words "{key}"'
+
+
+def is_claim(value: float) -> bool:
+    """The default decision: the score reaches THRESHOLD."""
     return value >= THRESHOLD
+
+
+def is_candidate(fired: list[str], value: float) -> bool:
+    """Recorded as a claim by ingest: a claim, or a statement of a figure that scores below
+    THRESHOLD; never a non-assertion (NON_ASSERTIONS)."""
+    if NON_ASSERTIONS.intersection(fired):
+        return False
+    return value >= THRESHOLD or "figure" in fired

@@ -7,6 +7,8 @@ quickly to the positions where one of them may start.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 UNITS = {
     "zero": 0,
     "one": 1,
@@ -87,7 +89,7 @@ MULTIPLIER_WORDS = {
 }
 
 
-def word_regex(words, *, capitalized: bool = True) -> str:
+def word_regex(words: Iterable[str], *, capitalized: bool = True) -> str:
     """A non-capturing regex matching any of ``words`` (and their capitalized forms).
 
     The words are grouped by first letter, so every top-level alternative starts with a
@@ -133,7 +135,7 @@ def words_value(tokens: list[str]) -> tuple[float | None, int]:
     current = 0.0
     prev = None  # kind of the previous token
     used = 0
-    last_good = (None, 0)
+    last_good: tuple[float | None, int] = (None, 0)
     i = 0
     while i < len(tokens):
         t = tokens[i].lower()

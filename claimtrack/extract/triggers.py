@@ -2,7 +2,7 @@
 
 Attribution cues, hedges, the words that start a non-answer, and the check-worthiness
 keywords (change verbs, comparisons, superlatives, opinion words, page furniture, first
-person) are listed here as plain words and phrases. ``scan(text)`` finds them all in one
+person, shopping pitches) are listed here as plain words and phrases. ``scan(text)`` finds them all in one
 regex pass and says which categories each hit belongs to; ``extract`` then gives each
 sentence the set of categories that fired in it, and runs the detailed attribution and
 non-answer patterns only on the sentences that need them.
@@ -75,6 +75,29 @@ CATEGORIES: dict[str, list[str]] = {
         "related article",
     ],
     "first_person": ["I", "me", "my", "mine", "myself"],
+    # Shopping and subscription pitches: a price in them is an offer, not a claim.
+    "promotion": [
+        "see it now",
+        "buy now",
+        "buy it now",
+        "shop now",
+        "order now",
+        "pre-order",
+        "add to cart",
+        "promo code",
+        "discount code",
+        "coupon",
+        "coupon code",
+        "use code",
+        "free shipping",
+        "limited time offer",
+        "best deals",
+        "get yours",
+        "on sale now",
+        "buy tickets",
+        "book tickets",
+        "book now",
+    ],
 }
 
 

@@ -33,6 +33,7 @@ from ..fetch import (
     sniff_binary,
 )
 from ..ids import make_id
+from ..language import language_of, reads_english
 from ..models import Source, SourceKind, utcnow
 from ..notes import Segment
 from .document import SEPARATOR, Document
@@ -254,7 +255,13 @@ def prepare(
     source = source_record(item, doc, raw, text, canonical, opts)
     source_id = source.id
     prepared = Prepared(
-        result=result, raw=raw, text=text, segments=segments, document=doc, extract=opts.extract
+        result=result,
+        raw=raw,
+        text=text,
+        segments=segments,
+        document=doc,
+        # Text in another language is archived but not read with English rules.
+        extract=opts.extract and reads_english(source.language),
     )
     if opts.extract:
         from .. import linking  # noqa: F401  (fail here, before writing, if it cannot load)
@@ -262,7 +269,7 @@ def prepare(
     result.text_chars = len(text)
     if ws.exists("source", source_id):
         return merge_into(ws, prepared, ws.load("source", source_id))
-    if opts.extract:
+    if prepared.extract:
         prepared.sentences = _extract_segments(segments)
     return prepared
 
@@ -272,7 +279,7 @@ def source_record(
 ) -> Source:
     """The Source record of a parsed input: what the options say, else what the document
     says. Its id comes from the canonical ``url``, else from the raw bytes. Every ingested
-    Source is built here (its ``language`` is the one the document declares)."""
+    Source is built here (its ``language``: ``claimtrack.language.language_of`` its text)."""
     raw_sha = _sha(raw)
     source_id = make_id("source", url) if url else make_id("source", "sha256:" + raw_sha)
     return Source(
@@ -287,7 +294,7 @@ def source_record(
         sha256=raw_sha,
         text_sha256=_sha(text.encode("utf-8")),
         content_type=doc.content_type,
-        language=doc.language,
+        language=language_of(text, doc.language),
         input=item,
         notes=list(doc.notes),
     )

@@ -347,11 +347,14 @@ class NaiveReads:
         near = self.neighbourhood(claim_id)
         claim = near.claims[claim_id]
         assessment = self.assessments([claim_id]).get(claim_id)  # type: ignore[attr-defined]
+        from ..extract import explain_checkworthiness
+
         detail = claim_detail(
             claim.model_dump(mode="json"),
             [e.model_dump(mode="json") for e in near.evidence.values()],
             [q.model_dump(mode="json") for q in near.questions.values()],
             assessment,
+            *explain_checkworthiness(claim.text),
         )
         return detail, {sid: s.model_dump(mode="json") for sid, s in near.sources.items()}
 
@@ -428,14 +431,24 @@ def claim_row(claim, assessment, checkworthy: float | None = None) -> ClaimRow:
     }
 
 
-def claim_detail(claim: dict, evidence: list[dict], questions: list[dict], assessment) -> dict:
+def claim_detail(
+    claim: dict,
+    evidence: list[dict],
+    questions: list[dict],
+    assessment,
+    checkworthy: float,
+    why: list[tuple[str, float]],
+) -> dict:
     """The ``show CLAIM --json`` contract (docs/json.md), from the claim and its evidence and
-    questions as JSON objects (``model_dump(mode="json")``) and its assessment (with origin
-    groups). Only live evidence recorded on the claim's own id is listed."""
+    questions as JSON objects (``model_dump(mode="json")``), its assessment (with origin
+    groups) and its check-worthiness with the reasons for it
+    (``extract.explain_checkworthiness``). Only live evidence recorded on the claim's own id is
+    listed."""
     cid = claim["id"]
     return {
         "id": cid,
         "text": claim["text"],
+        "title": claim["title"],
         "claimant": claim["claimant"],
         "ref": claim["ref"],
         "tags": claim["tags"],
@@ -454,6 +467,8 @@ def claim_detail(claim: dict, evidence: list[dict], questions: list[dict], asses
         "mentions": claim["mentions"],
         "evidence": [e for e in evidence if e["claim"] == cid and e["removed_at"] is None],
         "questions": [q for q in questions if q["claim"] == cid],
+        "checkworthy": round(checkworthy, 3),
+        "why": [{"reason": r, "weight": w} for r, w in why],
     }
 
 

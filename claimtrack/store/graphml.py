@@ -111,6 +111,7 @@ class _Graph:
                         "type": "claim",
                         "label": _short(c["text"]),
                         "text": c["text"],
+                        "title": c["title"],
                         "claimant": c["claimant"],
                         "ref": c["ref"],
                         "tags": list(c["tags"]),
@@ -162,6 +163,7 @@ class _Graph:
         order."""
         from ..export.flatten import _scalars
         from ..graph import entity_id
+        from ..vocabulary import OTHER_RELATION, RELATIONS
         from .index import _Related
 
         conn, seen = self.conn, self.seen
@@ -215,70 +217,53 @@ class _Graph:
             for v, items in targets.items():
                 keys: dict[str, dict] = {}
                 for key, relation, attrs in items:  # a key added twice keeps its last attributes
-                    keys[key] = {"id": key, "relation": relation, "label": relation, **attrs}
+                    label = RELATIONS[relation].label
+                    keys[key] = {"id": key, "relation": relation, "label": label, **attrs}
                 for key, attrs in keys.items():
                     out = _scalars(attrs)
-                    out.setdefault("relation", "related")
+                    out.setdefault("relation", OTHER_RELATION)
                     out.setdefault("label", out["relation"])
                     out["id"] = str(key)
                     yield u, v, key, out
 
 
+class _Streamed:
+    """What networkx's GraphML writer asks of a graph, answered from the index: its nodes and
+    edges are made afresh each time the writer walks them (three times each), so the case is
+    never held in memory. Ids are made into NMTOKENs as ``export.graphml.to_graphml`` makes
+    them."""
+
+    def __init__(self, index: CaseIndex):
+        from ..export.graphml import _Ids
+
+        self.source = _Graph(index)
+        self.graph: dict[str, Any] = {"id": "claimtrack"}
+        self.node_ids = _Ids()
+        self.edge_ids = _Ids()
+
+    def is_directed(self) -> bool:
+        return True
+
+    def is_multigraph(self) -> bool:
+        return True
+
+    def nodes(self, data: bool = True) -> Iterator[tuple[str, dict[str, Any]]]:
+        for node, attrs in self.source.nodes():
+            yield self.node_ids.get(node), attrs
+
+    def edges(self, keys: bool = True, data: bool = True) -> Iterator[tuple]:
+        ids = self.node_ids
+        for u, v, key, attrs in self.source.edges():
+            edge = {name: value for name, value in attrs.items() if name != "id"}
+            yield ids.get(u), ids.get(v), self.edge_ids.get(attrs.get("id", key)), edge
+
+
 def write_graphml(index: CaseIndex, out: BinaryIO) -> None:
     """Write the case's graph as GraphML to ``out`` (a binary file), streaming: what
-    ``export.render(prepare(records), "graphml")`` gives, without holding the case."""
-    from ..export.flatten import attribute_types, xml_attr
-    from ..export.graphml import (
-        GRAPHML_TYPES,
-        NAMESPACE,
-        SCHEMA_LOCATION,
-        _data,
-        _Ids,
-        _keys,
-        nmtoken,
-    )
+    ``export.render(prepare(records), "graphml")`` gives (the same writer writes it), without
+    holding the case."""
+    from ..export.graphml import _Writer
 
-    graph = _Graph(index)
-    node_keys = _keys("node", attribute_types(attrs for _, attrs in graph.nodes()))
-    edge_keys = _keys(
-        "edge",
-        attribute_types(
-            {k: v for k, v in attrs.items() if k != "id"} for *_, attrs in graph.edges()
-        ),
-    )
-    parts: list[str] = [
-        '<?xml version="1.0" encoding="UTF-8"?>\n',
-        f'<graphml xmlns="{NAMESPACE}" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-        f'xsi:schemaLocation="{NAMESPACE} {SCHEMA_LOCATION}">\n',
-    ]
-    for domain, keys in (("node", node_keys), ("edge", edge_keys)):
-        for name, (key_id, kind) in keys.items():
-            parts.append(
-                f'  <key id="{key_id}" for="{domain}" attr.name={xml_attr(nmtoken(name))} '
-                f'attr.type="{GRAPHML_TYPES[kind]}"/>\n'
-            )
-    parts.append('  <graph id="claimtrack" edgedefault="directed">\n')
-
-    def spill() -> None:
-        if len(parts) > 4000:
-            out.write("".join(parts).encode("utf-8"))
-            parts.clear()
-
-    node_ids = _Ids()
-    for node, attrs in graph.nodes():
-        parts.append(f"    <node id={xml_attr(node_ids.get(node))}>\n")
-        _data(parts, attrs, node_keys)
-        parts.append("    </node>\n")
-        spill()
-    edge_ids = _Ids()
-    for u, v, key, attrs in graph.edges():
-        parts.append(
-            f"    <edge id={xml_attr(edge_ids.get(attrs.get('id', key)))} "
-            f"source={xml_attr(node_ids.get(u))} target={xml_attr(node_ids.get(v))}>\n"
-        )
-        _data(parts, {k: val for k, val in attrs.items() if k != "id"}, edge_keys)
-        parts.append("    </edge>\n")
-        spill()
-    parts.append("  </graph>\n</graphml>\n")
-    out.write("".join(parts).encode("utf-8"))
+    writer = _Writer(out)  # type: ignore[arg-type]
+    writer.add_graph_element(_Streamed(index))
+    writer.dump()

@@ -119,7 +119,7 @@ CREATE TABLE problems (kind TEXT NOT NULL, id TEXT NOT NULL, path TEXT, reason T
 CREATE TABLE claims (
     id TEXT PRIMARY KEY, text TEXT NOT NULL, title TEXT, claimant TEXT, ref TEXT,
     created_at TEXT, tags TEXT, aliases TEXT, figures TEXT, mention_count INTEGER,
-    source_count INTEGER, figure_count INTEGER, checkworthy REAL, match_words TEXT,
+    source_count INTEGER, figure_count INTEGER, checkworthy REAL, why TEXT, match_words TEXT,
     record TEXT NOT NULL
 );
 CREATE TABLE figures (
@@ -1204,7 +1204,9 @@ class CaseIndex:
         from .base import claim_detail
 
         conn = self.conn
-        row = conn.execute("SELECT record FROM claims WHERE id = ?", (claim_id,)).fetchone()
+        row = conn.execute(
+            "SELECT record, checkworthy, why FROM claims WHERE id = ?", (claim_id,)
+        ).fetchone()
         if row is None:
             raise NotFound(f"no claim with id {claim_id!r}")
         claim = json.loads(row[0])
@@ -1226,7 +1228,8 @@ class CaseIndex:
         group = derive.provenance_group(behind, _Relations(conn))
         sources = {json.loads(r)["id"]: json.loads(r) for r in self.load_json("source", group)}
         assessment = self.assessments([claim_id]).get(claim_id)
-        return claim_detail(claim, evidence, questions, assessment), sources
+        why = [(reason, weight) for reason, weight in json.loads(row[2])]
+        return claim_detail(claim, evidence, questions, assessment, row[1], why), sources
 
     def search(self, text: str, top: int = 100) -> list[tuple[str, float]]:
         from ..search import search
@@ -1316,15 +1319,18 @@ def record_json(record: Record) -> str:
     return record.model_dump_json()
 
 
-def claim_derived(claim: Claim) -> tuple[float, list[str], list[tuple[Bucket, Entry]]]:
-    """What the index derives from a claim's own record: its check-worthiness
-    (``extract.checkworthiness`` of its text), its matching words (``match.claim_features``)
-    and its conflict entries (``conflicts.claim_entries``)."""
-    from ..extract import checkworthiness
+def claim_derived(claim: Claim) -> tuple[float, list, list[str], list[tuple[Bucket, Entry]]]:
+    """What the index derives from a claim's own record: its check-worthiness and the reasons
+    for it (``extract.explain_checkworthiness`` of its text, what ``checkworthiness`` gives),
+    its matching words (``match.claim_features``) and its conflict entries
+    (``conflicts.claim_entries``)."""
+    from ..extract import explain_checkworthiness
     from ..match import claim_features
 
+    score, why = explain_checkworthiness(claim.text)
     return (
-        round(checkworthiness(claim.text), 3),
+        round(score, 3),
+        [[reason, weight] for reason, weight in why],
         sorted(set(claim_features(claim).words)),
         derive.entries_of(claim),
     )
@@ -1333,8 +1339,7 @@ def claim_derived(claim: Claim) -> tuple[float, list[str], list[tuple[Bucket, En
 BUILD_CHUNK = 20_000
 """Claims made into rows and written at a time by a build."""
 PARALLEL_BUILD = 2000
-"""A build with more claims than this derives them in worker processes, one per core."""
-
+"""More claims than this at once are derived in worker processes, one per core."""
 
 _FORKED: list[Claim] = []  # the claims a build's forked workers derive (inherited, not sent)
 
@@ -1431,7 +1436,7 @@ class _Rows:
     def _add_claim(self, c: Claim, text: str, derived, rowid) -> None:
         from ..search import row as search_row
 
-        checkworthy, words, entries = derived or claim_derived(c)
+        checkworthy, why, words, entries = derived or claim_derived(c)
         figures = [f.model_dump(mode="json") for f in c.figures]
         self._put(
             "claims",
@@ -1439,7 +1444,7 @@ class _Rows:
                 rowid, c.id, c.text, c.title, c.claimant, c.ref, c.created_at.isoformat(),
                 _dumps(c.tags), _dumps(c.aliases), _dumps(figures), len(c.mentions),
                 len({m.source for m in c.mentions}), len(c.figures), checkworthy,
-                _dumps(words), text,
+                _dumps(why), _dumps(words), text,
             ),
         )  # fmt: skip
         self.search.append((rowid, *search_row(c)))
@@ -1481,8 +1486,8 @@ class _Rows:
         if claims:
             conn.executemany(
                 "INSERT INTO claims (rowid, id, text, title, claimant, ref, created_at, tags, "
-                "aliases, figures, mention_count, source_count, figure_count, checkworthy, "
-                "match_words, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "aliases, figures, mention_count, source_count, figure_count, checkworthy, why, "
+                "match_words, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 claims,
             )
         if self.search:

