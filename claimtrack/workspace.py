@@ -45,6 +45,7 @@ from .store.base import NaiveReads
 if TYPE_CHECKING:
     from .models import Claim, Evidence, Question, Record, Source
     from .store.index import CaseIndex
+    from .store.verify import VerifyReport
 
 SCHEMA_VERSION = 1
 """The format of a workspace folder and its records (``claimtrack.json``'s schema_version)."""
@@ -398,7 +399,7 @@ class Workspace(NaiveReads):
                 index.rebuild()
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def verify(self):
+    def verify(self) -> VerifyReport:
         """Re-hash every archived snapshot and check every record file
         (``claimtrack.store.verify``)."""
         from .store.verify import verify_folder
@@ -603,11 +604,11 @@ class Workspace(NaiveReads):
             setattr(out, attr, found)
         return out
 
-    def save(self, record: Record) -> Path:
+    def save(self, record: Record) -> None:
         """Validate and atomically write one record (under the lock)."""
-        return self.save_many([record])[0]
+        self.save_many([record])
 
-    def save_many(self, records: Iterable[Record]) -> list[Path]:
+    def save_many(self, records: Iterable[Record]) -> None:
         """Validate every record first, then write them all under one lock acquisition."""
         from .models import RECORD_TYPES
 
@@ -626,7 +627,7 @@ class Workspace(NaiveReads):
             if self._batch is not None:
                 for kind, record, path, data in prepared:
                     self._batch.stage(kind, record.id, path, data, record)
-                return [p for _, _, p, _ in prepared]
+                return
             written = []
             for kind, record, path, data in prepared:
                 try:
@@ -637,7 +638,6 @@ class Workspace(NaiveReads):
                     raise WorkspaceError(f"cannot write {path}: {exc.strerror}") from exc
                 written.append((kind, record.id, record, stat, data))
             self._index_writes(written)
-        return [p for _, _, p, _ in prepared]
 
     def delete(self, kind: str, record_id: str) -> None:
         with self.lock():

@@ -183,11 +183,15 @@ def evidence_list(
     ws = get_workspace(ctx)
     claim_id = ws.resolve(claim, "claim")[1] if claim else None
     source_full = ws.resolve(source_id, "source")[1] if source_id else None
-    evidence = ws.load_all("evidence")
+    from ..models import Claim, Evidence, Source, expect
+
+    evidence = [expect(e, Evidence) for e in ws.load_all("evidence")]
+    claims = ws.load_many("claim", [claim_id] if claim_id else [])
+    sources = ws.load_many("source", sorted({e.source for e in evidence}))
     records = Records(
         evidence={e.id: e for e in evidence},
-        claims=ws.load_many("claim", [claim_id] if claim_id else []),
-        sources=ws.load_many("source", sorted({e.source for e in evidence})),
+        claims={cid: expect(c, Claim) for cid, c in claims.items()},
+        sources={sid: expect(s, Source) for sid, s in sources.items()},
     )
     report_problems(ws)
     rows = [

@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .base import get_workspace, main, report_problems
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
 
 FORMAT_NAMES = ("graphml", "gexf", "json", "claimreview", "markdown", "html")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -144,7 +148,7 @@ def export_cmd(
     click.echo(f"Wrote {output}" + (f" and {svg_path}" if svg_path else ""), err=True)
 
 
-def _stream_graphml(ws, output: Path | None) -> None:
+def _stream_graphml(ws: Workspace, output: Path | None) -> None:
     if output is None:
         binary = getattr(sys.stdout, "buffer", None)
         if binary is None:  # a text-only stdout (some test runners): no streaming there

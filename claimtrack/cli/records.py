@@ -98,7 +98,8 @@ CLAIM_FIELDS = (
 
 def claim_summary(row: ClaimRow) -> dict[str, Any]:
     """The ``claims --json`` contract (docs/json.md), from a store row (``ClaimRow``)."""
-    return {key: row[key] for key in CLAIM_FIELDS}
+    data: dict[str, Any] = dict(row)
+    return {key: data[key] for key in CLAIM_FIELDS}
 
 
 @main.command("claims")
@@ -179,9 +180,6 @@ def claims_cmd(
     more = max(0, len(rows) - limit) if limit else 0
     if limit:
         rows = rows[:limit]
-    if as_json:
-        print_json_lines([claim_summary(r) for r in rows])
-        return
     if not rows:
         if hidden:
             click.echo(
