@@ -166,7 +166,7 @@ def test_a_hand_edited_claim_shows_in_the_next_claims_listing(example, run_in):
     record = Claim.model_validate_json(data)
     record.text = record.text + " (edited by hand)"
     edit_in_place(path, dump_record(record))
-    listed = run_in(example, "claims", "--json")
+    listed = run_in(example, "claims", "--json", "--all")
     assert any(row["text"].endswith("(edited by hand)") for row in listed)
 
 
