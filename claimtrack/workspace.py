@@ -433,6 +433,9 @@ class Workspace(NaiveReads):
     def query_claims(self, **filters) -> list:
         return self._indexed(lambda index: index.query_claims(**filters))
 
+    def checkworthy_threshold(self) -> float:
+        return self._indexed(lambda index: index.checkworthy_threshold(), full=False)
+
     def query_claims_json(self, fields, **filters) -> list[str]:
         return self._indexed(lambda index: list(index.query_claims_json(fields, **filters)))
 

@@ -96,6 +96,7 @@ def assert_same_answers(ws: Workspace, *, every_claim: bool = True) -> None:
         ref.assessments(["c-ffffffffffff", *picked[:3]])
     )
     assert ws.mention_counts() == ref.mention_counts()
+    assert ws.checkworthy_threshold() == ref.checkworthy_threshold()
     for sid in sorted(records.sources)[:20]:
         assert ws.claims_of_source(sid) == ref.claims_of_source(sid), sid
     for text in ("the work of 700 agents", "Klarna profit", "jobs cut in 2024"):

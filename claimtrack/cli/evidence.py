@@ -320,9 +320,9 @@ def flags_cmd(
         claimtrack flags --code single-origin --code self-reported
         claimtrack flags --json --limit 20
     """
-    from ..extract.checkworthy import THRESHOLD
-
     ws = get_workspace(ctx)
+    # The store says which threshold its scores go with (without loading the scorer).
+    THRESHOLD = ws.checkworthy_threshold()
     floor = None if show_all else THRESHOLD
     if limit is None:
         limit = 0 if as_json else TABLE_LIMIT

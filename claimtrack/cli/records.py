@@ -148,12 +148,12 @@ def claims_cmd(
         claimtrack claims --figures-only --min-score 0.8
         claimtrack claims --status unsupported --json
     """
-    from ..extract.checkworthy import THRESHOLD
-
     if show_all and min_score is not None:
         raise click.UsageError("--all and --min-score do not go together")
-    floor = None if show_all else (THRESHOLD if min_score is None else min_score)
     ws = get_workspace(ctx)
+    # The store says which threshold its scores go with (without loading the scorer).
+    THRESHOLD = ws.checkworthy_threshold()
+    floor = None if show_all else (THRESHOLD if min_score is None else min_score)
     if as_json:
         # Written by the store as JSON text, rows never built (docs/case-index.md).
         lines = ws.query_claims_json(
@@ -363,8 +363,6 @@ def show(ctx: click.Context, record_id: str, as_json: bool) -> None:
         claimtrack show c-3f2a
         claimtrack show c-3f2a --json
     """
-    from ..models import Source, expect
-
     ws = get_workspace(ctx)
     kind, full_id = ws.resolve(record_id)
     if kind == "claim":
@@ -380,6 +378,8 @@ def show(ctx: click.Context, record_id: str, as_json: bool) -> None:
             return
         _print_claim(detail, sources)
         return
+    from ..models import Source, expect
+
     record = ws.load(kind, full_id)
     if kind == "source":
         _show_source(ws, expect(record, Source), as_json)

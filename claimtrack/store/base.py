@@ -143,6 +143,11 @@ class Store(Protocol):
         ``flags --json`` print, without building the rows first."""
         ...
 
+    def checkworthy_threshold(self) -> float:
+        """The check-worthiness a claim must reach to be listed by default
+        (``extract.checkworthy.THRESHOLD``, as the store's ``checkworthy`` scores were made)."""
+        ...
+
     def assessments(self, claim_ids: Iterable[str] | None = None) -> dict[str, Assessment]:
         """The derived status and flags of these claims (all when None), by claim id."""
         ...
@@ -296,6 +301,11 @@ class NaiveReads:
             json.dumps({name: row[key] for name, key in fields}, ensure_ascii=False)  # type: ignore[literal-required]
             for row in self.query_claims(**filters)
         ]
+
+    def checkworthy_threshold(self) -> float:
+        from ..extract.checkworthy import THRESHOLD
+
+        return THRESHOLD
 
     def assessments(self, claim_ids: Iterable[str] | None = None) -> dict[str, Assessment]:
         from ..flags import assess

@@ -447,8 +447,11 @@ class CaseIndex:
         conn.executemany("INSERT INTO bucket_conflicts VALUES (?, ?, ?, ?)", pairs)
         conflicts = _Related(self).conflicts_of(None)
         self._store_assessments(derive.assess_all(records, conflicts))
+        from ..extract.checkworthy import THRESHOLD
+
         meta = {
             "format": str(INDEX_FORMAT),
+            "checkworthy_threshold": repr(THRESHOLD),
             "rules": self.fingerprint(),
             "root": str(self.ws.root.resolve()),
             "built_at": str(now),
@@ -995,6 +998,16 @@ class CaseIndex:
     def files_version(self) -> int:
         """Changes by this process so far (a sync that applied nothing leaves it)."""
         return self.changes
+
+    def checkworthy_threshold(self) -> float:
+        """``extract.checkworthy.THRESHOLD`` as it was when the index was built (the index is
+        rebuilt when the scorer changes, so it is the one its scores go with)."""
+        row = self.conn.execute(
+            "SELECT value FROM meta WHERE key = 'checkworthy_threshold'"
+        ).fetchone()
+        if row is None:
+            raise _Rebuild("no threshold")
+        return float(row[0])
 
     def counts(self) -> dict[str, int]:
         out = {}
