@@ -1,31 +1,38 @@
 """Check-worthiness against labelled data nobody on the team wrote, with baselines in the same
 run.
 
-    pip install -e '.[bench]'     # scikit-learn, to refit the model inside each fold
+    pip install -e '.[bench]'     # scikit-learn, to refit the models inside each fold
     python benchmarks/bench_checkworthy.py
 
+Every section compares, in this run: calling every sentence check-worthy; the rules that
+scored sentences before the learned layer (:data:`RULES`, claim at 0.35); the first learned
+layer (SCORER_VERSION 2: word counts and named features, claim at 0.6; its shipped weights
+are read from git at :data:`ROUND1_COMMIT`, and inside cross-validation its recipe,
+:func:`round1_fit`, is refitted on the same folds); and the shipped model (TF-IDF and named
+features, claim at ``checkworthy.THRESHOLD``).
+
 1. ClaimBuster (debate sentences, 25% check-worthy): 5-fold cross-validation on the
-   development 80% (each fold refits the learned layer exactly as
-   benchmarks/train_checkworthy.py does, on the other folds plus the development news
-   labels), against calling every sentence check-worthy and against the rules scorer on main
-   (:data:`RULES`, a weighted sum of the named features, claim at 0.35). F1 is given at the
-   data's own class mix and reweighted to equal classes, the mix of the held-out split the
-   issue quotes (all-positive 0.667 there). Then the shipped weights on the seeded 20% held
-   out.
-2. news-dev (real web articles, our labels by reference): the default list's precision on the
-   randomly drawn sentences, and the recall of the figure claims a fact-checker would check,
-   by 5-fold cross-validation over the development articles and on the held-out articles
-   (shipped weights); claims listed by default per article, rules (main) against now.
+   development 80% (each fold refits on the other folds plus everything else the shipped
+   model is trained on), then the shipped weights on the seeded 20% held out. F1 of the
+   check-worthy class at the data's own mix and "balanced" (the classes reweighted to equal
+   shares, the mix of the held-out split the issue quotes: all-positive scores 0.667 there).
+2. news-dev (real web articles, our labels by reference): precision of the default list and
+   recall of the figure claims a fact-checker would check, by 5-fold cross-validation over
+   the development articles; on the held-out articles with the shipped weights: the first
+   round's labels (read while tuning the first round), the fresh sample (labelled before any
+   change of the second round, never read while tuning) and both together. Counts are
+   weighted so that they stand for every sentence of the articles
+   (``checkworthy_data.news``). Claims listed by default per article.
 3. The team's labelled sets (tests/quality/, written for claimtrack): precision and recall of
    ``is_claim`` on labelled.txt (trained on; the quality gate's floor is 0.97) and on
    heldout.txt (never trained on).
-
-Each fold refits on everything the shipped model is fitted on except the part it is tested
-on: ClaimBuster development folds, the development news labels, tests/quality/labelled.txt.
 """
 
 from __future__ import annotations
 
+import json
+import math
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -54,10 +61,60 @@ RULES = {
 }
 """The scorer on main before the learned layer: these weights summed, clamped to [0, 1]."""
 RULES_THRESHOLD = 0.35
+ROUND1_COMMIT = "d27ff86122ed7bfde16086848c0fbcea5953a279"
+"""main with the first learned layer (SCORER_VERSION 2), whose weights file is compared."""
+ROUND1_THRESHOLD = 0.6
 
 
 def rules_score(fired: list[str]) -> float:
     return max(0.0, min(1.0, sum(RULES.get(f, 0.0) for f in fired)))
+
+
+class Round1:
+    """The first learned layer: bias plus one weight per word occurrence (``terms``) and per
+    named feature (``#name``)."""
+
+    def __init__(self, bias: float, weights: dict[str, float]):
+        self.bias = bias
+        self.weights = weights
+
+    def probability(self, sentence: str, fired: list[str]) -> float:
+        get = self.weights.get
+        z = self.bias + sum(get(t, 0.0) for t in checkworthy.terms(sentence))
+        z += sum(get("#" + f, 0.0) for f in fired)
+        return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+
+
+def round1_shipped() -> Round1:
+    text = subprocess.run(
+        ["git", "-C", str(data.ROOT), "show", f"{ROUND1_COMMIT}:claimtrack/data/checkworthy.json"],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    payload = json.loads(text)
+    return Round1(float(payload["bias"]), payload["weights"])
+
+
+def round1_fit(examples: list[data.Example]) -> Round1:
+    """The first round's recipe: word and feature counts, C 0.3, balanced classes, news and
+    team sentences weighing 3."""
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = CountVectorizer(
+        analyzer=lambda ex: checkworthy.terms(ex.text) + ["#" + f for f in ex.fired], min_df=2
+    )
+    X = vec.fit_transform(examples)
+    lr = LogisticRegression(C=0.3, max_iter=5000, class_weight="balanced")
+    weights = [1.0 if data.source(ex) == "claimbuster" else 3.0 for ex in examples]
+    lr.fit(X, [ex.positive for ex in examples], sample_weight=weights)
+    coef = lr.coef_[0]
+    kept = {k: float(coef[i]) for k, i in vec.vocabulary_.items() if abs(coef[i]) >= 0.005}
+    return Round1(float(lr.intercept_[0]), kept)
+
+
+# -- measures -------------------------------------------------------------------------------------
 
 
 def prf(pred: list[bool], gold: list[int], weights: list[float] | None = None):
@@ -80,7 +137,7 @@ def balance(gold: list[int]) -> list[float]:
 def row(name: str, pred: list[bool], gold: list[int]) -> str:
     p, r, f = prf(pred, gold)
     bp, br, bf = prf(pred, gold, balance(gold))
-    return f"  {name:34s} P {p:.3f} R {r:.3f} F1 {f:.3f}   | balanced P {bp:.3f} F1 {bf:.3f}"
+    return f"  {name:36s} P {p:.3f} R {r:.3f} F1 {f:.3f}   | balanced P {bp:.3f} F1 {bf:.3f}"
 
 
 def folds(n: int, k: int = 5, seed: int = 7) -> list[list[int]]:
@@ -91,122 +148,160 @@ def folds(n: int, k: int = 5, seed: int = 7) -> list[list[int]]:
     return [order[i::k] for i in range(k)]
 
 
+def scores_of(model, examples) -> list[float]:
+    """Scores as extraction gives them: 0 for a non-assertion, else the model's probability."""
+    return [
+        0.0
+        if checkworthy.NON_ASSERTIONS.intersection(ex.fired)
+        else model.probability(ex.text, ex.fired)
+        for ex in examples
+    ]
+
+
+def news_metrics(examples, listed: list[bool]) -> str:
+    """Precision of what is listed and recall of the figure claims, each weighted so that the
+    labels stand for every sentence of their articles."""
+    shown = [ex for ex, li in zip(examples, listed, strict=True) if li]
+    good = [ex for ex in shown if ex.label > 0]
+    figs = [(ex, li) for ex, li in zip(examples, listed, strict=True) if ex.label == 2]
+    found = [ex for ex, li in figs if li]
+    weight = sum(ex.weight for ex in shown)
+    precision = sum(ex.weight for ex in good) / weight if weight else 0.0
+    recall = sum(ex.weight for ex in found) / sum(ex.weight for ex, _ in figs)
+    return (
+        f"precision {precision:.2f} ({len(good)}/{len(shown)} labels listed), "
+        f"figure-claim recall {recall:.2f} ({len(found)}/{len(figs)})"
+    )
+
+
+# -- sections -------------------------------------------------------------------------------------
+
+
 def claimbuster_section(dev, heldout, others) -> None:
+    t = checkworthy.THRESHOLD
     print("1. ClaimBuster: is this debate sentence check-worthy?")
     gold = [ex.positive for ex in dev]
-    scores = [0.0] * len(dev)
+    new = [0.0] * len(dev)
+    old = [0.0] * len(dev)
     for test in folds(len(dev)):
         held = set(test)
         train = [ex for i, ex in enumerate(dev) if i not in held] + others
-        model = data.fit(train, data.training_weights(train))
-        for i, s in zip(test, data.predict(model, [dev[i] for i in test]), strict=True):
-            scores[i] = s
+        part = [dev[i] for i in test]
+        for i, s in zip(test, scores_of(data.fit(train), part), strict=True):
+            new[i] = s
+        for i, s in zip(test, scores_of(round1_fit(train), part), strict=True):
+            old[i] = s
     print(f"5-fold cross-validation on the development 80% ({len(dev)} sentences, "
           f"{sum(gold)} check-worthy):")  # fmt: skip
     print(row("all positive (baseline)", [True] * len(dev), gold))
-    print(
-        row("rules (main, >= 0.35)", [rules_score(ex.fired) >= RULES_THRESHOLD for ex in dev], gold)
-    )
+    rules = [rules_score(ex.fired) >= RULES_THRESHOLD for ex in dev]
+    print(row(f"rules (before, >= {RULES_THRESHOLD})", rules, gold))
     print(
         row(
-            f"learned (>= {checkworthy.THRESHOLD})",
-            [s >= checkworthy.THRESHOLD for s in scores],
+            f"first learned layer (>= {ROUND1_THRESHOLD})",
+            [s >= ROUND1_THRESHOLD for s in old],
             gold,
         )
     )
-    best = max((prf([s >= t for s in scores], gold)[2], t) for t in [x / 20 for x in range(4, 17)])
-    print(f"  (learned, best threshold on these folds: {best[1]:.2f}, F1 {best[0]:.3f})")
+    print(row(f"shipped (>= {t})", [s >= t for s in new], gold))
+    grid = [x / 100 for x in range(20, 96)]
+    best = max((prf([s >= c for s in new], gold, balance(gold))[2], c) for c in grid)
+    raw = max((prf([s >= c for s in new], gold)[2], c) for c in grid)
+    print(f"  (shipped recipe, best cut-off on these folds: balanced F1 {best[0]:.3f} at "
+          f"{best[1]:.2f}; raw F1 {raw[0]:.3f} at {raw[1]:.2f})")  # fmt: skip
     gold_h = [ex.positive for ex in heldout]
-    shipped = data.predict(checkworthy.model(), heldout)
     print(f"held-out 20% ({len(heldout)} sentences, {sum(gold_h)} check-worthy; shipped weights):")
     print(row("all positive (baseline)", [True] * len(heldout), gold_h))
+    rules = [rules_score(ex.fired) >= RULES_THRESHOLD for ex in heldout]
+    print(row(f"rules (before, >= {RULES_THRESHOLD})", rules, gold_h))
+    old_h = scores_of(round1_shipped(), heldout)
     print(
         row(
-            "rules (main, >= 0.35)",
-            [rules_score(ex.fired) >= RULES_THRESHOLD for ex in heldout],
+            f"first learned layer (>= {ROUND1_THRESHOLD})",
+            [s >= ROUND1_THRESHOLD for s in old_h],
             gold_h,
         )
     )
+    shipped = scores_of(checkworthy.model(), heldout)
+    print(row(f"shipped (>= {t})", [s >= t for s in shipped], gold_h))
     print(
         row(
-            f"learned (>= {checkworthy.THRESHOLD})",
-            [s >= checkworthy.THRESHOLD for s in shipped],
+            f"shipped at the folds' best cut-off {best[1]:.2f}",
+            [s >= best[1] for s in shipped],
             gold_h,
         )
     )
     print()
 
 
-def news_metrics(examples, listed: list[bool]) -> str:
-    rand = [(ex, li) for ex, li in zip(examples, listed, strict=True) if ex.sample != "figures"]
-    shown = [ex for ex, li in rand if li]
-    good = sum(1 for ex in shown if ex.label > 0)
-    precision = good / len(shown) if shown else 0.0
-    figs = [li for ex, li in zip(examples, listed, strict=True) if ex.label == 2]
-    worth = [li for ex, li in zip(examples, listed, strict=True) if ex.label > 0]
-    return (
-        f"precision {precision:.2f} ({good}/{len(shown)} listed of {len(rand)} random), "
-        f"figure-claim recall {sum(figs) / len(figs):.2f} ({sum(figs)}/{len(figs)}), "
-        f"all-claim recall {sum(worth) / len(worth):.2f}"
-    )
-
-
 def news_section(cb_dev, team, news) -> None:
+    t = checkworthy.THRESHOLD
     print("2. news-dev: is this sentence worth a fact-checker's time? (our labels)")
     dev = [ex for ex in news if ex.split == "dev"]
-    held = [ex for ex in news if ex.split == "heldout"]
     arts = sorted({ex.group for ex in dev})
-    scores = [0.0] * len(dev)
+    new = [0.0] * len(dev)
+    old = [0.0] * len(dev)
     for k in range(5):
         test_arts = set(arts[k::5])
         train = cb_dev + team + [ex for ex in dev if ex.group not in test_arts]
-        model = data.fit(train, data.training_weights(train))
         idx = [i for i, ex in enumerate(dev) if ex.group in test_arts]
-        for i, s in zip(idx, data.predict(model, [dev[i] for i in idx]), strict=True):
-            scores[i] = s
-    t = checkworthy.THRESHOLD
+        part = [dev[i] for i in idx]
+        for i, s in zip(idx, scores_of(data.fit(train), part), strict=True):
+            new[i] = s
+        for i, s in zip(idx, scores_of(round1_fit(train), part), strict=True):
+            old[i] = s
     print(f"development articles ({len(arts)}), 5-fold cross-validation by article, "
           f"{len(dev)} labels:")  # fmt: skip
+    rules = [rules_score(ex.fired) >= RULES_THRESHOLD for ex in dev]
+    print(f"  {'rules (before)':28s}", news_metrics(dev, rules))
     print(
-        "  rules (main):  ",
-        news_metrics(dev, [rules_score(ex.fired) >= RULES_THRESHOLD for ex in dev]),
+        f"  {'first learned layer (0.6)':28s}",
+        news_metrics(dev, [s >= ROUND1_THRESHOLD for s in old]),
     )
-    print(f"  learned (>= {t}):", news_metrics(dev, [s >= t for s in scores]))
-    for other in (0.4, 0.5, 0.7):
-        print(f"    at {other}:      ", news_metrics(dev, [s >= other for s in scores]))
-    shipped = data.predict(checkworthy.model(), held)
-    n_held = len({ex.group for ex in held})
-    print(f"held-out articles ({n_held}), {len(held)} labels, shipped weights:")
-    print(
-        "  rules (main):  ",
-        news_metrics(held, [rules_score(ex.fired) >= RULES_THRESHOLD for ex in held]),
-    )
-    print(f"  learned (>= {t}):", news_metrics(held, [s >= t for s in shipped]))
-    # Claims per article: every English article, whole text.
+    print(f"  {f'shipped recipe ({t})':28s}", news_metrics(dev, [s >= t for s in new]))
+    for other in (0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85):
+        if other != t:
+            print(f"  {f'  at {other}':28s}", news_metrics(dev, [s >= other for s in new]))
+    round1 = round1_shipped()
+    shipped = checkworthy.model()
+    held = [ex for ex in news if ex.split == "heldout"]
+    fresh = [ex for ex in news if ex.split == "fresh"]
+    for name, part in (
+        ("first round's labels, read while tuning the first round", held),
+        ("fresh sample, never read while tuning", fresh),
+        ("both: every sentence of the held-out articles", held + fresh),
+    ):
+        n_arts = len({ex.group for ex in part})
+        print(f"held-out articles ({n_arts}), {name}: {len(part)} labels, shipped weights:")
+        rules = [rules_score(ex.fired) >= RULES_THRESHOLD for ex in part]
+        print(f"  {'rules (before)':28s}", news_metrics(part, rules))
+        old_s = [s >= ROUND1_THRESHOLD for s in scores_of(round1, part)]
+        print(f"  {'first learned layer (0.6)':28s}", news_metrics(part, old_s))
+        print(
+            f"  {f'shipped ({t})':28s}",
+            news_metrics(part, [s >= t for s in scores_of(shipped, part)]),
+        )
+    # Claims listed by default per article: every English article, whole text.
     from claimtrack.extract import extract
 
-    before = after = recorded = n = 0
+    before = first = after = recorded = n = 0
     for text in data.articles().values():
-        if _not_english(text):
+        if data.not_english(text):
             continue
         sentences = extract(text, all_sentences=True)
         n += 1
         before += sum(1 for s in sentences if rules_score(s.features) >= RULES_THRESHOLD)
+        first += sum(1 for s in scores_of(round1, _examples(sentences)) if s >= ROUND1_THRESHOLD)
         after += sum(1 for s in sentences if s.is_claim)
         recorded += sum(1 for s in sentences if s.candidate)
-    print(f"claims per article ({n} English articles): rules (main) {before / n:.1f} listed; "
-          f"now {after / n:.1f} listed by default, {recorded / n:.1f} recorded "
-          "(claims --all)")  # fmt: skip
+    print(f"claims listed by default per article ({n} English articles): rules {before / n:.1f}, "
+          f"first learned layer {first / n:.1f}, shipped {after / n:.1f} "
+          f"({recorded / n:.1f} recorded, claims --all)")  # fmt: skip
     print()
 
 
-def _not_english(text: str) -> bool:
-    try:
-        from claimtrack.language import detect
-    except ImportError:
-        return False
-    code = detect(text)
-    return code is not None and code != "en"
+def _examples(sentences) -> list[data.Example]:
+    return [data.Example(s.sentence, s.features, 0) for s in sentences]
 
 
 def quality_section() -> None:

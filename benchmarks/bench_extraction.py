@@ -47,12 +47,13 @@ def _with_rules_scorer(fn):
 
     from claimtrack.extract import checkworthy
 
-    learned = checkworthy.score
+    learned = checkworthy.score, checkworthy.score_at
     checkworthy.score = lambda sentence, fired: rules_score(fired)
+    checkworthy.score_at = lambda lowered, start, end, fired: rules_score(fired)
     try:
         return fn()
     finally:
-        checkworthy.score = learned
+        checkworthy.score, checkworthy.score_at = learned
 
 
 def main(mb: float = 10.0) -> None:

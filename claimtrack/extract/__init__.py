@@ -108,6 +108,8 @@ def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence
     names = checkworthy.named_entities(text)
     name_index = NameIndex(text)
     spans = split_flat(text)
+    lowered = text.lower()  # for check-worthiness, once; per sentence if lengths change ("İ")
+    same_length = len(lowered) == len(text)
     n_fig, n_kw, n_names = len(figures), len(kw_at), len(names)
     i = k = n = 0  # sentences, figures, keywords and names are all in text order
     out = []
@@ -146,7 +148,10 @@ def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence
             )
         na = "nonanswer" in hits and nonanswer(sentence) is not None
         fired = checkworthy.features(sentence, mine, cue, claimant, na, hits, has_name)
-        score = checkworthy.score(sentence, fired)
+        if same_length:
+            score = checkworthy.score_at(lowered, start, end, fired)
+        else:
+            score = checkworthy.score(sentence, fired)
         is_claim = score >= checkworthy.THRESHOLD
         if is_claim or all_sentences:
             out.append(

@@ -36,10 +36,10 @@ from pathlib import Path
 
 from .attribution import BARE_ROLES
 
-SCORER_VERSION = 2
+SCORER_VERSION = 3
 """Changes whenever a sentence's score may change (weights, features, terms)."""
 
-THRESHOLD = 0.6
+THRESHOLD = 0.75
 """The default decision: a sentence is a claim at this score or more."""
 
 WEIGHTS_FILE = Path(__file__).resolve().parent.parent / "data" / "checkworthy.json"
@@ -226,50 +226,78 @@ def _title_case(sentence: str) -> bool:
 _TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)?|[0-9][0-9,.]*[0-9]|[0-9]|[$%£€?!]")
 
 
+_findall = _TOKEN.findall
+_sqrt = math.sqrt
+_NOTHING = repeat(0j)  # what an unknown term adds (map stops at the end of the terms)
+
+
 def terms(sentence: str) -> list[str]:
     """The terms of ``sentence`` that the learned layer weighs, with repeats: lower-cased
     words, numbers as written ("2024", "1,200"), currency and percent signs, "?" and "!"."""
     return _TOKEN.findall(sentence.lower())
 
 
-def keys(sentence: str, fired: list[str]) -> list[str]:
-    """What the learned layer looks up for a sentence: its terms, and its named features as
-    ``#name``."""
-    out = terms(sentence)
-    out += ["#" + f for f in fired]
-    return out
-
-
 class Model:
-    """The learned weights: a bias and one weight per key (``keys``)."""
+    """The learned layer: a logistic regression over a sentence's TF-IDF vector and its
+    named features.
 
-    def __init__(self, bias: float, weights: dict[str, float], meta: dict | None = None):
+    The text part is the TF-IDF vector of the sentence's :func:`terms` that are in the
+    vocabulary: each term counts ``idf`` per occurrence (the smoothed inverse document
+    frequency in the training sentences), and the vector is divided by ``norm``, the square
+    root of the sum of ``idf ** 2`` over the occurrences (its length when no term repeats). So
+    each occurrence adds ``weight * idf / norm`` to the margin. Each named feature that fires
+    adds its own weight, unscaled.
+    """
+
+    def __init__(
+        self,
+        bias: float,
+        features: dict[str, float],
+        terms: dict[str, tuple[float, float]],
+        meta: dict | None = None,
+    ):
         self.bias = bias
-        self.weights = weights
+        self.features = {f: features.get(f, 0.0) for f in FEATURES}
+        self.terms = terms
+        """term -> (weight, idf)"""
         self.meta = meta or {}
-        self._named = {f: weights.get("#" + f, 0.0) for f in FEATURES}
+        # Precomputed for scoring: one complex number per term, weight * idf + idf ** 2 * 1j,
+        # so that a single sum over a sentence's terms gives both the text part of the margin
+        # before scaling (real) and the square of its norm (imaginary).
+        self.packed = {t: complex(w * idf, idf * idf) for t, (w, idf) in terms.items()}
+        self._term = self.packed.get
+        self._feature = self.features.__getitem__
 
     @classmethod
     def load(cls, path: Path = WEIGHTS_FILE) -> Model:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(float(data["bias"]), data["weights"], data.get("meta"))
+        terms = {t: (float(w), float(idf)) for t, (w, idf) in data["terms"].items()}
+        return cls(float(data["bias"]), data["features"], terms, data.get("meta"))
 
-    def margin(self, present: list[str]) -> float:
-        """Bias plus the weight of each key, once per occurrence."""
-        return self.bias + sum(map(self.weights.get, present, repeat(0.0)))
+    def margin_at(self, lowered: str, start: int, end: int, fired: list[str]) -> float:
+        """The log-odds that the sentence ``lowered[start:end]`` (a lower-cased text), with
+        the named features ``fired``, is check-worthy."""
+        z = sum(map(self._term, _findall(lowered, start, end), _NOTHING))
+        margin = self.bias + sum(map(self._feature, fired))
+        return margin + z.real / _sqrt(z.imag) if z.imag else margin
 
-    def sentence_margin(self, sentence: str, fired: list[str]) -> float:
-        """``margin(keys(sentence, fired))`` without building the list of keys (extraction
-        scores every sentence)."""
-        words = _TOKEN.findall(sentence.lower())
-        return (
-            self.bias
-            + sum(map(self.weights.get, words, repeat(0.0)))
-            + sum(map(self._named.__getitem__, fired))
-        )
+    def margin(self, sentence: str, fired: list[str]) -> float:
+        return self.margin_at(sentence.lower(), 0, len(sentence), fired)
 
-    def probability(self, present: list[str]) -> float:
-        return _sigmoid(self.margin(present))
+    def probability(self, sentence: str, fired: list[str]) -> float:
+        return _sigmoid(self.margin(sentence, fired))
+
+    def reasons(self, sentence: str, fired: list[str]) -> list[tuple[str, float]]:
+        """Every named feature (``"figure"``) and vocabulary term (``'word "cut"'``) of the
+        sentence with its part of the margin."""
+        present = [t for t in terms(sentence) if t in self.terms]
+        out = [(f, self.features[f]) for f in fired]
+        if present:
+            norm = math.sqrt(sum(self.terms[t][1] ** 2 for t in present))
+            for t in dict.fromkeys(present):
+                weight, idf = self.terms[t]
+                out.append((f'word "{t}"', present.count(t) * weight * idf / norm))
+        return out
 
 
 def _sigmoid(z: float) -> float:
@@ -293,26 +321,33 @@ def model() -> Model:
 def score(sentence: str, fired: list[str]) -> float:
     """The check-worthiness of ``sentence`` (whose named features are ``fired``), in [0, 1]:
     the learned probability, or 0 for a non-assertion."""
-    if not NON_ASSERTIONS.isdisjoint(fired):
+    return score_at(sentence.lower(), 0, len(sentence), fired)
+
+
+def score_at(lowered: str, start: int, end: int, fired: list[str]) -> float:
+    """:func:`score` of the sentence ``lowered[start:end]`` of a lower-cased text (extraction
+    lower-cases a text once, not each sentence)."""
+    if not _NON_ASSERTIONS_DISJOINT(fired):
         return 0.0
-    return _sigmoid((_MODEL or model()).sentence_margin(sentence, fired))
+    z = (_MODEL or model()).margin_at(lowered, start, end, fired)
+    return 1.0 / (1.0 + _exp(-z)) if z >= 0 else _exp(z) / (1.0 + _exp(z))
+
+
+_NON_ASSERTIONS_DISJOINT = NON_ASSERTIONS.isdisjoint
+_exp = math.exp
 
 
 def explain(sentence: str, fired: list[str], top: int = 3) -> list[tuple[str, float]]:
     """Why ``sentence`` scores what it does: the named features and words that raise its score
-    most, as (reason, weight), strongest first: ``("figure", 1.4)``, ``('words "per cent"',
-    0.8)``; for a non-assertion, the features that make it one, with weight 0."""
+    most, as (reason, part of the margin), strongest first: ``("figure", 1.4)``,
+    ``('word "percent"', 0.8)``; for a non-assertion, the features that make it one, with
+    weight 0."""
     vetoes = [f for f in fired if f in NON_ASSERTIONS]
     if vetoes:
         return [(f"not a claim: {f}", 0.0) for f in vetoes]
-    weights = model().weights
-    found = [(k, weights[k]) for k in set(keys(sentence, fired)) if weights.get(k, 0.0) > 0]
+    found = [(reason, part) for reason, part in model().reasons(sentence, fired) if part > 0]
     found.sort(key=lambda kw: (-kw[1], kw[0]))
-    return [(_reason(k), round(w, 2)) for k, w in found[:top]]
-
-
-def _reason(key: str) -> str:
-    return key[1:] if key.startswith("#") else f'words "{key}"'
+    return [(reason, round(part, 2)) for reason, part in found[:top]]
 
 
 def is_claim(value: float) -> bool:
