@@ -39,7 +39,6 @@ from pathlib import Path
 
 from claimtrack.extract import ExtractedSentence
 from claimtrack.ids import make_id
-from claimtrack.index import WorkspaceIndex
 from claimtrack.linking import attach
 from claimtrack.match import ClaimIndex, claim_features, features, idf, score
 from claimtrack.models import Claim, Figure, Mention, Source
@@ -323,30 +322,16 @@ def brute_force_rank(claim_feats, text, figures, claimant, n, df, top: int = 5) 
     return [cid for _, cid in scored[:top]]
 
 
-def _write_without_fsync(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def write_workspace(root: Path, claims: list[Claim]) -> Workspace:
-    """Record files in the exact on-disk format and the index built from memory, both without
-    fsync (generated data, like benchmarks/synth.py). What is measured afterwards (linking an
-    article) uses claimtrack's normal, fsynced writes."""
-    import claimtrack.index as index_module
-
+    """Record files in the exact on-disk format, without fsync (generated data, like
+    benchmarks/synth.py), and the case index built from them. What is measured afterwards
+    (linking an article) uses claimtrack's normal, fsynced writes."""
     ws, _ = Workspace.init(root)
     folder = root / "claims"
     for c in claims:
         with open(folder / f"{c.id}.json", "wb") as fh:
             fh.write(dump_record(c))
-    durable = index_module.atomic_write
-    index_module.atomic_write = _write_without_fsync
-    try:
-        WorkspaceIndex(ws).rebuild(claims)
-    finally:
-        index_module.atomic_write = durable
+    ws.reindex()
     return ws
 
 
@@ -442,11 +427,13 @@ def bench_quality(n: int, k: int) -> None:
     )
 
     with tempfile.TemporaryDirectory() as tmp:
+        from claimtrack.linking import Matcher
+
         ws = write_workspace(Path(tmp) / "ws", claims)
-        windex = WorkspaceIndex.open(ws)
+        matcher = Matcher(ws)
         t = time.perf_counter()
         persisted = [
-            windex.query(text, figs, top=5, claimant=who) for _, text, figs, who in queries
+            matcher.rank(features(text, figs, who), text, top=5) for _, text, figs, who in queries
         ]
         cold_time = (time.perf_counter() - t) / k
         persisted_map = statistics.mean(
@@ -473,7 +460,7 @@ def bench_quality(n: int, k: int) -> None:
         f"{ours_time * 1e3:>9.2f} {ours_time / jac_time:>11.2f}x   (built in {build:.2f} s)"
     )
     print(
-        f"  {'claimtrack workspace index (on disk, cold)':<44} {persisted_map:>6.3f} "
+        f"  {'claimtrack case index (search + rerank)':<44} {persisted_map:>6.3f} "
         f"{cold_time * 1e3:>9.2f} {cold_time / jac_time:>11.2f}x"
     )
 
@@ -498,49 +485,34 @@ def bench_import(n: int) -> None:
 
 
 class _IOCount:
-    """Counts what linking reads and writes: index shards read (and their bytes) and files
-    written. Unlike the time, these do not depend on other programs' disk traffic."""
+    """Counts the files linking writes (which, unlike the time, does not depend on other
+    programs' disk traffic)."""
 
     def __init__(self):
-        import claimtrack.index as index_module
         import claimtrack.workspace as workspace_module
 
-        self.modules = (index_module, workspace_module)
+        self.module = workspace_module
         self.reads = self.read_bytes = self.writes = 0
 
     def __enter__(self):
-        index_module, workspace_module = self.modules
-        self.saved = (
-            index_module.atomic_write,
-            workspace_module.atomic_write,
-            index_module.WorkspaceIndex._load_shard,
-        )
-        write, _, load_shard = self.saved
+        module = self.module
+        self.saved = (module.atomic_write, module.write_batch)
+        write, batch = self.saved
 
-        def counted_write(path, data):
+        def counted_write(path, data, **kw):
             self.writes += 1
-            return write(path, data)
+            return write(path, data, **kw)
 
-        def counted_load(index, kind, shard):
-            cache = index._postings if kind == "p" else index._docs
-            if shard not in cache:
-                path = index.root / kind / f"{shard}.json"
-                self.reads += 1
-                self.read_bytes += path.stat().st_size if path.exists() else 0
-            return load_shard(index, kind, shard)
+        def counted_batch(blobs, records):
+            self.writes += len(blobs) + len(records)
+            return batch(blobs, records)
 
-        index_module.atomic_write = counted_write
-        workspace_module.atomic_write = counted_write
-        index_module.WorkspaceIndex._load_shard = counted_load
+        module.atomic_write = counted_write
+        module.write_batch = counted_batch
         return self
 
     def __exit__(self, *exc):
-        index_module, workspace_module = self.modules
-        (
-            index_module.atomic_write,
-            workspace_module.atomic_write,
-            index_module.WorkspaceIndex._load_shard,
-        ) = self.saved
+        self.module.atomic_write, self.module.write_batch = self.saved
 
 
 def bench_attach_curve(sizes: list[int], articles: int = 5) -> None:

@@ -33,9 +33,9 @@ LAST = ["scale"]
 # its share of what is left, and one that runs over is stopped and marked, with the figures it
 # printed before that.
 TIME_LIMIT = 150.0
-LIMITS = {"scale": 330.0}
+LIMITS = {"scale": 900.0, "ingest": 300.0}
 QUICK_TIME_LIMIT = 120.0
-BUDGET = 580.0
+BUDGET = 1800.0
 MIN_SHARE = 20.0
 
 

@@ -240,6 +240,7 @@ def generate(
             {
                 "id": make_id("claim", c["text"], c["claimant"]),
                 "text": c["text"],
+                "title": None,
                 "claimant": c["claimant"],
                 "figures": c["figures"],
                 "tags": ["synthetic"] if i % 10 == 0 else [],

@@ -1,8 +1,8 @@
 """The pre-publication check: every figure in a draft, matched to the claims being tracked.
 
-``check_text(draft, records)`` finds the figure sentences of a draft with
-``claimtrack.extract.extract``, matches each to the tracked claims with
-``claimtrack.match.ClaimIndex``, and gives each a verdict:
+``check_text(draft, store=ws)`` finds the figure sentences of a draft with
+``claimtrack.extract.extract``, matches each to the tracked claims (candidates from the
+store's full-text search, scored by ``claimtrack.match.rerank``), and gives each a verdict:
 
 - ``supported``: it matches a tracked claim whose status is ``supported`` and which carries no
   flag (flags named in ``allow`` are tolerated);
@@ -12,7 +12,7 @@
   ("800 agents" where the tracked claim says "700 agents").
 
 A draft passes (``CheckReport.ok``) when every figure sentence is supported. The function is
-pure: the records (and optionally the assessments and the index) are passed in. docs/check.md
+pure: the store (or records in memory, and optionally the assessments) are passed in. docs/check.md
 explains it for journalists and documents the JSON.
 """
 
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .flags import Assessment, Flag
     from .match import ClaimIndex
     from .models import Claim, Figure
+    from .store.base import Store
     from .workspace import Records
 
 VERDICTS = ("supported", "flagged", "untracked", "conflict")
@@ -300,8 +301,9 @@ def _checkable(figures: Iterable[Figure]) -> list[Figure]:
 
 def check_text(
     text: str,
-    records: Records,
+    records: Records | None = None,
     *,
+    store: Store | None = None,
     markdown: bool = False,
     assessments: dict[str, Assessment] | None = None,
     index: ClaimIndex | None = None,
@@ -309,23 +311,27 @@ def check_text(
     allow: Iterable[str] = (),
     extract: Callable[[str], list[ExtractedSentence]] | None = None,
 ) -> CheckReport:
-    """Check every figure sentence of ``text`` against the claims in ``records``.
+    """Check every figure sentence of ``text`` against the claims of a ``store`` (a case:
+    candidates from ``Store.search``, scored by ``match.rerank``), or of ``records`` held in
+    memory (searched the same way, or with ``index`` when one is given).
 
-    ``markdown`` blanks Markdown markup first (``mask_markdown``). ``assessments`` and
-    ``index`` may be passed in when already built; ``threshold`` overrides the same-claim
-    score (``same_claim_threshold``); flags in ``allow`` do not stop a supported claim from
-    being ``supported``; ``extract`` replaces ``claimtrack.extract.extract``.
+    ``markdown`` blanks Markdown markup first (``mask_markdown``). ``assessments`` may be
+    passed in when already computed; ``threshold`` overrides the same-claim score
+    (``same_claim_threshold``); flags in ``allow`` do not stop a supported claim from being
+    ``supported``; ``extract`` replaces ``claimtrack.extract.extract``.
     """
     if extract is None:
         from .extract import extract
+    if store is not None:
+        finder = _StoreFinder(store)
+    elif records is None:
+        raise TypeError("check_text needs a store or records")
+    elif index is not None:
+        finder = _IndexFinder(index, records)
+    else:
+        finder = _StoreFinder(_InMemory(records))
     if assessments is None:
-        from .flags import assess
-
-        assessments = assess(records)
-    if index is None:
-        from .match import ClaimIndex
-
-        index = ClaimIndex(records.claims.values())
+        assessments = _LazyAssessments(store, records)
     threshold = same_claim_threshold() if threshold is None else threshold
     allowed = set(allow)
     prose = mask_markdown(text) if markdown else text
@@ -342,38 +348,121 @@ def check_text(
         check = SentenceCheck(
             sentence=sentence, start=start, end=end, line=line, figures=figures, verdict=""
         )
-        _judge(check, sentence, records, assessments, index, threshold, allowed)
+        _judge(check, sentence, finder, assessments, threshold, allowed)
         out.append(check)
     return CheckReport(out)
+
+
+class _StoreFinder:
+    """Candidates for a sentence from a store: ``Store.search``, then ``match.rerank``."""
+
+    def __init__(self, store):
+        from .linking import Matcher
+
+        self.matcher = Matcher(store)
+
+    def find(self, text: str, figures: list[Figure], top: int) -> list[tuple[Claim, float]]:
+        from .match import features
+
+        found = []
+        for m in self.matcher.rank(features(text, figures), text, top=top):
+            claim = self.matcher.get(m.claim)
+            if claim is not None:
+                found.append((claim, m.score))
+        return found
+
+
+class _IndexFinder:
+    """Candidates from an in-memory ``match.ClaimIndex`` over ``records``."""
+
+    def __init__(self, index, records):
+        self.index = index
+        self.records = records
+
+    def find(self, text: str, figures: list[Figure], top: int) -> list[tuple[Claim, float]]:
+        out = []
+        for m in self.index.query(text, figures, top=top):
+            claim = self.records.claims.get(m.claim)
+            if claim is not None:
+                out.append((claim, m.score))
+        return out
+
+
+class _InMemory:
+    """Records held in memory, searched as a store is (``NaiveReads``)."""
+
+    def __init__(self, records):
+        from .search import MemorySearch
+
+        self._records = records
+        self._search = MemorySearch(records.claims.values())
+
+    def records(self):
+        return self._records
+
+    def search(self, text: str, top: int = 100):
+        return self._search.search(text, top)
+
+    def load(self, kind: str, record_id: str):
+        from .errors import NotFound
+
+        try:
+            return self._records.claims[record_id]
+        except KeyError:
+            raise NotFound(record_id) from None
+
+    def match_statistics(self, words):
+        from .store.base import NaiveReads
+
+        return NaiveReads.match_statistics(self, words)  # type: ignore[arg-type]
+
+
+class _LazyAssessments:
+    """The assessments of the claims a draft matches, asked for as they are needed: from
+    the store (one claim's neighbourhood each), or from the records (assessed once)."""
+
+    def __init__(self, store, records):
+        self.store = store
+        self.records = records
+        self.cache: dict = {}
+        self.all: dict | None = None
+
+    def get(self, claim_id: str, default=None):
+        if self.store is not None:
+            if claim_id not in self.cache:
+                self.cache[claim_id] = self.store.assessments([claim_id]).get(claim_id)
+            return self.cache[claim_id] or default
+        if self.all is None:
+            from .flags import assess
+
+            self.all = assess(self.records)
+        return self.all.get(claim_id, default)
 
 
 _DIGITS = re.compile(r"[$€£]?\d[\d,.]*%?")
 
 
-def _candidates(query_text, figures, records, index, threshold, *, words_only=False):
+def _candidates(query_text, figures, finder, threshold, *, words_only=False):
     out = []
-    for match in index.query(query_text, [] if words_only else figures, top=CANDIDATES):
-        claim: Claim | None = records.claims.get(match.claim)
-        if claim is None or match.score < threshold:
+    for claim, score in finder.find(query_text, [] if words_only else figures, CANDIDATES):
+        if score < threshold:
             continue
         shared, clashes = compare_figures(figures, claim.figures)
-        out.append((shared, match.score, claim, clashes))
+        out.append((shared, score, claim, clashes))
     # A candidate that states the same figure wins over a closer wording with another figure.
     out.sort(key=lambda c: (-c[0], -c[1], c[2].id))
     return out
 
 
-def _judge(check, sentence, records, assessments, index, threshold, allowed) -> None:
-    candidates = _candidates(sentence, check.figures, records, index, threshold)
+def _judge(check, sentence, finder, assessments, threshold, allowed) -> None:
+    candidates = _candidates(sentence, check.figures, finder, threshold)
     if not candidates:
         # Matching treats different figures as a different claim. To find a tracked claim the
         # draft contradicts, match the words alone, then compare the figures.
         words_only = _DIGITS.sub(" ", sentence)
         candidates = [
             c
-            for c in _candidates(
-                words_only, check.figures, records, index, threshold, words_only=True
-            )
+            for c in _candidates(words_only, check.figures, finder, threshold, words_only=True)
             if c[3] and not c[0]
         ]
     if not candidates:
@@ -404,7 +493,7 @@ def _judge(check, sentence, records, assessments, index, threshold, allowed) -> 
         )
 
 
-def check_draft(path: str | Path, records: Records, **options) -> CheckReport:
+def check_draft(path: str | Path, records: Records | None = None, **options) -> CheckReport:
     """``check_text`` on a draft file; Markdown when it ends in .md or .markdown."""
     options.setdefault("markdown", Path(path).suffix.lower() in (".md", ".markdown"))
     return check_text(read_draft(path), records, **options)

@@ -8,7 +8,9 @@ their qualifiers: "nearly 2,000 jobs" rules out 1,000 jobs; "more than 1,000 job
 out nearly 2,000.
 
 The search is near-linear: figures are bucketed by kind and unit, and within a large bucket each
-claim is compared only with the claims that share its rarest subject words.
+claim is compared only with the claims that share its rarest subject words. Everything a
+bucket's answer depends on is inside the bucket (word rarity is counted among its claims), so
+a change to one claim re-runs only the buckets of its figures (``claimtrack.store.derive``).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from .match import (
 )
 
 if TYPE_CHECKING:
-    from .models import Claim, Figure
+    from .models import Claim
     from .workspace import Records
 
 SUBJECT_SIMILARITY = 0.3
@@ -56,15 +58,24 @@ class Conflict:
 
 
 @dataclass
-class _Entry:
-    claim: Claim
-    figure: Figure
+class Entry:
+    """One comparable figure of one claim, with what conflict detection compares."""
+
+    claim: str  # the claim's id
+    position: int  # the figure's index in ``Claim.figures``
+    figure: str  # the figure as written, for the reason
+    speaker: str | None  # ``Claim.claimant`` as written, for the reason
     lo: float
     hi: float
     words: frozenset[str]
     claimant: str | None
     names: frozenset[str]
     all_words: frozenset[str]
+    text_words: tuple[str, ...]  # the claim's content words (bucket statistics)
+
+
+Bucket = tuple[str, "str | None"]
+"""(figure group, unit): only figures in the same bucket are compared."""
 
 
 @functools.lru_cache(maxsize=65536)
@@ -73,38 +84,44 @@ def _short_words(text: str) -> frozenset[str]:
     return frozenset(content_words(text))
 
 
-def _entries(claims, text_words: dict[str, tuple[str, ...]]) -> list[tuple[tuple, _Entry]]:
+def claim_entries(claim: Claim) -> list[tuple[Bucket, Entry]]:
+    """The comparable figures of ``claim``, each with the bucket it is compared in."""
+    comparable = []
+    for position, f in enumerate(claim.figures):
+        if f.value is None or not math.isfinite(f.value) or f.kind in _SKIP_KINDS:
+            continue
+        unit = unit_key(f.unit)
+        if unit is None and f.kind in ("count", "quantity", "number"):
+            continue  # "700" of what? not comparable
+        comparable.append((position, f, unit))
+    if not comparable:
+        return []  # a claim without a comparable figure cannot conflict
+    text_words = content_words(claim.text)
+    claimant = claimant_key(claim.claimant)
+    name_words = _short_words(claim.claimant or "")
+    tokens = set(text_words)
+    base = tokens - name_words
+    names = frozenset(set(proper_names(claim.text)) | (name_words if claimant else set()))
+    all_words = frozenset(tokens | name_words)
     out = []
-    for claim in claims:
-        comparable = []
-        for f in claim.figures:
-            if f.value is None or not math.isfinite(f.value) or f.kind in _SKIP_KINDS:
-                continue
-            unit = unit_key(f.unit)
-            if unit is None and f.kind in ("count", "quantity", "number"):
-                continue  # "700" of what? not comparable
-            comparable.append((f, unit))
-        if not comparable:
-            continue  # a claim without a comparable figure cannot conflict
-        claimant = claimant_key(claim.claimant)
-        name_words = _short_words(claim.claimant or "")
-        tokens = set(text_words[claim.id])
-        base = tokens - name_words
-        names = frozenset(set(proper_names(claim.text)) | (name_words if claimant else set()))
-        all_words = frozenset(tokens | name_words)
-        for f, unit in comparable:
-            lo, hi = interval(f.value, f.low, f.high, f.qualifier, open_ended=True)
-            words = frozenset(base - {unit} - _short_words(f.unit or ""))
-            out.append(
-                (
-                    (figure_group(f.kind, f.currency), unit),
-                    _Entry(claim, f, lo, hi, words, claimant, names, all_words),
-                )
-            )
+    for position, f, unit in comparable:
+        lo, hi = interval(f.value, f.low, f.high, f.qualifier, open_ended=True)
+        words = frozenset(base - {unit} - _short_words(f.unit or ""))
+        entry = Entry(
+            claim.id, position, f.text, claim.claimant, lo, hi, words, claimant, names,
+            all_words, text_words,
+        )  # fmt: skip
+        out.append(((figure_group(f.kind, f.currency), unit), entry))
     return out
 
 
-def _other_names(a: _Entry, b: _Entry) -> bool:
+def bucket_order(bucket: Bucket) -> str:
+    """The order buckets are searched in; a pair found in two buckets keeps the first's
+    reason."""
+    return str(bucket)
+
+
+def _other_names(a: Entry, b: Entry) -> bool:
     """Each names someone the other does not mention ("Klarna's" / "Affirm's" 700 agents)."""
     if not (a.names and b.names):
         return False
@@ -121,7 +138,7 @@ def _similarity(a: frozenset, b: frozenset, weight) -> float:
     return math.sqrt((ws / wa) * (ws / wb)) if wa and wb else 0.0
 
 
-def _pairs(entries: list[_Entry], df: Counter) -> list[tuple[_Entry, _Entry]]:
+def _pairs(entries: list[Entry], df: Counter) -> list[tuple[Entry, Entry]]:
     """Candidate pairs in one bucket: all of them when it is small, else each entry with the
     entries that share its rarest subject words."""
     if len(entries) <= SMALL_BUCKET:
@@ -152,9 +169,27 @@ def find_conflicts(records: Records) -> list[Conflict]:
 
 
 def conflicts_among(claims) -> list[Conflict]:
-    claims = list(claims)
-    n = len(claims)
-    text_words = {claim.id: content_words(claim.text) for claim in claims}  # tokenised once
+    buckets: dict[Bucket, list[Entry]] = defaultdict(list)
+    for claim in claims:
+        for key, entry in claim_entries(claim):
+            buckets[key].append(entry)
+    found: dict[tuple[str, str], Conflict] = {}
+    for key in sorted(buckets, key=bucket_order):
+        for c in bucket_conflicts(key, buckets[key]):
+            found.setdefault((c.a, c.b), c)
+    return sorted(found.values(), key=lambda c: (c.a, c.b))
+
+
+def bucket_conflicts(key: Bucket, entries: list[Entry]) -> list[Conflict]:
+    """The conflicting pairs among the entries of one bucket, each once, ``a`` < ``b``.
+
+    Word rarity is counted among the claims of the bucket (the claims that could conflict),
+    so a bucket's pairs depend on that bucket alone: a case index re-runs only the buckets a
+    change touches.
+    """
+    entries = sorted(entries, key=lambda e: (e.claim, e.position))
+    text_words = {e.claim: e.text_words for e in entries}
+    n = len(text_words)
     df: Counter = Counter()
     for words in text_words.values():
         df.update(words)
@@ -167,32 +202,28 @@ def conflicts_among(claims) -> list[Conflict]:
             w = weights[word] = idf(df[word], n)
         return w
 
-    buckets: dict[tuple, list[_Entry]] = defaultdict(list)
-    for key, entry in _entries(claims, text_words):
-        buckets[key].append(entry)
     found: dict[tuple[str, str], Conflict] = {}
-    for key in sorted(buckets, key=str):
-        for a, b in _pairs(buckets[key], df):
-            if a.claim.id == b.claim.id:
+    for a, b in _pairs(entries, df):
+        if a.claim == b.claim:
+            continue
+        if a.lo <= b.hi and b.lo <= a.hi:
+            continue  # the figures can both be true
+        pair = (a.claim, b.claim) if a.claim < b.claim else (b.claim, a.claim)
+        if pair in found or _other_names(a, b):
+            continue
+        similarity = _similarity(a.words, b.words, weight)
+        same = same_claimant(a.claimant, b.claimant) is True
+        if key[1] is None:
+            # "25%" or "$40 million" of what? Only near-identical subjects compare.
+            if similarity < NO_UNIT_SIMILARITY:
                 continue
-            if a.lo <= b.hi and b.lo <= a.hi:
-                continue  # the figures can both be true
-            pair = tuple(sorted((a.claim.id, b.claim.id)))
-            if pair in found or _other_names(a, b):
-                continue
-            similarity = _similarity(a.words, b.words, weight)
-            same = same_claimant(a.claimant, b.claimant) is True
-            if key[1] is None:
-                # "25%" or "$40 million" of what? Only near-identical subjects compare.
-                if similarity < NO_UNIT_SIMILARITY:
-                    continue
-            elif similarity < SUBJECT_SIMILARITY and not (
-                same and similarity >= SAME_CLAIMANT_SIMILARITY
-            ):
-                continue
-            first, second = (a, b) if a.claim.id == pair[0] else (b, a)
-            reason = f'"{first.figure.text}" vs "{second.figure.text}"'
-            if same:
-                reason += f" (both from {first.claim.claimant})"
-            found[pair] = Conflict(pair[0], pair[1], reason)
+        elif similarity < SUBJECT_SIMILARITY and not (
+            same and similarity >= SAME_CLAIMANT_SIMILARITY
+        ):
+            continue
+        first, second = (a, b) if a.claim == pair[0] else (b, a)
+        reason = f'"{first.figure}" vs "{second.figure}"'
+        if same:
+            reason += f" (both from {first.speaker})"
+        found[pair] = Conflict(pair[0], pair[1], reason)
     return sorted(found.values(), key=lambda c: (c.a, c.b))

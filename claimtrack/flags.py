@@ -63,7 +63,6 @@ from typing import TYPE_CHECKING, Any
 
 from .claimants import same_claimant
 from .vocabulary import CLAIM_STATUSES, FLAG_CODES, OWN_KINDS, ClaimStatus, FlagCode, names
-from .workspace import gc_paused
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -239,37 +238,36 @@ def assess(
     from the records. ``explain`` also fills ``Assessment.groups`` (which sources make up each
     origin), for showing one claim.
     """
-    with gc_paused():
-        sources = records.sources
-        groups = _Groups(sources)
-        alias = {a: c.id for c in records.claims.values() if c.aliases for a in c.aliases}
+    sources = records.sources
+    groups = _Groups(sources)
+    alias = {a: c.id for c in records.claims.values() if c.aliases for a in c.aliases}
 
-        evidence: dict[str, list[Evidence]] = defaultdict(list)
-        for ev in records.evidence.values():
-            if ev.removed_at is None:
-                evidence[alias.get(ev.claim, ev.claim)].append(ev)
-        questions: dict[str, list[Question]] = defaultdict(list)
-        for q in records.questions.values():
-            if q.status == "open":
-                questions[alias.get(q.claim, q.claim)].append(q)
-        if conflicts is None:
-            conflicts = conflicts_by_claim(records, graph)
+    evidence: dict[str, list[Evidence]] = defaultdict(list)
+    for ev in records.evidence.values():
+        if ev.removed_at is None:
+            evidence[alias.get(ev.claim, ev.claim)].append(ev)
+    questions: dict[str, list[Question]] = defaultdict(list)
+    for q in records.questions.values():
+        if q.status == "open":
+            questions[alias.get(q.claim, q.claim)].append(q)
+    if conflicts is None:
+        conflicts = conflicts_by_claim(records, graph)
 
-        wanted = records.claims if claims is None else {c: records.claims[c] for c in claims}
-        no: tuple[()] = ()
-        return {
-            cid: _assess_claim(
-                claim,
-                sources,
-                groups,
-                evidence.get(cid, no),
-                questions.get(cid, no),
-                conflicts.get(cid, no),
-                records.claims,
-                explain,
-            )
-            for cid, claim in wanted.items()
-        }
+    wanted = records.claims if claims is None else {c: records.claims[c] for c in claims}
+    no: tuple[()] = ()
+    return {
+        cid: _assess_claim(
+            claim,
+            sources,
+            groups,
+            evidence.get(cid, no),
+            questions.get(cid, no),
+            conflicts.get(cid, no),
+            records.claims,
+            explain,
+        )
+        for cid, claim in wanted.items()
+    }
 
 
 def for_claim(
@@ -489,13 +487,12 @@ def flagged_figure_claims(
     assessments = assessments if assessments is not None else assess(records)
     wanted = set(codes)
     claims = records.claims
-    with gc_paused():
-        out = [
-            a
-            for cid, a in assessments.items()
-            if a.flags
-            and claims[cid].figures
-            and (not wanted or any(f.code in wanted for f in a.flags))
-        ]
-        out.sort(key=Assessment.severity)
+    out = [
+        a
+        for cid, a in assessments.items()
+        if a.flags
+        and claims[cid].figures
+        and (not wanted or any(f.code in wanted for f in a.flags))
+    ]
+    out.sort(key=Assessment.severity)
     return out

@@ -32,6 +32,12 @@ if TYPE_CHECKING:
     from .workspace import Workspace
 
 
+IMPORT_BATCH = 5000
+"""Records an import commits at a time (larger than ``Workspace.batch``'s default: an import
+is decided before it writes, and its claims are derived in worker processes a batch at a
+time)."""
+
+
 @dataclass
 class ImportItem:
     """One claim as read from an import file."""
@@ -258,16 +264,15 @@ def import_items(
     figures: bool = True,
 ) -> ImportResult:
     """Add ``items`` to the workspace as claims (merging into claims with the same text and
-    claimant), with their sources and mentions. Everything is built before anything is written.
+    claimant), with their sources and mentions. Everything is built before anything is written; the records are then written in
+    batches (``Store.batch``).
     """
-    from .index import StaleIndex, WorkspaceIndex
-    from .linking import _update_index, figures_of
+    from .linking import figures_of
     from .models import Claim, Mention, utcnow
 
     now = now or utcnow()
     result = ImportResult()
-    with ws.lock():
-        index = WorkspaceIndex.open(ws)
+    with ws.transaction(), ws.batch(size=IMPORT_BATCH):
         claims: dict[str, Claim] = {}
         sources: dict[str, Source] = {}
         changed: set[str] = set()
@@ -320,8 +325,4 @@ def import_items(
         to_write = [claims[c] for c in claims if c in changed]
         if to_write or sources:
             ws.save_many([*sources.values(), *to_write])
-        try:
-            _update_index(index, to_write)
-        except StaleIndex:  # pragma: no cover - _update_index rebuilds
-            index.rebuild()
     return result

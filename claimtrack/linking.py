@@ -5,20 +5,20 @@ a new appearance of the claim it matches (``claimtrack.match``) or a new claim, 
 non-answer ("a rep could not provide specifics") becomes an open question on the claim it is
 about. ``merge`` and ``detach`` correct the matching by hand.
 
-All of them read, decide, and only then write, under the workspace lock; the matching index
-(``claimtrack.index``) is updated after the records, so a crash leaves it stale (and rebuilt),
-never wrong.
+All of them read, decide, and only then write, under the store's write lock. Matching runs in
+two stages: the store's full-text search (``Store.search``, BM25) names up to
+``CANDIDATES`` claims for a sentence, and ``claimtrack.match.rerank`` scores and orders them.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from .errors import ClaimtrackError, CorruptRecord, NotFound
 from .ids import make_id, normalize_text
-from .index import StaleIndex, WorkspaceIndex
 from .match import (
     ClaimIndex,
     Features,
@@ -27,13 +27,19 @@ from .match import (
     idf,
     is_same_claim,
     lexical_similarity,
+    rerank,
 )
 from .models import Claim, Mention, Question, QuestionOrigin
 
 if TYPE_CHECKING:
     from .extract import ExtractedSentence
     from .models import Figure, Source, TextOrigin
-    from .workspace import Workspace
+    from .store.base import Store
+
+    Workspace = Store
+
+CANDIDATES = 100
+"""Claims the first stage (``Store.search``) names for each sentence."""
 
 SUBJECT_THRESHOLD = 0.2
 """Word similarity above which a non-answer is taken to be about a claim's subject."""
@@ -74,20 +80,70 @@ def _mention_key(start: int | None, quote: str) -> tuple:
     return (start, normalize_text(quote))
 
 
+class Matcher:
+    """Matching against a store's claims: ``Store.search`` candidates, ``match.rerank``
+    scores. Claims are loaded once per matcher; word statistics (for telling which claim a
+    non-answer is about) come from the store."""
+
+    def __init__(self, ws: Workspace):
+        self.ws = ws
+        self.claims: dict[str, Claim | None] = {}
+        self._n: int | None = None
+        self._df: defaultdict[str, int] = defaultdict(int)
+
+    def refresh(self) -> None:
+        """Count words again (claims were added): the claims loaded stay (the writes this
+        matcher's users make go to the very objects it holds)."""
+        self._n = None
+        self._df = defaultdict(int)
+
+    def get(self, cid: str) -> Claim | None:
+        """A claim loaded once (None when it is gone or does not load)."""
+        if cid not in self.claims:
+            try:
+                self.claims[cid] = self.ws.load("claim", cid)  # type: ignore[assignment]
+            except (NotFound, CorruptRecord):
+                self.claims[cid] = None
+        return self.claims[cid]
+
+    def statistics(self, words) -> tuple[int, dict[str, int]]:
+        missing = [w for w in words if w not in self._df]
+        if missing or self._n is None:
+            n, found = self.ws.match_statistics(missing)
+            self._n = n
+            for w in missing:
+                self._df[w] = found.get(w, 0)
+        return self._n, self._df
+
+    def candidates(self, text: str) -> list[tuple[Claim, float]]:
+        found = self.ws.search(text, CANDIDATES)
+        out = []
+        for cid, first in found:
+            claim = self.get(cid)
+            if claim is not None:
+                out.append((claim, first))
+        return out
+
+    def rank(self, query: Features, text: str, *, top: int) -> list[Match]:
+        # Word rarity is counted among the candidates, as ``match.rerank`` is tuned.
+        return rerank(query, self.candidates(text), top=top)
+
+
 class _Plan:
     """The claims and questions one ``attach`` will write, worked out before writing."""
 
-    def __init__(self, ws: Workspace, index: WorkspaceIndex, source: Source):
+    def __init__(self, ws: Workspace, source: Source, matcher: Matcher | None = None):
         self.ws = ws
-        self.index = index
+        self.matcher = matcher or Matcher(ws)
+        self.matcher.refresh()
         self.source = source
         self.claims: dict[str, Claim] = {}  # every claim loaded or created, by id
         self.changed: dict[str, Claim] = {}  # those to write
-        self.local = ClaimIndex()  # claims created in this call (not yet in the index)
+        self.local = ClaimIndex()  # claims created in this call (not yet in the store)
         self.result = LinkResult()
         self.questions: list[Question] = []
         self.seen: set[tuple] = set()
-        for cid in index.claims_of_source(source.id):
+        for cid in ws.claims_of_source(source.id):
             claim = self.get(cid)
             if claim is None:
                 continue
@@ -96,22 +152,17 @@ class _Plan:
                     self.seen.add(_mention_key(m.start, m.quote))
 
     def get(self, cid: str) -> Claim | None:
-        """A claim the index named, loaded once; StaleIndex when the index is wrong about it."""
+        """A claim of the store, loaded once (None when it does not load)."""
         if cid in self.claims:
             return self.claims[cid]
-        try:
-            claim = self.ws.load("claim", cid)
-        except NotFound as exc:
-            raise StaleIndex(f"{cid} is gone") from exc
-        except CorruptRecord:
-            return None  # reported by the commands that list records; not matchable
-        if not self.index.matches_record(claim):
-            raise StaleIndex(f"{cid} changed")
-        self.claims[cid] = claim
+        claim = self.matcher.get(cid)
+        if claim is not None:
+            self.claims[cid] = claim
         return claim
 
-    def best(self, feats: Features) -> Match | None:
-        found = self.index.query_features(feats, top=3) + self.local.query_features(feats, top=3)
+    def best(self, feats: Features, text: str) -> Match | None:
+        found = self.matcher.rank(feats, text, top=3)
+        found += self.local.query_features(feats, text=text, top=3)
         found.sort(key=lambda m: (-m.score, m.claim))
         for m in found:
             if not is_same_claim(m.score):
@@ -137,11 +188,11 @@ class _Plan:
         )
         figures = _relative_figures(s)
         feats = features(s.sentence, figures, s.claimant)
-        match = self.best(feats)
+        match = self.best(feats, s.sentence)
         cid = match.claim if match else make_id("claim", s.sentence, s.claimant)
         claim = self.claims.get(cid)
         if claim is None and match is None and self.ws.exists("claim", cid):
-            claim = self.get(cid)  # same wording and claimant as a claim the index missed
+            claim = self.get(cid)  # same wording and claimant as a claim the search missed
         if claim is not None:
             claim.mentions.append(mention)
             self.changed[cid] = claim
@@ -183,24 +234,28 @@ class _Plan:
     def claim_for_nonanswer(self, s: ExtractedSentence) -> str | None:
         """The nearest figure claim of this source about the same subject, else the nearest
         claim of this source, else the best match in the workspace."""
-        n = max(self.index.n + len(self.local), 1)
-
-        def weight(word: str) -> float:
-            return idf(self.index.df(word) + self.local.df(word), n)
-
         asked = features(s.sentence)
         candidates = []
+        texts = {}
         for claim in self.claims.values():
             here = [m for m in claim.mentions if m.source == self.source.id]
-            if not here:
-                continue
+            if here:
+                texts[claim.id] = (claim, here, [claim.text, *(m.quote for m in here)])
+        words = set(asked.words)
+        for _, _, quoted in texts.values():
+            for text in quoted:
+                words.update(features(text).words)
+        n, df = self.matcher.statistics(sorted(words))
+        n = max(n + len(self.local), 1)
+
+        def weight(word: str) -> float:
+            return idf(df.get(word, 0) + self.local.df(word), n)
+
+        for claim, here, quoted in texts.values():
             distances = [abs(m.start - s.start) for m in here if m.start is not None]
             distance = min(distances) if distances and s.start is not None else None
             feats = features(claim.text, claim.figures)
-            similarity = max(
-                lexical_similarity(asked, features(text), weight)
-                for text in [claim.text, *(m.quote for m in here)]
-            )
+            similarity = max(lexical_similarity(asked, features(text), weight) for text in quoted)
             candidates.append((claim.id, bool(feats.figures), similarity, distance))
         # About the same subject: close to the best word overlap, and above a floor.
         figure_claims = [c for c in candidates if c[1]]
@@ -218,7 +273,7 @@ class _Plan:
             return nearest(about)
         if candidates:
             return nearest(candidates)
-        for m in self.index.query_features(asked, top=1):
+        for m in self.matcher.rank(asked, s.sentence, top=1):
             if m.score >= SUBJECT_THRESHOLD and self.get(m.claim) is not None:
                 return m.claim
         return None
@@ -231,45 +286,27 @@ def attach(
     *,
     origin: TextOrigin = "text",
     now: datetime | None = None,
+    matcher: Matcher | None = None,
 ) -> LinkResult:
     """Record each claim sentence of ``source`` (and each other statement of a figure:
     ``ExtractedSentence.candidate``) as a mention of a new or matching claim, and each
     non-answer sentence as an open question on the claim it concerns.
 
     Attaching the same source again adds nothing. ``now`` stamps new records (default: the
-    clock).
+    clock). ``matcher`` may be shared by the attaches of one batch of writes (it keeps the
+    claims it has loaded); a writer that lets go of the store's lock must start a new one.
     """
-    with ws.lock():
-        index = WorkspaceIndex.open(ws)
-        for attempt in range(2):
-            try:
-                plan = _Plan(ws, index, source)
-                for s in sentences:
-                    if s.is_claim or s.candidate:
-                        plan.add_claim_sentence(s, origin, now)
-                for s in sentences:
-                    if s.nonanswer:
-                        plan.add_question(s, now)
-                break
-            except StaleIndex:
-                if attempt:
-                    raise
-                index.rebuild()
+    with ws.transaction():
+        plan = _Plan(ws, source, matcher)
+        for s in sentences:
+            if s.is_claim or s.candidate:
+                plan.add_claim_sentence(s, origin, now)
+        for s in sentences:
+            if s.nonanswer:
+                plan.add_question(s, now)
         if plan.changed or plan.questions:
             ws.save_many([*plan.changed.values(), *plan.questions])
-        _update_index(index, plan.changed.values())
     return plan.result
-
-
-def _update_index(index: WorkspaceIndex, claims, removed=()) -> None:
-    try:
-        for cid in removed:
-            index.remove(cid)
-        for claim in claims:
-            index.put(claim)
-        index.flush()
-    except StaleIndex:
-        index.rebuild()
 
 
 def match_queries(
@@ -279,22 +316,28 @@ def match_queries(
     claims (``claimtrack.search``), then ``match.rerank``; figures are read from each text.
     ``semantic`` fuses in the embedding model of the semantic extra (``claimtrack.semantic``),
     with the claims' embeddings cached in the workspace's ``.cache/``."""
-    records = ws.records()
-    index = ClaimIndex(records.claims.values())
+    matcher = Matcher(ws)
     if not semantic:
-        return [
-            [(records.claims[m.claim], m.score) for m in index.query(text, top=top)]
-            for text in texts
-        ]
+        out = []
+        for text in texts:
+            found = []
+            for m in matcher.rank(features(text), text, top=top):
+                claim = matcher.get(m.claim)
+                if claim is not None:
+                    found.append((claim, m.score))
+            out.append(found)
+        return out
     from .semantic import EmbeddingCache, load_embedder, semantic_rerank
 
     embedder = load_embedder()
-    cache = EmbeddingCache.in_folder(ws.root / ".cache")
+    cache = EmbeddingCache.in_folder(ws.root / ".cache")  # type: ignore[attr-defined]
     out = []
     for text in texts:
-        ranked = index.query(text, top=100)
-        fused = semantic_rerank(text, ranked, records.claims, embedder, cache, top=top)
-        out.append([(records.claims[m.claim], m.score) for m in fused])
+        ranked = matcher.rank(features(text), text, top=100)
+        claims = {m.claim: c for m in ranked if (c := matcher.get(m.claim)) is not None}
+        ranked = [m for m in ranked if m.claim in claims]
+        fused = semantic_rerank(text, ranked, claims, embedder, cache, top=top)
+        out.append([(claims[m.claim], m.score) for m in fused])
     return out
 
 
@@ -310,10 +353,9 @@ def merge(ws: Workspace, survivor_ref: str, other_ref: str) -> Claim:
     move to the survivor, its id becomes one of the survivor's aliases, and its file goes.
     Returns the survivor as written.
     """
-    with ws.lock():
+    with ws.transaction():
         survivor = ws.get(survivor_ref, "claim")
         other = ws.get(other_ref, "claim")
-        index = WorkspaceIndex.open(ws)  # after the ids resolve: a refusal touches nothing
         if survivor.id == other.id:
             raise LinkingError(f"{survivor_ref} and {other_ref} are the same claim ({survivor.id})")
         for m in other.mentions:
@@ -335,7 +377,6 @@ def merge(ws: Workspace, survivor_ref: str, other_ref: str) -> Claim:
         ]
         ws.save_many([survivor, *moved])
         ws.delete("claim", other.id)
-        _update_index(index, [survivor], removed=[other.id])
     return survivor
 
 
@@ -353,8 +394,7 @@ def detach(
     """
     if (source is None) == (mention is None):
         raise LinkingError("say which mention to detach: --source SOURCE or --mention N")
-    with ws.lock():
-        index = WorkspaceIndex.open(ws)
+    with ws.transaction():
         claim = ws.get(claim_ref, "claim")
         if mention is not None:
             if not 0 <= mention < len(claim.mentions):
@@ -398,7 +438,6 @@ def detach(
             if q.claim == claim.id and q.origin is not None and q.origin.source in sources - still
         ]
         ws.save_many([new, claim, *moved])
-        _update_index(index, [claim, new])
     return new
 
 

@@ -17,8 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 # The field types that are vocabularies are defined, with what each word means, in
 # claimtrack.vocabulary; they are imported here so that ``claimtrack.models.Stance`` etc. work.
 from .vocabulary import FigureKind, Qualifier, QuestionStatus, SourceKind, Stance, TextOrigin
-
-SCHEMA_VERSION = 1
+from .workspace import SCHEMA_VERSION  # noqa: F401  (the folder format's version)
 
 
 def utcnow() -> datetime:

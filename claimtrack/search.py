@@ -102,6 +102,19 @@ def row(claim: Claim) -> tuple[str, str, str, str]:
     return (claim.id, claim.text, claim.title or "", claim.claimant or "")
 
 
+def insert(conn: sqlite3.Connection, rows: Iterable[tuple], table: str = "claim_search") -> None:
+    """Add (rowid, *``row(claim)``) rows; a stored index keeps the rowid to delete by."""
+    conn.executemany(
+        f"INSERT INTO {table} (rowid, claim_id, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def delete(conn: sqlite3.Connection, rowids: Iterable[int], table: str = "claim_search") -> None:
+    """Remove the rows with these rowids (see ``insert``)."""
+    conn.executemany(f"DELETE FROM {table} WHERE rowid = ?", ((r,) for r in rowids))
+
+
 def query_expression(text: str) -> str | None:
     """An FTS5 query matching any of ``query_terms(text)`` (each quoted, so no word is an
     operator); None when the text has no words to search for."""

@@ -9,25 +9,29 @@ Layout (``claims/`` by default)::
       evidence/e-....json
       questions/q-....json
       snapshots/ab/abcd...     raw bytes and extracted text, named by their sha256
+      .cache/index.sqlite      the case index (derived, rebuilt when missing; gitignored)
       .lock                    taken while writing
 
 Writes are atomic (temp file, fsync, rename) and serialised by a file lock, so a crash leaves
-either the old or the new version of a record, never half of one. A record that fails to load
-is reported by path and the rest of the workspace still loads (``Workspace.problems``).
+either the old or the new version of a record, never half of one. Many writes (an ingest or
+import run) go in batches (``Workspace.batch``): the files of a batch are fsynced together and
+each folder once, and the index takes the whole batch in one transaction. A record that fails
+to load is reported by path and the rest of the workspace still loads (``Workspace.problems``).
 
-Everything else in claimtrack talks to the workspace through this class, so a second backend
-(a shared PostgreSQL store) only has to provide the same methods.
+The files are the truth; the derived reads (``query_claims``, ``assessments``,
+``neighbourhood``, ``search``, ...) are answered by the case index
+(``claimtrack.store.index``), which notices any file changed behind its back.
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
 import re
 import secrets
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,7 +44,11 @@ from .store.base import NaiveReads
 
 if TYPE_CHECKING:
     from .models import Claim, Evidence, Question, Record, Source
+    from .store.index import CaseIndex
+    from .store.verify import VerifyReport
 
+SCHEMA_VERSION = 1
+"""The format of a workspace folder and its records (``claimtrack.json``'s schema_version)."""
 MARKER = "claimtrack.json"
 DEFAULT_DIR = "claims"
 ENV_VAR = "CLAIMTRACK_WORKSPACE"
@@ -51,6 +59,10 @@ KIND_DIRS = {
     "question": "questions",
 }
 LOCK_TIMEOUT = 60.0
+BATCH_RECORDS = 1000
+WRITE_THREADS = 16
+"""Threads that create and sync a batch's files (the disk, not the processor, is the wait)."""
+"""Records staged before a batch is committed (``Workspace.batch``)."""
 _PREFIX_OK = re.compile(r"[a-z0-9-]+")
 # What a record id may look like on disk: never a path ("../x", "a/b"), NUL or a dot-file.
 _SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
@@ -95,11 +107,12 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes, *, shared: bool = False) -> None:
+def atomic_write(path: Path, data: bytes, *, shared: bool = False) -> tuple[int, int]:
     """Write ``data`` to ``path`` so that readers see the old or the new file, never a mix.
 
     Records get a private temporary file's permissions (0600); ``shared`` files (exports made
-    to be handed on) get the usual ones, 0666 less the umask.
+    to be handed on) get the usual ones, 0666 less the umask. Returns the file's (size,
+    mtime_ns) as written, before it was renamed into place.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -111,6 +124,31 @@ def atomic_write(path: Path, data: bytes, *, shared: bool = False) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+            st = os.fstat(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_dir(path.parent)
+    return (st.st_size, st.st_mtime_ns)
+
+
+@contextmanager
+def atomic_stream(path: Path) -> Iterator:
+    """A binary file to stream a shared file into (an export): readers of ``path`` see the
+    old file or the whole new one, with the usual permissions (0666 less the umask)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = str(path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"))
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -134,23 +172,6 @@ def dump_record(record: Record) -> bytes:
         data = json.loads(record.model_dump_json())
         text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False)
     return (text + "\n").encode("utf-8")
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while loading or assessing many records.
-
-    Loading creates hundreds of thousands of long-lived objects and no reference cycles; each
-    automatic collection rescans everything loaded so far, which made loading 100k claims
-    three times slower (and worse than linear). Reference counting still frees garbage.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _read(path: str) -> bytes:
@@ -199,13 +220,17 @@ class Records:
 class Workspace(NaiveReads):
     """A claimtrack workspace on disk. Open one with ``Workspace.open`` or ``Workspace.init``.
 
-    It is the folder backend of ``claimtrack.store.base.Store``.
+    It is the folder backend of ``claimtrack.store.base.Store``: records are read from and
+    written to their files; the derived reads come from the case index.
     """
 
     def __init__(self, root: Path):
         self.root = Path(root)
         self.problems: list[CorruptRecord] = []
         self._lock = None
+        self._index: CaseIndex | None = None
+        self._batch: _Batch | None = None
+        self._fresh = False  # the index was checked since this process took the lock
 
     @property
     def location(self) -> str:
@@ -215,8 +240,6 @@ class Workspace(NaiveReads):
     @classmethod
     def init(cls, root: str | os.PathLike) -> tuple[Workspace, bool]:
         """Create a workspace at ``root`` (or open the one there). Returns (workspace, created)."""
-        from .models import SCHEMA_VERSION
-
         path = Path(root)
         if (path / MARKER).is_file():
             return cls.open(path), False
@@ -235,8 +258,6 @@ class Workspace(NaiveReads):
     @classmethod
     def open(cls, root: str | os.PathLike | None = None) -> Workspace:
         """Open the workspace at ``root``, or find one as ``find_workspace`` does."""
-        from .models import SCHEMA_VERSION
-
         path = find_workspace(root)
         ws = cls(path)
         version = ws.config().get("schema_version")
@@ -293,10 +314,169 @@ class Workspace(NaiveReads):
             yield
         finally:
             self._lock.release()
+            if not self._lock.is_locked:
+                self._fresh = False
 
     def transaction(self):
-        """The store interface's unit of writing; for a folder, the write lock."""
+        """The store interface's unit of writing; for a folder, the write lock (each save
+        is written whole when it returns)."""
         return self.lock()
+
+    @contextmanager
+    def batch(self, size: int | None = None) -> Iterator[None]:
+        """Write many records in batches: inside, ``save``/``save_many``/``delete``/
+        ``put_blob`` are staged (and seen by every read of this workspace object) and
+        committed every ``size`` records (``BATCH_RECORDS``) and at the end: the files of a batch are written and
+        fsynced together, each folder is fsynced once, and the index takes the batch in one
+        transaction. A crash keeps every committed batch whole (and every record of an
+        interrupted one whole or absent). Re-entrant: an inner ``batch`` joins the outer one.
+
+        ``on_commit(callback)`` runs ``callback()`` after the batch holding the writes staged
+        so far is committed (ingest reports its results then).
+        """
+        if self._batch is not None:
+            yield
+            return
+        self._batch = _Batch(self, size or BATCH_RECORDS)
+        try:
+            yield
+            self._batch.flush()
+        except BaseException:
+            self._batch.abandon()
+            raise
+        finally:
+            self._batch = None
+
+    def on_commit(self, callback) -> None:
+        """Run ``callback`` once what has been written is committed (at once outside a
+        batch)."""
+        if self._batch is None:
+            callback()
+        else:
+            self._batch.callbacks.append(callback)
+
+    # -- the case index --------------------------------------------------------------------
+    def _open_index(self) -> CaseIndex:
+        from .store.index import CaseIndex
+
+        if self._index is None:
+            self._index = CaseIndex(self)
+        return self._index.open()
+
+    def _indexed(self, read, *, full: bool = True, files=None):
+        """``read(index)`` on an index brought up to date first: every file checked
+        (``full``), or the folders and the files ``files(index)`` names. A damaged index is
+        rebuilt and the read tried once more."""
+        from .store.index import index_error
+
+        for attempt in range(2):
+            if self._batch is not None:
+                self._batch.apply()  # reads see what this batch has staged
+            index = self._open_index()
+            try:
+                if not index.in_transaction and not (self._fresh and not full):
+                    if full:
+                        index.sync(full=True)
+                    else:
+                        for _ in range(3):  # the files named may name others once read
+                            named = list(files(index)) if files else []
+                            before = index.files_version()
+                            index.sync(full=False, files=named)
+                            if index.files_version() == before:
+                                break
+                    if self._lock is not None and self._lock.is_locked:
+                        self._fresh = True
+                result = read(index)
+                self.problems = index.problems()
+                return result
+            except Exception as exc:
+                if attempt or not index_error(exc) or index.in_transaction:
+                    if index_error(exc) and not isinstance(exc, WorkspaceError):
+                        raise WorkspaceError(
+                            f"the case index in {self.root} is busy or damaged: {exc}"
+                        ) from exc
+                    raise
+                index.rebuild()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def verify(self) -> VerifyReport:
+        """Re-hash every archived snapshot and check every record file
+        (``claimtrack.store.verify``)."""
+        from .store.verify import verify_folder
+
+        return verify_folder(self)
+
+    def write_graphml(self, out) -> None:
+        """The whole case as GraphML, written to the binary file ``out`` as it is read from
+        the index (``claimtrack.store.graphml``): the same document as
+        ``export.render(prepare(records), "graphml")`` in a fraction of the memory."""
+        from .store.graphml import write_graphml
+
+        self._indexed(lambda index: None)
+        write_graphml(self._open_index(), out)
+
+    def reindex(self) -> dict:
+        """Rebuild the case index from the record files; returns counts for a message."""
+        from .store.index import CaseIndex
+
+        index = self._index or CaseIndex(self)
+        self._index = index
+        started = time.perf_counter()
+        index.rebuild(force=True)
+        counts = index.counts()
+        counts["seconds"] = round(time.perf_counter() - started, 2)
+        counts["path"] = str(index.path) if not index.in_memory else None
+        self.problems = index.problems()
+        return counts
+
+    # -- derived reads (the store interface; the answers NaiveReads defines) ---------------
+    def query_claims(self, **filters) -> list:
+        return self._indexed(lambda index: index.query_claims(**filters))
+
+    def checkworthy_threshold(self) -> float:
+        return self._indexed(lambda index: index.checkworthy_threshold(), full=False)
+
+    def query_claims_json(self, fields, **filters) -> list[str]:
+        return self._indexed(lambda index: list(index.query_claims_json(fields, **filters)))
+
+    def assessments(self, claim_ids: Iterable[str] | None = None) -> dict:
+        if claim_ids is None:
+            return self._indexed(lambda index: index.assessments(None))
+        wanted = list(claim_ids)
+        return self._indexed(
+            lambda index: index.assessments(wanted),
+            full=False,
+            files=lambda index: [f for c in wanted for f in index.neighbourhood_files(c)],
+        )
+
+    def neighbourhood(self, claim_id: str) -> Records:
+        return self._indexed(
+            lambda index: index.neighbourhood(claim_id),
+            full=False,
+            files=lambda index: index.neighbourhood_files(claim_id),
+        )
+
+    def claim_view(self, claim_id: str) -> tuple[dict, dict[str, dict]]:
+        return self._indexed(
+            lambda index: index.claim_view(claim_id),
+            full=False,
+            files=lambda index: index.neighbourhood_files(claim_id),
+        )
+
+    def search(self, text: str, top: int = 100) -> list[tuple[str, float]]:
+        return self._indexed(lambda index: index.search(text, top), full=False)
+
+    def claims_of_source(self, source_id: str) -> list[str]:
+        return self._indexed(lambda index: index.claims_of_source(source_id), full=False)
+
+    def mention_counts(self) -> dict[str, int]:
+        return self._indexed(lambda index: index.mention_counts())
+
+    def match_statistics(self, words: Iterable[str]) -> tuple[int, dict[str, int]]:
+        """(number of claims, {word: claims whose matching features hold it}) for
+        ``claimtrack.match.rerank``'s ``n`` and ``df``."""
+        wanted = list(words)
+        return self._indexed(lambda index: (index.claim_count(), index.word_df(wanted)), full=False)
 
     # -- records -------------------------------------------------------------------------
     def path_for(self, kind: str, record_id: str) -> Path:
@@ -311,11 +491,22 @@ class Workspace(NaiveReads):
         try:
             names = os.listdir(folder)
         except FileNotFoundError:
-            return []
-        return sorted(n[:-5] for n in names if n.endswith(".json") and not n.startswith("."))
+            names = []
+        found = {n[:-5] for n in names if n.endswith(".json") and not n.startswith(".")}
+        if self._batch is not None:
+            for (k, record_id), staged in self._batch.records.items():
+                if k == kind:
+                    if staged.data is None:
+                        found.discard(record_id)
+                    else:
+                        found.add(record_id)
+        return sorted(found)
 
     def exists(self, kind: str, record_id: str) -> bool:
-        return self.path_for(kind, record_id).is_file()
+        path = self.path_for(kind, record_id)
+        if self._batch is not None and (kind, record_id) in self._batch.records:
+            return self._batch.records[(kind, record_id)].data is not None
+        return path.is_file()
 
     def resolve(self, prefix: str, kind: str | None = None) -> tuple[str, str]:
         """(kind, full id) for a unique id prefix, like git's short hashes.
@@ -339,15 +530,21 @@ class Workspace(NaiveReads):
                 return exact[0]
             raise AmbiguousId(prefix, [c[1] for c in candidates])
         if "claim" in kinds:
-            for claim in self.load_all("claim"):
-                if any(alias.startswith(prefix) for alias in claim.aliases):
-                    return "claim", claim.id
+            wanted = prefix if kind_of(prefix) else PREFIXES["claim"] + prefix
+            owners = self._indexed(lambda index: index.alias_owner(wanted), full=False)
+            if owners:
+                return "claim", owners[-1]
         what = kind or kind_of(prefix) or "record"
         raise NotFound(f"no {what} with id {prefix!r} in {self.root}")
 
     def load(self, kind: str, record_id: str) -> Record:
         """Load one record; raises CorruptRecord naming the file when it does not validate."""
         path = self.path_for(kind, record_id)
+        if self._batch is not None and (kind, record_id) in self._batch.records:
+            staged = self._batch.records[(kind, record_id)]
+            if staged.data is None:
+                raise NotFound(f"no {kind} with id {record_id!r} in {self.root}")
+            return _parse(kind, record_id, path, staged.data)
         try:
             data = path.read_bytes()
         except FileNotFoundError as exc:
@@ -372,10 +569,28 @@ class Workspace(NaiveReads):
         return out
 
     def load_all(self, kind: str) -> list[Record]:
-        """Every loadable record of ``kind``; failures are added to ``self.problems``."""
-        folder = os.path.join(self.root, KIND_DIRS[kind])
-        records = []
-        with gc_paused():
+        """Every loadable record of ``kind``, in id order; failures are added to
+        ``self.problems``."""
+        records = self._indexed(lambda index: list(index.load_records(kind).values()))
+        self.problems = [p for p in self.problems if _kind_of_path(p.path) == kind]
+        return records
+
+    def records(self) -> Records:
+        """All records, by id (the input of the graph and the analyses)."""
+        return self._indexed(lambda index: index.records())
+
+    def read_files(self) -> Records:
+        """Every record read from its file, bypassing the index (slow on a big case: for
+        ``verify`` and for tests that check the index against the files)."""
+        out = Records()
+        for kind, attr in (
+            ("claim", "claims"),
+            ("source", "sources"),
+            ("evidence", "evidence"),
+            ("question", "questions"),
+        ):
+            folder = os.path.join(self.root, KIND_DIRS[kind])
+            found = {}
             for record_id in self.ids(kind):
                 path = os.path.join(folder, record_id + ".json")
                 try:
@@ -383,31 +598,20 @@ class Workspace(NaiveReads):
                 except FileNotFoundError:  # removed between listdir and read
                     continue
                 except OSError as exc:
-                    self.problems.append(CorruptRecord(path, f"cannot be read: {exc.strerror}"))
+                    out.problems.append(CorruptRecord(path, f"cannot be read: {exc.strerror}"))
                     continue
                 try:
-                    records.append(_parse(kind, record_id, path, data))
+                    found[record_id] = _parse(kind, record_id, path, data)
                 except CorruptRecord as exc:
-                    self.problems.append(exc)
-        return records
-
-    def records(self) -> Records:
-        """All records, by id (the input of the graph and the analyses)."""
-        self.problems = []
-        out = Records()
-        with gc_paused():
-            out.claims = {r.id: r for r in self.load_all("claim")}
-            out.sources = {r.id: r for r in self.load_all("source")}
-            out.evidence = {r.id: r for r in self.load_all("evidence")}
-            out.questions = {r.id: r for r in self.load_all("question")}
-        out.problems = list(self.problems)
+                    out.problems.append(exc)
+            setattr(out, attr, found)
         return out
 
-    def save(self, record: Record) -> Path:
+    def save(self, record: Record) -> None:
         """Validate and atomically write one record (under the lock)."""
-        return self.save_many([record])[0]
+        self.save_many([record])
 
-    def save_many(self, records: Iterable[Record]) -> list[Path]:
+    def save_many(self, records: Iterable[Record]) -> None:
         """Validate every record first, then write them all under one lock acquisition."""
         from .models import RECORD_TYPES
 
@@ -420,27 +624,57 @@ class Workspace(NaiveReads):
                     "digits and dashes, like c-3f2a9b1c0d4e"
                 )
             # Re-validate so a record built with model_construct cannot write bad data.
-            RECORD_TYPES[kind].model_validate(record.model_dump())
-            prepared.append((self.path_for(kind, record.id), dump_record(record)))
-        paths = []
+            checked = RECORD_TYPES[kind].model_validate(record.model_dump())
+            prepared.append((kind, checked, self.path_for(kind, record.id), dump_record(record)))
         with self.lock():
-            for path, data in prepared:
+            if self._batch is not None:
+                for kind, record, path, data in prepared:
+                    self._batch.stage(kind, record.id, path, data, record)
+                return
+            written = []
+            for kind, record, path, data in prepared:
                 try:
                     if path.is_file() and path.read_bytes() == data:
-                        paths.append(path)
                         continue
-                    atomic_write(path, data)
+                    stat = atomic_write(path, data)
                 except OSError as exc:
                     raise WorkspaceError(f"cannot write {path}: {exc.strerror}") from exc
-                paths.append(path)
-        return paths
+                written.append((kind, record.id, record, stat, data))
+            self._index_writes(written)
 
     def delete(self, kind: str, record_id: str) -> None:
         with self.lock():
+            path = self.path_for(kind, record_id)
+            if self._batch is not None:
+                self._batch.stage(kind, record_id, path, None, None)
+                return
             try:
-                self.path_for(kind, record_id).unlink()
+                path.unlink()
             except FileNotFoundError:
-                pass
+                return
+            self._index_writes([(kind, record_id, None, None, None)])
+
+    def _index_writes(self, written) -> None:
+        """Tell the index about files this process has just written or removed (a failure
+        here loses nothing: the next read sees the files' new stamps)."""
+        from .store.index import index_error
+
+        if not written:
+            return
+        try:
+            index = self._open_index()
+            with index.writing(sync=False):
+                for kind, record_id, record, stat, data in written:
+                    if record is None:
+                        index.forgot(kind, record_id)
+                    else:
+                        index.wrote(kind, record_id, stat, hashlib.sha256(data).hexdigest())
+                index.apply_many((k, i, r, None) for k, i, r, _, _ in written)
+        except Exception as exc:
+            if not index_error(exc):
+                raise
+            if self._index is not None:
+                self._index.close()
 
     # -- snapshots -------------------------------------------------------------------------
     def blob_path(self, sha256: str) -> Path:
@@ -453,6 +687,10 @@ class Workspace(NaiveReads):
         """Archive bytes by their sha256 (idempotent) and return the hash."""
         sha = hashlib.sha256(data).hexdigest()
         path = self.blob_path(sha)
+        if self._batch is not None:
+            if not path.is_file():
+                self._batch.blobs[sha] = data
+            return sha
         if not path.is_file():
             # No workspace lock: the name is the content and the rename is atomic, so two
             # writers of one blob write the same bytes, and ingest's worker threads do not
@@ -475,8 +713,11 @@ class Workspace(NaiveReads):
                         yield blob.name
 
     def read_blob(self, sha256: str) -> bytes:
+        path = self.blob_path(sha256)
+        if self._batch is not None and sha256 in self._batch.blobs:
+            return self._batch.blobs[sha256]
         try:
-            return self.blob_path(sha256).read_bytes()
+            return path.read_bytes()
         except FileNotFoundError as exc:
             raise NotFound(f"snapshot {sha256[:12]} is missing from {self.root}") from exc
 
@@ -485,3 +726,195 @@ class Workspace(NaiveReads):
         if not source.text_sha256:
             return ""
         return self.read_blob(source.text_sha256).decode("utf-8")
+
+
+def _kind_of_path(path: str) -> str | None:
+    folder = os.path.basename(os.path.dirname(path))
+    return next((k for k, d in KIND_DIRS.items() if d == folder), None)
+
+
+@dataclass
+class _Staged:
+    path: Path
+    data: bytes | None  # None: delete
+    record: Record | None
+
+
+class _Batch:
+    """The records and snapshots of one workspace batch, staged until ``flush``."""
+
+    def __init__(self, ws: Workspace, size: int):
+        self.ws = ws
+        self.size = size
+        self.records: dict[tuple[str, str], _Staged] = {}
+        self.blobs: dict[str, bytes] = {}
+        self.callbacks: list = []
+        self.unapplied: list[tuple] = []  # staged, not yet given to the index
+        self.index: CaseIndex | None = None
+        self.holding = None  # the lock, held from the first staged write to the commit
+
+    def stage(self, kind: str, record_id: str, path: Path, data: bytes | None, record) -> None:
+
+        if self.holding is None:
+            self.holding = self.ws.lock()
+            self.holding.__enter__()
+        key = (kind, record_id)
+        if data is not None and key not in self.records:
+            try:
+                if path.read_bytes() == data:
+                    return  # unchanged
+            except OSError:
+                pass
+        self.records[key] = _Staged(path, data, record)
+        self.unapplied.append((kind, record_id, record, None))
+        if len(self.records) >= self.size:
+            self.flush()
+
+    def apply(self) -> None:
+        """Give the index what was staged since the last time (before it answers a read, or
+        at the commit): in one go, inside the batch's transaction."""
+        from .store.index import index_error
+
+        if not self.unapplied:
+            return
+        if self.index is None:
+            try:
+                index = self.ws._open_index()
+                # No look for files changed behind the index's back here: the next read does
+                # that, and a writer must not pay for listing 100,000 files.
+                index.begin(sync=False)
+                self.index = index
+            except Exception as exc:
+                if not index_error(exc):
+                    raise
+        items, self.unapplied = self.unapplied, []
+        if self.index is not None:
+            try:
+                self.index.apply_many(items)
+            except Exception as exc:
+                if not index_error(exc):
+                    raise
+                self.index.rollback()
+                self.index.close()
+                self.index = None
+
+    def flush(self) -> None:
+        """Write what is staged and commit it (see ``Workspace.batch``)."""
+        from .store.index import index_error
+
+        try:
+            self.apply()
+            stats = write_batch(
+                [(self.ws.blob_path(sha), data) for sha, data in self.blobs.items()],
+                [(s.path, s.data) for s in self.records.values()],
+            )
+            if self.index is not None:
+                try:
+                    for (kind, record_id), staged in self.records.items():
+                        if staged.data is None:
+                            self.index.forgot(kind, record_id)
+                        elif stats.get(staged.path) is not None:
+                            self.index.wrote(
+                                kind, record_id, stats[staged.path],
+                                hashlib.sha256(staged.data).hexdigest(),
+                            )  # fmt: skip
+                    self.index.commit()
+                except Exception as exc:
+                    if not index_error(exc):
+                        raise
+                    self.index.rollback()
+                    self.index.close()
+            self.index = None
+            self.records = {}
+            self.blobs = {}
+        finally:
+            holding, self.holding = self.holding, None
+            if holding is not None:
+                holding.__exit__(None, None, None)
+        callbacks, self.callbacks = self.callbacks, []
+        for callback in callbacks:
+            callback()
+
+    def abandon(self) -> None:
+        """Drop what is staged (an error inside the batch): nothing of it is written."""
+        if self.index is not None:
+            self.index.rollback()
+            self.index = None
+        self.records = {}
+        self.blobs = {}
+        self.callbacks = []
+        self.unapplied = []
+        holding, self.holding = self.holding, None
+        if holding is not None:
+            holding.__exit__(None, None, None)
+
+
+def write_batch(
+    blobs: list[tuple[Path, bytes]], records: list[tuple[Path, bytes | None]]
+) -> dict[Path, tuple[int, int]]:
+    """Write many files at once, each atomically: every file goes to a temporary file beside
+    it and is fsynced, by a pool of threads (creating and syncing files waits on the disk, not
+    the processor, and the file system commits concurrent syncs together); then snapshots are
+    renamed into place and their folders fsynced, then the records, whose folders are fsynced
+    once each. Records with ``None`` are deleted. Returns (size, mtime_ns) of each file
+    written, as it was before the rename (so a change made after it shows)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    files = [(path, data) for path, data in [*blobs, *records] if data is not None]
+    n_blobs = sum(1 for _, data in blobs if data is not None)
+    temps: list[tuple[Path, str, tuple[int, int]]] = []
+
+    def write(item: tuple[Path, bytes]) -> tuple[Path, str, tuple[int, int]]:
+        path, data = item
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+            st = os.fstat(fd)
+        except BaseException:
+            os.close(fd)
+            os.unlink(tmp)
+            raise
+        os.close(fd)
+        return path, tmp, (st.st_size, st.st_mtime_ns)
+
+    try:
+        for folder in {path.parent for path, _ in files}:
+            folder.mkdir(parents=True, exist_ok=True)
+        with ThreadPoolExecutor(max_workers=max(1, min(WRITE_THREADS, len(files)))) as pool:
+            futures = [pool.submit(write, item) for item in files]
+            failure = None
+            for future in futures:
+                try:
+                    temps.append(future.result())
+                except OSError as exc:
+                    failure = failure or exc
+            if failure is not None:
+                raise failure
+            # Snapshots first: a record never names a snapshot that is not there.
+            for group, removals in ((temps[:n_blobs], []), (temps[n_blobs:], records)):
+                list(pool.map(lambda t: os.replace(t[1], t[0]), group))
+                folders = {path.parent for path, _, _ in group}
+                for path, data in removals:
+                    if data is None:
+                        try:
+                            path.unlink()
+                            folders.add(path.parent)
+                        except FileNotFoundError:
+                            pass
+                for folder in sorted(folders):
+                    _fsync_dir(folder)
+        done = {path: stat for path, _, stat in temps}
+        temps = []
+        return done
+    except OSError as exc:
+        where = exc.filename or (records[0][0].parent if records else "")
+        raise WorkspaceError(f"cannot write to {where}: {exc.strerror}") from exc
+    finally:
+        for _, tmp, _ in temps:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass

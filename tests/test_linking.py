@@ -1,5 +1,5 @@
 """Linking: mentions of one claim across sources, questions from non-answers, merge, detach,
-and the persistent matching index behind them."""
+and the case index behind them."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import pytest
 from conftest import snapshot_tree
 
 from claimtrack.extract import ExtractedSentence
-from claimtrack.index import CACHE_DIR, INDEX_DIR, WorkspaceIndex
-from claimtrack.linking import attach, detach, merge
+from claimtrack.linking import attach, detach, match_queries, merge
 from claimtrack.models import Evidence, Figure, Question, Source
+from claimtrack.store.index import CACHE_DIR, FILE_NAME
+from claimtrack.workspace import dump_record
 
 
 def sentence(text, start=0, *, claimant=None, figures=(), nonanswer=False, cue=None):
@@ -273,45 +274,57 @@ def _five(ws, upto=5):
 
 
 def test_the_cache_is_gitignored_and_derived(ws):
+    import sqlite3
+
     _five(ws, 2)
     cache = ws.root / CACHE_DIR
     assert "*" in (cache / ".gitignore").read_text().split()
-    assert (cache / INDEX_DIR / "meta.json").is_file()
-    meta = json.loads((cache / INDEX_DIR / "meta.json").read_text())
-    assert meta["claims"] == 1
+    db = sqlite3.connect(cache / FILE_NAME)
+    assert db.execute("SELECT count(*) FROM claims").fetchone()[0] == 1
+    db.close()
 
 
-@pytest.mark.parametrize("damage", ["delete", "corrupt-shards", "corrupt-meta", "old-version"])
+@pytest.mark.parametrize("damage", ["delete", "truncate", "garbage", "old-format", "other-rules"])
 def test_a_missing_or_corrupt_cache_is_rebuilt_silently(ws, damage):
+    import sqlite3
+
     _five(ws, 2)
-    index_dir = ws.root / CACHE_DIR / INDEX_DIR
+    path = ws.root / CACHE_DIR / FILE_NAME
+    ws._index.close()
+    for suffix in ("-wal", "-shm"):
+        (ws.root / CACHE_DIR / (FILE_NAME + suffix)).unlink(missing_ok=True)
     if damage == "delete":
         import shutil
 
         shutil.rmtree(ws.root / CACHE_DIR)
-    elif damage == "corrupt-shards":
-        for path in index_dir.rglob("*.json"):
-            if path.name != "meta.json":
-                path.write_bytes(b"{not json")
-    elif damage == "corrupt-meta":
-        (index_dir / "meta.json").write_bytes(b"\x00garbage")
+    elif damage == "truncate":
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 3])
+    elif damage == "garbage":
+        path.write_bytes(b"\x00garbage" * 1000)
     else:
-        meta = json.loads((index_dir / "meta.json").read_text())
-        meta["version"] = 999
-        (index_dir / "meta.json").write_text(json.dumps(meta))
+        db = sqlite3.connect(path)
+        key = "format" if damage == "old-format" else "rules"
+        db.execute("UPDATE meta SET value = '999' WHERE key = ?", (key,))
+        db.commit()
+        db.close()
+    fresh = type(ws).open(ws.root)
     text, ftext, unit = FIVE_WAYS[2]
-    result = attach(ws, src(7), [sentence(text, 0, figures=[(ftext, 700, unit)])])
+    result = attach(fresh, src(7), [sentence(text, 0, figures=[(ftext, 700, unit)])])
     assert len(result.matched_claims) == 1 and result.new_claims == []
-    assert len(ws.load_all("claim")[0].mentions) == 3
+    assert len(fresh.load_all("claim")[0].mentions) == 3
 
 
 def test_claims_changed_behind_the_index_are_noticed(ws):
     _five(ws, 1)
     (claim,) = ws.load_all("claim")
-    # Another tool rewrites the claim (new figures) and adds one: the index must not be trusted.
+    # Another tool rewrites the claim (new figures) in place: the index must not be trusted.
     claim.text = "Klarna says its AI assistant does the work of 900 people."
     claim.figures = [Figure(text="900 people", value=900, unit="people", kind="count")]
-    ws.save(claim)
+    path = ws.path_for("claim", claim.id)
+    with open(path, "r+b") as handle:
+        handle.truncate(0)
+        handle.write(dump_record(claim))
     result = attach(
         ws,
         src(9),
@@ -355,21 +368,18 @@ def test_attach_does_not_load_every_claim(ws, monkeypatch):
     assert len(result.matched_claims) == 1
 
 
-def test_index_query_matches_the_in_memory_index(ws):
+def test_store_search_matches_the_in_memory_search(ws):
     _five(ws, 1)
     attach(
         ws,
         src(20),
         [sentence("Klarna will cut nearly 2,000 jobs.", figures=[("2,000 jobs", 2000, "jobs")])],
     )
-    from claimtrack.match import ClaimIndex
+    from claimtrack.search import MemorySearch
 
-    index = WorkspaceIndex.open(ws)
-    memory = ClaimIndex(ws.load_all("claim"))
+    memory = MemorySearch(ws.load_all("claim"))
     for text in ("the chatbot does the job of 700 agents", "cutting 2,000 jobs"):
-        # The workspace index pre-ranks by shared words; the in-memory one by BM25 (and is
-        # what Store.search + match.rerank replace it with): the same claim comes first.
-        assert index.query(text)[0].claim == memory.query(text)[0].claim
+        assert ws.search(text) == memory.search(text)
 
 
 # -- merge and detach -----------------------------------------------------------------------------
@@ -409,9 +419,9 @@ def test_merge_moves_mentions_evidence_and_questions_and_keeps_the_old_id(ws, ru
     assert ws.resolve(b) == ("claim", a)
     shown = run("show", b, "--json")
     assert json.loads(shown.output)["id"] == a
-    # The index knows: the merged claim's wording now finds the survivor.
-    found = WorkspaceIndex.open(ws).query("bot replaced seven hundred customer service workers")
-    assert found[0].claim == a
+    # The index knows: the merged claim is gone and the survivor stands for it.
+    (found,) = match_queries(ws, ["Klarna's bot replaced 700 customer service workers"])
+    assert found[0][0].id == a and b not in {c.id for c, _ in found}
 
 
 def test_merge_errors_leave_the_workspace_unchanged(ws, run):
@@ -473,10 +483,7 @@ def test_detach_by_mention_index_and_its_errors(ws, run):
     assert len(merged.mentions) == 2
 
 
-def test_very_common_words_keep_only_a_count(ws, monkeypatch):
-    import claimtrack.index as index_module
-
-    monkeypatch.setattr(index_module, "MAX_POSTINGS", 3)
+def test_word_statistics_follow_attach_and_merge(ws):
     towns = ["Arvika", "Boden", "Falun", "Gavle", "Kiruna", "Lulea"]
     for n, town in enumerate(towns):
         attach(
@@ -492,15 +499,14 @@ def test_very_common_words_keep_only_a_count(ws, monkeypatch):
     from claimtrack.match import content_words
 
     (word,) = content_words("warehouse")
-    index = WorkspaceIndex.open(ws)
-    assert index.df(word) == 6 and index.postings(word) == []
-    found = index.query("Kiruna's warehouse ships 1,400 parcels a day")
-    assert is_same(found[0].score)
-    kiruna = found[0].claim
+    assert ws.match_statistics([word]) == (6, {word: 6})
+    (found,) = match_queries(ws, ["Kiruna's warehouse ships 1,400 parcels a day"])
+    assert is_same(found[0][1])
+    kiruna = found[0][0].id
     assert "Kiruna" in ws.load("claim", kiruna).text
     other = next(i for i in ws.ids("claim") if i != kiruna)
     merge(ws, kiruna, other)
-    assert WorkspaceIndex.open(ws).df(word) == 5
+    assert ws.match_statistics([word]) == (5, {word: 5})
 
 
 def is_same(score):

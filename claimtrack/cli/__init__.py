@@ -1,6 +1,6 @@
 """claimtrack's command line. ``main`` is the click group; commands live in modules by area:
 
-- records:  init, claims, show, sources
+- records:  init, reindex, claims, show, sources
 - ingest:   ingest, verify
 - extract:  extract
 - linking:  match, import, merge, detach, question, questions

@@ -107,6 +107,15 @@ def print_json_lines(objects: Iterable[dict[str, Any]]) -> None:
     out.flush()
 
 
+def print_lines(lines: Iterable[str]) -> None:
+    """Lines already made (JSON Lines from the store), each followed by a newline."""
+    out = sys.stdout
+    for line in lines:
+        out.write(line)
+        out.write("\n")
+    out.flush()
+
+
 def print_json(obj: Any) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
 

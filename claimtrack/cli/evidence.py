@@ -19,6 +19,7 @@ from .base import (
     json_option,
     main,
     print_json_lines,
+    print_lines,
     print_table,
     report_problems,
 )
@@ -26,6 +27,15 @@ from .base import (
 # claimtrack.vocabulary imports nothing heavy, so its words are offered as choices at start-up.
 FLAG_CODE_NAMES = names(FLAG_CODES)
 TABLE_LIMIT = 50  # claims shown by the flags table unless --limit says otherwise
+#: The ``flags --json`` contract (docs/flags.md): (key, store row key) pairs.
+FLAG_FIELDS = (
+    ("claim", "id"),
+    ("text", "text"),
+    ("status", "status"),
+    ("flags", "flags"),
+    ("origins", "origins"),
+    ("mentions", "mentions"),
+)
 
 
 _FLAGS = [f"--{stance}" for stance in STANCES]
@@ -168,11 +178,21 @@ def evidence_list(
         claimtrack evidence list c-3f2a --removed --json
     """
     from ..evidence import evidence_summary, list_evidence
+    from ..workspace import Records
 
     ws = get_workspace(ctx)
     claim_id = ws.resolve(claim, "claim")[1] if claim else None
     source_full = ws.resolve(source_id, "source")[1] if source_id else None
-    records = ws.records()
+    from ..models import Claim, Evidence, Source, expect
+
+    evidence = [expect(e, Evidence) for e in ws.load_all("evidence")]
+    claims = ws.load_many("claim", [claim_id] if claim_id else [])
+    sources = ws.load_many("source", sorted({e.source for e in evidence}))
+    records = Records(
+        evidence={e.id: e for e in evidence},
+        claims={cid: expect(c, Claim) for cid, c in claims.items()},
+        sources={sid: expect(s, Source) for sid, s in sources.items()},
+    )
     report_problems(ws)
     rows = [
         evidence_summary(e, records)
@@ -300,33 +320,34 @@ def flags_cmd(
         claimtrack flags --code single-origin --code self-reported
         claimtrack flags --json --limit 20
     """
-    from ..extract.checkworthy import THRESHOLD
-
     ws = get_workspace(ctx)
+    # The store says which threshold its scores go with (without loading the scorer).
+    THRESHOLD = ws.checkworthy_threshold()
     floor = None if show_all else THRESHOLD
+    if limit is None:
+        limit = 0 if as_json else TABLE_LIMIT
+    if as_json:
+        # Written by the store as JSON text, rows never built (docs/case-index.md).
+        lines = ws.query_claims_json(
+            FLAG_FIELDS,
+            flagged=True,
+            figures_only=True,
+            codes=codes,
+            min_checkworthy=floor,
+            order="severity",
+            limit=limit or None,
+        )
+        report_problems(ws)
+        print_lines(lines)
+        return
     ranked = ws.query_claims(
         flagged=True, figures_only=True, codes=codes, min_checkworthy=floor, order="severity"
     )
     below = 0
-    if floor is not None and not as_json:
+    if floor is not None:
         below = len(ws.query_claims(flagged=True, figures_only=True, codes=codes)) - len(ranked)
     report_problems(ws)
-    if limit is None:
-        limit = 0 if as_json else TABLE_LIMIT
     shown = ranked[:limit] if limit else ranked
-    if as_json:
-        print_json_lines(
-            {
-                "claim": r["id"],
-                "text": r["text"],
-                "status": r["status"],
-                "flags": r["flags"],
-                "origins": r["origins"],
-                "mentions": r["mentions"],
-            }
-            for r in shown
-        )
-        return
     if not ranked:
         click.echo("No flagged figure claims.")
         if below:
@@ -403,9 +424,8 @@ def check_cmd(
         markdown = fmt == "markdown" or (
             fmt == "auto" and os.path.splitext(draft)[1].lower() in (".md", ".markdown")
         )
-    records = ws.records()
+    report = check_text(text, store=ws, markdown=markdown, allow=allowed)
     report_problems(ws)
-    report = check_text(text, records, markdown=markdown, allow=allowed)
     if as_json:
         print_json_lines(item.to_json() for item in report.sentences)
     else:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .base import get_workspace, main, report_problems
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
 
 FORMAT_NAMES = ("graphml", "gexf", "json", "claimreview", "markdown", "html")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -98,6 +102,10 @@ def export_cmd(
     author = author or settings.get("author")
     publisher = publisher or settings.get("publisher")
     claims = [ws.resolve(c, "claim")[1] for c in claim_ids]
+    if fmt == "graphml" and not claims:
+        # The whole case: streamed from the store, never held in memory.
+        _stream_graphml(ws, output)
+        return
     records = ws.records()
     report_problems(ws)
 
@@ -138,3 +146,32 @@ def export_cmd(
         write_file(svg_path, graph_svg(bundle, claim_views(bundle)).encode("utf-8"))
     write_file(output, text.encode("utf-8"))
     click.echo(f"Wrote {output}" + (f" and {svg_path}" if svg_path else ""), err=True)
+
+
+def _stream_graphml(ws: Workspace, output: Path | None) -> None:
+    if output is None:
+        binary = getattr(sys.stdout, "buffer", None)
+        if binary is None:  # a text-only stdout (some test runners): no streaming there
+            import io
+
+            buffer = io.BytesIO()
+            ws.write_graphml(buffer)
+            report_problems(ws)
+            click.echo(buffer.getvalue().decode("utf-8"), nl=False)
+            return
+        sys.stdout.flush()
+        try:
+            ws.write_graphml(binary)
+            binary.flush()
+        except BrokenPipeError:
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        report_problems(ws)
+        return
+    from ..workspace import atomic_stream
+
+    with atomic_stream(output) as handle:
+        ws.write_graphml(handle)
+    report_problems(ws)
+    click.echo(f"Wrote {output}", err=True)

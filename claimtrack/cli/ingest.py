@@ -182,10 +182,8 @@ def verify(ctx: click.Context, as_json: bool) -> None:
         claimtrack verify
         claimtrack verify --json
     """
-    from ..ingest import verify as verify_workspace
-
     ws = get_workspace(ctx)
-    report = verify_workspace(ws)
+    report = ws.verify()
     if as_json:
         print_json_lines(p.to_json() for p in report.problems)
     else:

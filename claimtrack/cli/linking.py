@@ -267,10 +267,17 @@ def questions_cmd(ctx: click.Context, open_only: bool, as_json: bool) -> None:
         claimtrack questions --open
         claimtrack questions --json
     """
+    from ..models import Claim, Question, expect
     from ..questions import listing, summary
+    from ..workspace import Records
 
     ws = get_workspace(ctx)
-    records = ws.records()
+    questions = [expect(q, Question) for q in ws.load_all("question")]
+    claims = ws.load_many("claim", sorted({q.claim for q in questions}))
+    records = Records(
+        questions={q.id: q for q in questions},
+        claims={cid: expect(c, Claim) for cid, c in claims.items()},
+    )
     report_problems(ws)
     rows = [summary(q, records) for q in listing(records, open_only=open_only)]
     if as_json:

@@ -1,4 +1,5 @@
-"""Commands that create a workspace and list or show its records: init, claims, show, sources."""
+"""Commands that create a workspace and list or show its records: init, reindex, claims,
+show, sources."""
 
 from __future__ import annotations
 
@@ -6,21 +7,22 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..errors import NotFound
 from .base import (
     get_workspace,
     json_option,
     main,
     print_json,
     print_json_lines,
+    print_lines,
     print_table,
     report_problems,
 )
 
 if TYPE_CHECKING:
-    from ..flags import Assessment
-    from ..models import Claim, Source
+    from ..models import Source
     from ..store.base import ClaimRow
-    from ..workspace import Records, Workspace
+    from ..workspace import Workspace
 
 
 @main.command()
@@ -47,33 +49,57 @@ def init(ctx: click.Context, location: str | None) -> None:
         click.echo(f"{ws.location} is already a claimtrack workspace; nothing changed")
 
 
-def _load(ctx: click.Context) -> tuple[Workspace, Records]:
+@main.command()
+@click.pass_context
+def reindex(ctx: click.Context) -> None:
+    """Rebuild the case index from the record files.
+
+    The index (.cache/index.sqlite in a folder case) is derived: claimtrack keeps it up to date
+    by itself, noticing files changed by hand, by git or by other programs, and rebuilds it when
+    it is missing or damaged. Run this to rebuild it anyway; no record changes.
+
+    \b
+    Example:
+        claimtrack reindex
+    """
     ws = get_workspace(ctx)
-    records = ws.records()
+    reindex_store = getattr(ws, "reindex", None)
+    if reindex_store is None:
+        click.echo(f"{ws.location} keeps no index to rebuild; nothing to do")
+        return
+    counts = reindex_store()
     report_problems(ws)
-    return ws, records
+    where = counts.get("path") or "memory (the workspace cannot be written)"
+    click.echo(
+        f"Rebuilt the case index in {where} in {counts['seconds']:.1f} s: "
+        f"{counts['claims']} claims, {counts['sources']} sources, "
+        f"{counts['evidence']} evidence, {counts['questions']} questions"
+        + (f", {counts['problems']} corrupt records skipped" if counts["problems"] else "")
+    )
 
 
 TABLE_LIMIT = 50  # claims shown by the claims table unless --limit says otherwise
 
 
+CLAIM_FIELDS = (
+    "id",
+    "text",
+    "claimant",
+    "figures",
+    "mentions",
+    "sources",
+    "status",
+    "ref",
+    "checkworthy",
+    "flags",
+)
+"""The ``claims --json`` contract (docs/json.md): these keys of a store row (``ClaimRow``)."""
+
+
 def claim_summary(row: ClaimRow) -> dict[str, Any]:
     """The ``claims --json`` contract (docs/json.md), from a store row (``ClaimRow``)."""
-    return {
-        key: row[key]
-        for key in (
-            "id",
-            "text",
-            "claimant",
-            "figures",
-            "mentions",
-            "sources",
-            "status",
-            "ref",
-            "checkworthy",
-            "flags",
-        )
-    }
+    data: dict[str, Any] = dict(row)
+    return {key: data[key] for key in CLAIM_FIELDS}
 
 
 @main.command("claims")
@@ -122,12 +148,25 @@ def claims_cmd(
         claimtrack claims --figures-only --min-score 0.8
         claimtrack claims --status unsupported --json
     """
-    from ..extract.checkworthy import THRESHOLD
-
     if show_all and min_score is not None:
         raise click.UsageError("--all and --min-score do not go together")
-    floor = None if show_all else (THRESHOLD if min_score is None else min_score)
     ws = get_workspace(ctx)
+    # The store says which threshold its scores go with (without loading the scorer).
+    THRESHOLD = ws.checkworthy_threshold()
+    floor = None if show_all else (THRESHOLD if min_score is None else min_score)
+    if as_json:
+        # Written by the store as JSON text, rows never built (docs/case-index.md).
+        lines = ws.query_claims_json(
+            [(k, k) for k in CLAIM_FIELDS],
+            status=status_filter,
+            figures_only=figures_only,
+            min_checkworthy=floor,
+            order="triage",
+            limit=limit or None,
+        )
+        report_problems(ws)
+        print_lines(lines)
+        return
     rows = ws.query_claims(
         status=status_filter, figures_only=figures_only, min_checkworthy=floor, order="triage"
     )
@@ -141,9 +180,6 @@ def claims_cmd(
     more = max(0, len(rows) - limit) if limit else 0
     if limit:
         rows = rows[:limit]
-    if as_json:
-        print_json_lines([claim_summary(r) for r in rows])
-        return
     if not rows:
         if hidden:
             click.echo(
@@ -197,14 +233,6 @@ def source_summary(source: Source, mentions: int) -> dict[str, Any]:
     }
 
 
-def _mention_counts(records: Records) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for claim in records.claims.values():
-        for m in claim.mentions:
-            counts[m.source] = counts.get(m.source, 0) + 1
-    return counts
-
-
 @main.group("sources", invoke_without_command=True)
 @json_option
 @click.pass_context
@@ -219,11 +247,15 @@ def sources_cmd(ctx: click.Context, as_json: bool) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    _, records = _load(ctx)
-    counts = _mention_counts(records)
+    from ..models import Source, expect
+
+    ws = get_workspace(ctx)
+    sources = [expect(s, Source) for s in ws.load_all("source")]
+    counts = ws.mention_counts()
+    report_problems(ws)
     rows = [
         source_summary(s, counts.get(s.id, 0))
-        for s in sorted(records.sources.values(), key=lambda s: (s.retrieved_at, s.id))
+        for s in sorted(sources, key=lambda s: (s.retrieved_at, s.id))
     ]
     if as_json:
         print_json_lines(rows)
@@ -272,11 +304,15 @@ def sources_show(ctx: click.Context, source_id: str, as_json: bool, show_text: b
 
 
 def _show_source(ws: Workspace, source: Source, as_json: bool) -> None:
-    records = ws.records()
+    from ..models import Claim, expect
+
+    claims = [
+        expect(c, Claim) for c in ws.load_many("claim", ws.claims_of_source(source.id)).values()
+    ]
     report_problems(ws)
     mentioned = [
         {"claim": c.id, "text": c.text, "quote": m.quote, "start": m.start, "end": m.end}
-        for c in records.claims.values()
+        for c in claims
         for m in c.mentions
         if m.source == source.id
     ]
@@ -313,44 +349,6 @@ def _show_source(ws: Workspace, source: Source, as_json: bool) -> None:
         click.echo(f"  {m['claim']}  {m['quote']}")
 
 
-def claim_detail(claim: Claim, records: Records, assessment: Assessment | None) -> dict[str, Any]:
-    """The ``show CLAIM --json`` contract (docs/json.md)."""
-    from ..extract import explain_checkworthiness
-
-    score, why = explain_checkworthiness(claim.text)
-    return {
-        "id": claim.id,
-        "text": claim.text,
-        "title": claim.title,
-        "claimant": claim.claimant,
-        "ref": claim.ref,
-        "tags": claim.tags,
-        "created_at": claim.created_at.isoformat(),
-        "aliases": claim.aliases,
-        "figures": [f.model_dump(mode="json") for f in claim.figures],
-        "status": assessment.status if assessment else None,
-        "origins": assessment.origins if assessment else None,
-        "origin_groups": [
-            {"label": g.label, "claimant": g.claimant, "sources": list(g.sources)}
-            for g in (assessment.groups if assessment else [])
-        ],
-        "flags": [{"code": f.code, "detail": f.detail} for f in assessment.flags]
-        if assessment
-        else [],
-        "mentions": [m.model_dump(mode="json") for m in claim.mentions],
-        "evidence": [
-            e.model_dump(mode="json")
-            for e in records.evidence.values()
-            if e.claim == claim.id and e.removed_at is None
-        ],
-        "questions": [
-            q.model_dump(mode="json") for q in records.questions.values() if q.claim == claim.id
-        ],
-        "checkworthy": round(score, 3),
-        "why": [{"reason": r, "weight": w} for r, w in why],
-    }
-
-
 @main.command()
 @click.argument("record_id")
 @json_option
@@ -365,34 +363,36 @@ def show(ctx: click.Context, record_id: str, as_json: bool) -> None:
         claimtrack show c-3f2a
         claimtrack show c-3f2a --json
     """
-    from ..models import Claim, Source, expect
-
     ws = get_workspace(ctx)
     kind, full_id = ws.resolve(record_id)
+    if kind == "claim":
+        # One claim's neighbourhood, as JSON from the store (no model is loaded).
+        try:
+            detail, sources = ws.claim_view(full_id)
+        except NotFound:
+            ws.load(kind, full_id)  # a file that does not load: say why
+            raise
+        report_problems(ws)
+        if as_json:
+            print_json(detail)
+            return
+        _print_claim(detail, sources)
+        return
+    from ..models import Source, expect
+
     record = ws.load(kind, full_id)
     if kind == "source":
         _show_source(ws, expect(record, Source), as_json)
         return
-    if kind != "claim":
-        if as_json:
-            print_json(record.model_dump(mode="json"))
-        else:
-            for key, value in record.model_dump(mode="json").items():
-                if value not in (None, [], ""):
-                    click.echo(f"{key:>12}: {value}")
-        return
-    claim = expect(record, Claim)
-    records = ws.neighbourhood(claim.id)
-    assessment = ws.assessments([claim.id]).get(claim.id)
-    report_problems(ws)
-    detail = claim_detail(claim, records, assessment)
     if as_json:
-        print_json(detail)
-        return
-    _print_claim(detail, records)
+        print_json(record.model_dump(mode="json"))
+    else:
+        for key, value in record.model_dump(mode="json").items():
+            if value not in (None, [], ""):
+                click.echo(f"{key:>12}: {value}")
 
 
-def _print_claim(d: dict[str, Any], records: Records) -> None:
+def _print_claim(d: dict[str, Any], sources: dict[str, dict[str, Any]]) -> None:
     click.secho(d["text"], bold=True)
     if d["title"]:
         click.echo(f"title: {d['title']}")
@@ -425,8 +425,8 @@ def _print_claim(d: dict[str, Any], records: Records) -> None:
             click.echo(f"  {f['code']:<20} {f['detail']}")
     click.echo(f"\nMentions ({len(d['mentions'])}):")
     for m in d["mentions"]:
-        src = records.sources.get(m["source"])
-        name = (src.title or src.url) if src else m["source"]
+        src = sources.get(m["source"])
+        name = (src["title"] or src["url"]) if src else m["source"]
         click.echo(f"  {m['source']}  {name}")
         click.echo(f"      \u201c{m['quote']}\u201d")
     if d["evidence"]:

@@ -9,27 +9,33 @@ Three groups of methods:
 
 - **records**: ``get``/``resolve``/``load``/``load_many``/``load_all``/``records`` read the
   records themselves (Source, Claim, Evidence, Question; ``claimtrack.models``).
-- **derived reads**: ``query_claims``, ``assessments``, ``neighbourhood``, ``search``,
-  ``claims_of_source`` answer the questions the commands ask without loading the whole case.
+- **derived reads**: ``query_claims`` (and ``query_claims_json``, the same rows as JSON
+  text), ``assessments``, ``neighbourhood``, ``claim_view``, ``search``, ``claims_of_source``,
+  ``match_statistics`` answer the questions the commands ask without loading the whole case.
   Their meaning is defined by ``NaiveReads`` below, which computes each answer from
   ``records()``; a backend answers them faster (from an index) but must give the same answers
-  (tests compare the two).
+  (tests compare the two). ``claimtrack.store.derive`` keeps stored answers right as records
+  change, for any backend.
 - **writes**: ``transaction`` serialises writers and makes one command's writes one unit;
-  ``save``/``save_many``/``delete`` inside it; ``put_blob``/``read_blob`` keep snapshots by
-  sha256.
+  ``save``/``save_many``/``delete`` inside it; ``batch`` commits a long run of writes (an
+  ingest, an import) in batches; ``put_blob``/``read_blob`` keep snapshots by sha256.
+- **integrity**: ``verify`` re-hashes the snapshots and checks every record.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, Protocol, TypedDict
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..errors import CorruptRecord
     from ..flags import Assessment
     from ..models import Record, Source
     from ..workspace import Records
+    from .verify import VerifyReport
 
 Kind = Literal["claim", "source", "evidence", "question"]
 ClaimOrder = Literal["created", "severity", "triage"]
@@ -130,6 +136,18 @@ class Store(Protocol):
         """
         ...
 
+    def query_claims_json(self, fields: Sequence[tuple[str, str]], **filters: Any) -> Iterable[str]:
+        """``query_claims(**filters)`` as JSON text, one object a row holding only ``fields``
+        ((output name, ``ClaimRow`` key) pairs, in that order), exactly as
+        ``json.dumps(obj, ensure_ascii=False)`` writes it: what ``claims --json`` and
+        ``flags --json`` print, without building the rows first."""
+        ...
+
+    def checkworthy_threshold(self) -> float:
+        """The check-worthiness a claim must reach to be listed by default
+        (``extract.checkworthy.THRESHOLD``, as the store's ``checkworthy`` scores were made)."""
+        ...
+
     def assessments(self, claim_ids: Iterable[str] | None = None) -> dict[str, Assessment]:
         """The derived status and flags of these claims (all when None), by claim id."""
         ...
@@ -138,6 +156,11 @@ class Store(Protocol):
         """One claim and what its assessment and ``show`` need: the sources that mention it or
         give evidence on it (and those they derive from), its evidence and questions, and the
         claims it conflicts with. ``claims`` holds the claim first."""
+        ...
+
+    def claim_view(self, claim_id: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+        """What ``show CLAIM`` prints: (the ``show --json`` object, ``claim_detail``; the
+        sources of its neighbourhood as JSON objects, by id). NotFound when no such claim."""
         ...
 
     def search(self, text: str, top: int = 100) -> list[tuple[str, float]]:
@@ -149,12 +172,39 @@ class Store(Protocol):
         """Ids of the claims with a mention in this source, sorted."""
         ...
 
+    def write_graphml(self, out: BinaryIO) -> None:
+        """The whole case as GraphML (``export.render(prepare(records), "graphml")``),
+        written to the binary file ``out``; a store streams it when it can."""
+        ...
+
+    def mention_counts(self) -> dict[str, int]:
+        """How many claim mentions each source has, by source id (sources with none left
+        out)."""
+        ...
+
+    def match_statistics(self, words: Iterable[str]) -> tuple[int, dict[str, int]]:
+        """(number of claims, {word: how many claims hold it}) over the words of each claim's
+        ``match.claim_features``: ``n`` and ``df`` for ``match.rerank``."""
+        ...
+
     # -- writes ------------------------------------------------------------------------------
     def transaction(self) -> AbstractContextManager[None]:
         """Hold the case's write lock for one command's read-decide-write. Re-entrant in one
         process. Reads inside see the case as committed; the writes made inside are one unit:
         a database commits or rolls back all of them; a folder writes each record whole (a
         crash can leave some of a batch written, never half a record)."""
+        ...
+
+    def batch(self, size: int | None = None) -> AbstractContextManager[None]:
+        """Many writes committed in batches (an ingest or import run): inside, writes are
+        staged, seen by this store's reads, and committed a batch (``size`` records, or the
+        store's default) at a time; a crash keeps every committed batch whole. A database
+        store's transaction is one."""
+        ...
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the writes made so far are committed (at once outside a
+        ``batch``)."""
         ...
 
     def save(self, record: Record) -> None: ...
@@ -180,6 +230,12 @@ class Store(Protocol):
         """The archived main text of a source ('' if it has none)."""
         ...
 
+    # -- integrity -----------------------------------------------------------------------------
+    def verify(self) -> VerifyReport:
+        """Re-hash every archived snapshot and check that every record loads
+        (``claimtrack.store.verify``)."""
+        ...
+
 
 class NaiveReads:
     """The derived reads of ``Store`` computed from ``records()``: their definition.
@@ -190,6 +246,14 @@ class NaiveReads:
 
     def records(self) -> Records:  # provided by the backend
         raise NotImplementedError
+
+    # Writes: a store whose ``transaction`` already makes many writes one unit (a database)
+    # can take these as they are.
+    def batch(self, size: int | None = None) -> AbstractContextManager[None]:
+        return self.transaction()  # type: ignore[attr-defined]
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        callback()
 
     def query_claims(
         self,
@@ -229,6 +293,19 @@ class NaiveReads:
         else:
             rows.sort(key=lambda r: (r["created_at"], r["id"]))
         return rows if limit is None else rows[:limit]
+
+    def query_claims_json(self, fields: Sequence[tuple[str, str]], **filters: Any) -> Iterable[str]:
+        import json
+
+        return [
+            json.dumps({name: row[key] for name, key in fields}, ensure_ascii=False)  # type: ignore[literal-required]
+            for row in self.query_claims(**filters)
+        ]
+
+    def checkworthy_threshold(self) -> float:
+        from ..extract.checkworthy import THRESHOLD
+
+        return THRESHOLD
 
     def assessments(self, claim_ids: Iterable[str] | None = None) -> dict[str, Assessment]:
         from ..flags import assess
@@ -276,10 +353,48 @@ class NaiveReads:
                 out.claims[other] = records.claims[other]
         return out
 
+    def claim_view(self, claim_id: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+        near = self.neighbourhood(claim_id)
+        claim = near.claims[claim_id]
+        assessment = self.assessments([claim_id]).get(claim_id)  # type: ignore[attr-defined]
+        from ..extract import explain_checkworthiness
+
+        detail = claim_detail(
+            claim.model_dump(mode="json"),
+            [e.model_dump(mode="json") for e in near.evidence.values()],
+            [q.model_dump(mode="json") for q in near.questions.values()],
+            assessment,
+            *explain_checkworthiness(claim.text),
+        )
+        return detail, {sid: s.model_dump(mode="json") for sid, s in near.sources.items()}
+
     def search(self, text: str, top: int = 100) -> list[tuple[str, float]]:
         from ..search import MemorySearch
 
         return MemorySearch(self.records().claims.values()).search(text, top)
+
+    def write_graphml(self, out: BinaryIO) -> None:
+        from ..export import prepare, render
+
+        out.write(render(prepare(self.records()), "graphml").encode("utf-8"))
+
+    def mention_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for claim in self.records().claims.values():
+            for m in claim.mentions:
+                counts[m.source] = counts.get(m.source, 0) + 1
+        return counts
+
+    def match_statistics(self, words: Iterable[str]) -> tuple[int, dict[str, int]]:
+        from ..match import claim_features
+
+        claims = self.records().claims.values()
+        wanted = set(words)
+        counts = dict.fromkeys(wanted, 0)
+        for claim in claims:
+            for word in set(claim_features(claim).words) & wanted:
+                counts[word] += 1
+        return len(claims), counts
 
     def claims_of_source(self, source_id: str) -> list[str]:
         return sorted(
@@ -324,3 +439,49 @@ def claim_row(claim, assessment, checkworthy: float | None = None) -> ClaimRow:
         "ref": claim.ref,
         "created_at": claim.created_at.isoformat(),
     }
+
+
+def claim_detail(
+    claim: dict,
+    evidence: list[dict],
+    questions: list[dict],
+    assessment,
+    checkworthy: float,
+    why: list[tuple[str, float]],
+) -> dict:
+    """The ``show CLAIM --json`` contract (docs/json.md), from the claim and its evidence and
+    questions as JSON objects (``model_dump(mode="json")``), its assessment (with origin
+    groups) and its check-worthiness with the reasons for it
+    (``extract.explain_checkworthiness``). Only live evidence recorded on the claim's own id is
+    listed."""
+    cid = claim["id"]
+    return {
+        "id": cid,
+        "text": claim["text"],
+        "title": claim["title"],
+        "claimant": claim["claimant"],
+        "ref": claim["ref"],
+        "tags": claim["tags"],
+        "created_at": _isoformat(claim["created_at"]),
+        "aliases": claim["aliases"],
+        "figures": claim["figures"],
+        "status": assessment.status if assessment else None,
+        "origins": assessment.origins if assessment else None,
+        "origin_groups": [
+            {"label": g.label, "claimant": g.claimant, "sources": list(g.sources)}
+            for g in (assessment.groups if assessment else [])
+        ],
+        "flags": [{"code": f.code, "detail": f.detail} for f in assessment.flags]
+        if assessment
+        else [],
+        "mentions": claim["mentions"],
+        "evidence": [e for e in evidence if e["claim"] == cid and e["removed_at"] is None],
+        "questions": [q for q in questions if q["claim"] == cid],
+        "checkworthy": round(checkworthy, 3),
+        "why": [{"reason": r, "weight": w} for r, w in why],
+    }
+
+
+def _isoformat(text: str) -> str:
+    """A JSON datetime (pydantic writes UTC as "Z") as ``datetime.isoformat`` writes it."""
+    return text[:-1] + "+00:00" if text.endswith("Z") else text

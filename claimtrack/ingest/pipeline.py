@@ -1,31 +1,15 @@
-"""Ingest: turn a URL, a saved page, a text file or a reading note into an archived Source.
+"""The ingest pipeline: each input prepared (fetched or read, parsed, its claims extracted)
+with nothing written, then committed (snapshots, the Source, its claims linked) in batches.
 
-For each input::
-
-    fetch or read -> archive the raw bytes and the extracted text (by sha256)
-                  -> Source record (id from the canonical URL, else from the content)
-                  -> claimtrack.extract on the text -> claimtrack.linking.attach
-
-Everything an input needs (download, parsing, text extraction, claim extraction) is computed
-before anything is written, so an input that fails leaves the workspace exactly as it was.
-Re-ingesting the same URL or the same file content finds the existing source and changes
-nothing (``IngestResult.new`` is False).
-
-Inputs:
-
-- http(s) URLs, fetched within limits (claimtrack.fetch);
-- saved HTML pages (``.html``, ``.htm``) and folders of them;
-- plain text (``.txt``) and Markdown (``.md``);
-- reading notes: Readwise/Obsidian highlight notes and structured summaries
-  (claimtrack.notes). Their Source is the article they describe, not the note.
-
-``ingest_one`` handles one input and ``iter_ingest``/``ingest_many`` many (URLs fetched
-concurrently, results in input order). ``verify`` re-hashes the archive.
+``prepare`` computes everything an input needs, so an input that fails leaves the case as it
+was; ``commit`` writes it; ``iter_ingest`` runs many inputs (URLs fetched by worker threads),
+committing them in batches (``Store.batch``): the records of a batch are written together and
+the index takes them in one transaction. Results are reported once their batch is committed,
+so what a caller was told is in the case is in it, whatever happens next.
 """
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import re
 import time
@@ -34,10 +18,9 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, get_args
-from urllib.parse import urlsplit
 
-from .errors import ClaimtrackError, FetchError, InputError
-from .fetch import (
+from ..errors import ClaimtrackError, InputError
+from ..fetch import (
     DEFAULT_MAX_BYTES,
     DEFAULT_TIMEOUT,
     FetchOptions,
@@ -49,22 +32,27 @@ from .fetch import (
     normalize_url,
     sniff_binary,
 )
-from .ids import make_id
-from .language import language_of, reads_english
-from .models import Source, SourceKind, utcnow
-from .notes import Segment, plain, split_front_matter
+from ..ids import make_id
+from ..language import language_of, reads_english
+from ..models import Source, SourceKind, utcnow
+from ..notes import Segment
+from .document import SEPARATOR, Document
+from .page import parse_html
+from .text import parse_text
 
 if TYPE_CHECKING:
     import httpx
 
-    from .extract import ExtractedSentence
-    from .workspace import Workspace
+    from ..extract import ExtractedSentence
+    from ..store.base import Store as Workspace
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 SOURCE_KINDS = set(get_args(SourceKind))
-SEPARATOR = "\n\n"
-"""Between the text segments of a source (headline, highlights, summary, table cells)."""
+BATCH_INPUTS = 50
+"""Inputs committed together (at most; a batch also ends when it holds
+``workspace.BATCH_RECORDS`` records, or after ``BATCH_SECONDS``)."""
+BATCH_SECONDS = 2.0
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):(//)?")
 _BARE_SCHEMES = {"mailto", "javascript", "data", "file", "about", "ftp", "tel", "news"}
@@ -185,22 +173,6 @@ class IngestResult:
 
 
 @dataclass
-class Document:
-    """A parsed input, before it becomes a Source: its text segments and metadata."""
-
-    segments: list[Segment]
-    content_type: str
-    url: str | None = None
-    title: str | None = None
-    author: str | None = None
-    publisher: str | None = None
-    published: str | None = None
-    language: str | None = None
-    kind: str | None = None
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
 class Prepared:
     """Everything computed for one input; ``commit`` only writes it."""
 
@@ -216,260 +188,6 @@ class Prepared:
     segments: list[Segment] = field(default_factory=list)
     document: Document | None = None
     extract: bool = True
-
-
-# -- decoding -----------------------------------------------------------------------------------
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
-# WHATWG: these labels mean windows-1252 on the web.
-_AS_CP1252 = {"iso-8859-1", "latin-1", "latin1", "ascii", "us-ascii", "iso8859-1", "l1"}
-
-
-def decode(data: bytes, declared: str | None = None, *, html: bool = False) -> str:
-    """Text from bytes whatever their charset claims.
-
-    Valid UTF-8 is taken as UTF-8 even when a server declares another charset (a common
-    mistake, and UTF-8 almost never validates by accident); then the declared charset (HTTP
-    header, then ``<meta charset>``) if it decodes cleanly; then a statistical guess; then
-    windows-1252, which decodes anything.
-    """
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                       (codecs.BOM_UTF16_BE, "utf-16")):  # fmt: skip
-        if data.startswith(bom):
-            return data.decode(codec, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    candidates = [declared] if declared else []
-    if html:
-        m = _META_CHARSET.search(data[:4096])
-        if m:
-            candidates.append(m.group(1).decode("ascii", "ignore"))
-    for label in candidates:
-        label = label.strip().lower()
-        if label in _AS_CP1252:
-            label = "cp1252"
-        try:
-            text = data.decode(label)
-        except (LookupError, UnicodeDecodeError):
-            continue
-        if label != "cp1252" or _looks_western(text):
-            return text
-    # Statistical detectors misjudge short Western texts (café -> cafť), so windows-1252,
-    # the web's usual legacy charset, goes first when the result reads like Western text.
-    try:
-        text = data.decode("cp1252")
-        if _looks_western(text):
-            return text
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:65536]).best()
-    if best is not None and best.encoding:
-        try:
-            return data.decode(best.encoding)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    return data.decode("cp1252", errors="replace")
-
-
-def _looks_western(text: str) -> bool:
-    """True when non-ASCII letters are the exception, as in English, French or Swedish; text
-    in another script decoded as windows-1252 is mostly accented letters."""
-    letters = sum(c.isalpha() for c in text)
-    high = sum(ord(c) > 127 for c in text)
-    return letters > 0 and high / letters < 0.3
-
-
-# -- parsing ------------------------------------------------------------------------------------
-_HTML_LANG = re.compile(r"<html[^>]*\slang\s*=\s*[\"']?([a-zA-Z]{2,3})\b", re.I)
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-
-
-def parse_html(data: bytes, *, charset: str | None = None, url: str | None = None,
-               name: str = "page") -> Document:  # fmt: skip
-    """Main text and metadata (title, author, date, site name, canonical URL) of an HTML page,
-    both by trafilatura.
-
-    The bytes are decoded by ``decode`` rather than by trafilatura, whose guess misreads short
-    windows-1252 pages and ignores the declared charset.
-    """
-    import trafilatura
-    from trafilatura.utils import load_html
-
-    html = _XML_DECL.sub("", decode(data, charset, html=True), count=1)
-    try:
-        tree = load_html(html)
-        doc = None
-        if tree is not None:
-            doc = trafilatura.bare_extraction(
-                tree, url=url, include_comments=False, include_tables=True
-            )
-    except Exception as exc:  # trafilatura/lxml raise assorted errors on broken markup
-        raise InputError(f"{name}: the HTML cannot be parsed ({type(exc).__name__})") from exc
-    text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
-    if not text:
-        raise InputError(
-            f"{name}: no readable article text found in the page "
-            "(an empty page, a paywall or a page built by JavaScript?)"
-        )
-    meta = _page_metadata(tree, url)
-    page_url = getattr(meta, "url", None)
-    if page_url and not _is_http(page_url):
-        page_url = None
-    if page_url and url and not _same_site(page_url, url):
-        page_url = None  # a canonical pointing at another site is not this page's address
-    m = _HTML_LANG.search(html[:4096])
-    return Document(
-        segments=[Segment(_blocks(text), "text")],
-        content_type="text/html",
-        url=page_url or url,
-        title=getattr(meta, "title", None) or None,
-        author=getattr(meta, "author", None) or None,
-        publisher=getattr(meta, "sitename", None) or None,
-        published=_date_or_none(getattr(meta, "date", None)),
-        language=m.group(1).lower() if m else None,
-    )
-
-
-def _page_metadata(tree, url: str | None):
-    """trafilatura's metadata steps that claimtrack keeps (meta tags, JSON-LD, title, author,
-    canonical URL, site name, htmldate's publication date), without the categories, tags and
-    licence that ``extract_metadata`` also looks for and that cost as much again."""
-    try:
-        from htmldate import find_date
-        from trafilatura.metadata import (
-            examine_meta,
-            extract_author,
-            extract_meta_json,
-            extract_sitename,
-            extract_title,
-            extract_url,
-            set_date_params,
-        )
-
-        meta = examine_meta(tree)
-        if meta.author and " " not in meta.author:
-            meta.author = None  # a handle or a site name, not a byline
-        try:
-            meta = extract_meta_json(tree, meta)
-        except Exception:  # trafilatura's JSON-LD reader fails on some malformed blocks
-            pass
-        meta.title = meta.title or extract_title(tree)
-        meta.author = meta.author or extract_author(tree)
-        meta.url = meta.url or extract_url(tree, url)
-        meta.sitename = meta.sitename or extract_sitename(tree)
-        if meta.sitename:
-            meta.sitename = meta.sitename.lstrip("@")
-        params = set_date_params(False)
-        params["url"] = meta.url
-        meta.date = find_date(tree, **params)
-        meta.clean_and_trim()
-        return meta
-    except (ImportError, AttributeError, TypeError):  # another trafilatura version: all of it
-        from trafilatura.metadata import extract_metadata
-
-        return extract_metadata(tree, url)
-
-
-def parse_text(data: bytes, *, name: str, markdown: bool, charset: str | None = None) -> Document:
-    """A text file: a reading note when it is in one of the note formats, else plain text or
-    Markdown (reduced to plain text; front matter gives title, URL, author and date)."""
-    from . import notes
-
-    text = decode(data, charset).replace("\r\n", "\n").replace("\r", "\n")
-    note = notes.parse(text, name)
-    if note is not None:
-        return Document(
-            segments=[s for s in note.segments if s.text.strip()],
-            content_type="text/markdown",
-            url=note.url,
-            title=note.title,
-            author=note.author,
-            published=note.published,
-            kind=note.kind,
-            notes=note.notes,
-        )
-    front: dict = {}
-    if markdown or text.startswith("---\n"):
-        front, text, _ = split_front_matter(text, name)
-    if markdown:
-        text = _markdown_to_text(text)
-    text = _tidy(text)
-    if not text:
-        raise InputError(f"{name}: the file holds no text")
-    title = _as_str(front.get("title"))
-    if not title:
-        first = text.split("\n", 1)[0].strip()
-        title = first if 0 < len(first) <= 200 else None
-    url = _as_str(front.get("url") or front.get("URL") or front.get("source"))
-    return Document(
-        segments=[Segment(text, "text")],
-        content_type="text/markdown" if markdown else "text/plain",
-        url=url if url and _is_http(url) else None,
-        title=title,
-        author=_as_str(front.get("author")),
-        published=_date_or_none(front.get("published") or front.get("date")),
-    )
-
-
-def _as_str(value) -> str | None:
-    if value is None or isinstance(value, (dict, list)):
-        return None
-    return str(value).strip() or None
-
-
-def _markdown_to_text(text: str) -> str:
-    lines = []
-    for line in text.split("\n"):
-        stripped = line.strip()
-        if re.fullmatch(r"[-*_=]{3,}|```.*", stripped):
-            continue
-        stripped = re.sub(r"^#{1,6}\s+", "", stripped)
-        stripped = re.sub(r"^>\s?", "", stripped)
-        lines.append(plain(stripped) if stripped else "")
-    return "\n".join(lines)
-
-
-def _tidy(text: str) -> str:
-    """Trailing spaces gone and runs of blank lines reduced to one: the archived form."""
-    lines = [line.rstrip() for line in text.strip().split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
-
-
-def _blocks(text: str) -> str:
-    """trafilatura's text has one line per block (heading, paragraph, list item, table row);
-    a blank line between blocks keeps a headline from running into the first paragraph."""
-    return "\n\n".join(line.strip() for line in text.split("\n") if line.strip())
-
-
-def _date_or_none(value) -> str | None:
-    if value is None:
-        return None
-    m = re.search(r"\d{4}-\d{2}-\d{2}", str(value))
-    return m.group(0) if m else None
-
-
-def _is_http(url: str) -> bool:
-    try:
-        parts = urlsplit(str(url))
-        parts.port  # noqa: B018  (raises ValueError on a bad port)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-
-
-def _host(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower().removeprefix("www.")
-    except ValueError:
-        return ""
-
-
-def _same_site(a: str, b: str) -> bool:
-    ha, hb = _host(a), _host(b)
-    return bool(ha) and (ha == hb or ha.endswith("." + hb) or hb.endswith("." + ha))
 
 
 # -- one input ----------------------------------------------------------------------------------
@@ -531,16 +249,42 @@ def prepare(
 
     url = opts.url or doc.url
     canonical = normalize_url(url) if url else None
-    raw_sha = _sha(raw)
-    source_id = (
-        make_id("source", canonical) if canonical else make_id("source", "sha256:" + raw_sha)
-    )
     result.url = canonical or result.url
     segments = [s for s in doc.segments if s.text.strip()]
     text = SEPARATOR.join(s.text for s in segments)
-    source = Source(
+    source = source_record(item, doc, raw, text, canonical, opts)
+    source_id = source.id
+    prepared = Prepared(
+        result=result,
+        raw=raw,
+        text=text,
+        segments=segments,
+        document=doc,
+        # Text in another language is archived but not read with English rules.
+        extract=opts.extract and reads_english(source.language),
+    )
+    if opts.extract:
+        from .. import linking  # noqa: F401  (fail here, before writing, if it cannot load)
+    result.source = source
+    result.text_chars = len(text)
+    if ws.exists("source", source_id):
+        return merge_into(ws, prepared, ws.load("source", source_id))
+    if prepared.extract:
+        prepared.sentences = _extract_segments(segments)
+    return prepared
+
+
+def source_record(
+    item: str, doc: Document, raw: bytes, text: str, url: str | None, opts: IngestOptions
+) -> Source:
+    """The Source record of a parsed input: what the options say, else what the document
+    says. Its id comes from the canonical ``url``, else from the raw bytes. Every ingested
+    Source is built here (its ``language``: ``claimtrack.language.language_of`` its text)."""
+    raw_sha = _sha(raw)
+    source_id = make_id("source", url) if url else make_id("source", "sha256:" + raw_sha)
+    return Source(
         id=source_id,
-        url=canonical,
+        url=url,
         title=opts.title or doc.title,
         author=opts.author or doc.author,
         publisher=opts.publisher or doc.publisher,
@@ -554,24 +298,6 @@ def prepare(
         input=item,
         notes=list(doc.notes),
     )
-    prepared = Prepared(
-        result=result,
-        raw=raw,
-        text=text,
-        segments=segments,
-        document=doc,
-        # Text in another language is archived but not read with English rules.
-        extract=opts.extract and reads_english(source.language),
-    )
-    if opts.extract:
-        from . import linking  # noqa: F401  (fail here, before writing, if it cannot load)
-    result.source = source
-    result.text_chars = len(text)
-    if ws.exists("source", source_id):
-        return merge_into(ws, prepared, ws.load("source", source_id))
-    if prepared.extract:
-        prepared.sentences = _extract_segments(segments)
-    return prepared
 
 
 def merge_into(ws: Workspace, prepared: Prepared, old: Source) -> Prepared:
@@ -633,7 +359,7 @@ def _extract_segments(
     """Every sentence of every segment, with offsets into the joined text (which starts at
     ``offset`` in the archived text), grouped by origin (one ``attach`` call per origin rather
     than per table cell)."""
-    from .extract import extract, shift
+    from ..extract import extract, shift
 
     grouped: dict[str, list[ExtractedSentence]] = {}
     for segment in segments:
@@ -703,15 +429,16 @@ def archive(ws: Workspace, prepared: Prepared) -> None:
     prepared.archived = True
 
 
-def commit(ws: Workspace, prepared: Prepared) -> IngestResult:
-    """Write what ``prepare`` computed: snapshots, the Source, then the claims it mentions."""
+def commit(ws: Workspace, prepared: Prepared, *, matcher=None) -> IngestResult:
+    """Write what ``prepare`` computed: snapshots, the Source, then the claims it mentions
+    (``matcher``: a ``linking.Matcher`` shared by the inputs of one batch)."""
     result = prepared.result
     if prepared.existing or result.source is None:
         return result
     source = result.source
-    from .linking import attach  # already imported by prepare when extracting
+    from ..linking import attach  # already imported by prepare when extracting
 
-    with ws.lock():
+    with ws.transaction():
         if not prepared.merged and ws.exists("source", source.id):
             # Ingested meanwhile, e.g. a note and its article in one batch.
             if prepared.document is None:
@@ -726,7 +453,7 @@ def commit(ws: Workspace, prepared: Prepared) -> IngestResult:
         for origin, sentences in prepared.sentences:
             if not sentences:
                 continue
-            link = attach(ws, source, sentences, origin=origin)
+            link = attach(ws, source, sentences, origin=origin, matcher=matcher)
             claims.update(getattr(link, "new_claims", []))
             claims.update(getattr(link, "matched_claims", []))
     result.new = not prepared.merged
@@ -822,8 +549,10 @@ def iter_ingest(
     """Ingest many inputs, yielding one result per input in input order (folders expanded).
 
     URLs are fetched and parsed by up to ``jobs`` threads at once (local files by one);
-    everything is written in the calling thread, one input at a time and in input order, while
-    the threads work on the next inputs. One failed input does not stop the others.
+    everything is written in the calling thread, in input order, while the threads work on the
+    next inputs. Writes are committed in batches (``BATCH_INPUTS`` inputs, or
+    ``BATCH_SECONDS``), and each result is yielded once its batch is committed. One failed
+    input does not stop the others.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -853,12 +582,23 @@ def iter_ingest(
     # anyway, and more threads only starve the writing thread, so files get one helper.
     urls = sum(1 for item, _ in expanded if _SCHEME.match(item.strip()))
     pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, urls)))
+    batch = None
+    matcher = None  # claims loaded for linking, kept for the length of one batch
+    waiting: list[IngestResult] = []  # written, not yet committed
     try:
         futures = {
             i: pool.submit(work, entry) for i, entry in enumerate(expanded) if i not in repeats
         }
         done: dict[int, IngestResult] = {}
+        started = 0.0
         for index, (item, _) in enumerate(expanded):
+            if batch is None:
+                from ..linking import Matcher
+
+                batch = ws.batch()
+                batch.__enter__()
+                matcher = Matcher(ws)
+                started = time.monotonic()
             if index in repeats:
                 earlier = done[repeats[index]]
                 if earlier.source is not None:
@@ -869,13 +609,38 @@ def iter_ingest(
                                      earlier.path)  # fmt: skip
             else:
                 outcome = futures[index].result()
-                result = outcome if isinstance(outcome, IngestResult) else commit(ws, outcome)
+                if isinstance(outcome, IngestResult):
+                    result = outcome
+                else:
+                    result = commit(ws, outcome, matcher=matcher)
             done[index] = result
-            yield result
+            waiting.append(result)
+            if len(waiting) >= BATCH_INPUTS or time.monotonic() - started > BATCH_SECONDS:
+                batch, closing = None, batch
+                closing.__exit__(None, None, None)
+                yield from _drain(waiting)
+        if batch is not None:
+            batch, closing = None, batch
+            closing.__exit__(None, None, None)
+        yield from _drain(waiting)
+    except GeneratorExit:
+        # The caller stopped reading: keep what was done (it is whole), then stop.
+        if batch is not None:
+            batch.__exit__(None, None, None)
+        raise
+    except BaseException as exc:
+        if batch is not None:
+            batch.__exit__(type(exc), exc, exc.__traceback__)
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         if own_client is not None:
             own_client.close()
+
+
+def _drain(results: list[IngestResult]) -> Iterator[IngestResult]:
+    while results:
+        yield results.pop(0)
 
 
 def _input_key(item: str) -> str:
@@ -907,112 +672,3 @@ def ingest_many(
             on_result(result)
         results.append(result)
     return results
-
-
-# -- verify -------------------------------------------------------------------------------------
-@dataclass
-class VerifyProblem:
-    """One thing wrong with the archive. ``to_json()`` is the ``verify --json`` contract."""
-
-    problem: str
-    """missing, mismatch or corrupt."""
-    path: str
-    source: str | None = None
-    detail: str = ""
-
-    def to_json(self) -> dict:
-        return {
-            "problem": self.problem,
-            "path": self.path,
-            "source": self.source,
-            "detail": self.detail,
-        }
-
-
-@dataclass
-class VerifyReport:
-    sources: int = 0
-    snapshots: int = 0
-    problems: list[VerifyProblem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def _hash_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def verify(ws: Workspace) -> VerifyReport:
-    """Re-hash every archived snapshot: those the sources reference (missing ones reported)
-    and any other file under snapshots/; and report every record that does not load."""
-    own = getattr(ws, "verify", None)
-    if own is not None:  # a store that checks its own archive (a database case)
-        return own()
-    report = VerifyReport()
-    records = ws.records()
-    for problem in records.problems:
-        report.problems.append(VerifyProblem("corrupt", problem.path, None, problem.reason))
-    checked: set[Path] = set()
-    for source in sorted(records.sources.values(), key=lambda s: s.id):
-        report.sources += 1
-        for label, sha in (("snapshot", source.sha256), ("text", source.text_sha256)):
-            if not sha:
-                continue
-            path = ws.blob_path(sha)
-            if path in checked:
-                continue
-            checked.add(path)
-            if not path.is_file():
-                report.problems.append(
-                    VerifyProblem("missing", str(path), source.id, f"the archived {label} is gone")
-                )
-                continue
-            report.snapshots += 1
-            actual = _hash_file(path)
-            if actual != sha:
-                report.problems.append(
-                    VerifyProblem(
-                        "mismatch",
-                        str(path),
-                        source.id,
-                        f"the archived {label} has changed (sha256 now {actual[:12]}...)",
-                    )
-                )
-    snapshots = ws.root / "snapshots"
-    if snapshots.is_dir():
-        for path in sorted(p for p in snapshots.rglob("*") if p.is_file()):
-            if path in checked or path.name.startswith("."):
-                continue
-            report.snapshots += 1
-            actual = _hash_file(path)
-            if actual != path.name:
-                report.problems.append(
-                    VerifyProblem(
-                        "mismatch",
-                        str(path),
-                        None,
-                        f"contents do not match the file name (sha256 now {actual[:12]}...)",
-                    )
-                )
-    return report
-
-
-__all__ = [
-    "IngestOptions",
-    "IngestResult",
-    "VerifyProblem",
-    "VerifyReport",
-    "expand",
-    "ingest_many",
-    "ingest_one",
-    "iter_ingest",
-    "verify",
-    "FetchError",
-    "InputError",
-]
