@@ -25,11 +25,13 @@ The files are the truth; the derived reads (``query_claims``, ``assessments``,
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import re
 import secrets
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
@@ -60,8 +62,6 @@ KIND_DIRS = {
 }
 LOCK_TIMEOUT = 60.0
 BATCH_RECORDS = 1000
-WRITE_THREADS = 16
-"""Threads that create and sync a batch's files (the disk, not the processor, is the wait)."""
 """Records staged before a batch is committed (``Workspace.batch``)."""
 _PREFIX_OK = re.compile(r"[a-z0-9-]+")
 # What a record id may look like on disk: never a path ("../x", "a/b"), NUL or a dot-file.
@@ -852,60 +852,44 @@ class _Batch:
 def write_batch(
     blobs: list[tuple[Path, bytes]], records: list[tuple[Path, bytes | None]]
 ) -> dict[Path, tuple[int, int]]:
-    """Write many files at once, each atomically: every file goes to a temporary file beside
-    it and is fsynced, by a pool of threads (creating and syncing files waits on the disk, not
-    the processor, and the file system commits concurrent syncs together); then snapshots are
-    renamed into place and their folders fsynced, then the records, whose folders are fsynced
-    once each. Records with ``None`` are deleted. Returns (size, mtime_ns) of each file
-    written, as it was before the rename (so a change made after it shows)."""
-    from concurrent.futures import ThreadPoolExecutor
+    """Write many files at once, each atomically, with one sync of the file system for all of
+    them rather than one per file.
 
+    1. Every file is written to a temporary file beside it (not synced one by one);
+    2. one ``syncfs`` of each file system they are on puts all of them on the disk
+       (``sync_files``; where there is no ``syncfs``, each temporary file is fsynced);
+    3. snapshots are renamed into place and their folders fsynced, then the records (records
+       with ``None`` are deleted), whose folders are fsynced once each.
+
+    So a record file is renamed into place only once its bytes are on the disk: a kill or a
+    power loss at any moment leaves each file whole, old or new, and a record never names a
+    snapshot that is not there. Returns (size, mtime_ns) of each file written, as it was
+    before the rename (so a change made after it shows)."""
     files = [(path, data) for path, data in [*blobs, *records] if data is not None]
     n_blobs = sum(1 for _, data in blobs if data is not None)
     temps: list[tuple[Path, str, tuple[int, int]]] = []
-
-    def write(item: tuple[Path, bytes]) -> tuple[Path, str, tuple[int, int]]:
-        path, data = item
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-            st = os.fstat(fd)
-        except BaseException:
-            os.close(fd)
-            os.unlink(tmp)
-            raise
-        os.close(fd)
-        return path, tmp, (st.st_size, st.st_mtime_ns)
-
     try:
-        for folder in {path.parent for path, _ in files}:
-            folder.mkdir(parents=True, exist_ok=True)
-        with ThreadPoolExecutor(max_workers=max(1, min(WRITE_THREADS, len(files)))) as pool:
-            futures = [pool.submit(write, item) for item in files]
-            failure = None
-            for future in futures:
-                try:
-                    temps.append(future.result())
-                except OSError as exc:
-                    failure = failure or exc
-            if failure is not None:
-                raise failure
-            # Snapshots first: a record never names a snapshot that is not there.
-            for group, removals in ((temps[:n_blobs], []), (temps[n_blobs:], records)):
-                list(pool.map(lambda t: os.replace(t[1], t[0]), group))
-                folders = {path.parent for path, _, _ in group}
-                for path, data in removals:
-                    if data is None:
-                        try:
-                            path.unlink()
-                            folders.add(path.parent)
-                        except FileNotFoundError:
-                            pass
-                for folder in sorted(folders):
-                    _fsync_dir(folder)
+        for folder in sorted({f.parent for f in _make_folders({p.parent for p, _ in files})}):
+            _fsync_dir(folder)  # a new folder's own entry, in the folder above it
+        fsync_each = not _syncfs_available()
+        for path, data in files:
+            temps.append(_write_temp(path, data, fsync=fsync_each))
+        if not fsync_each:
+            sync_files([tmp for _, tmp, _ in temps])
+        # Snapshots first: a record never names a snapshot that is not there.
+        for group, removals in ((temps[:n_blobs], []), (temps[n_blobs:], records)):
+            folders = {path.parent for path, _, _ in group}
+            for path, tmp, _ in group:
+                os.replace(tmp, path)
+            for path, data in removals:
+                if data is None:
+                    try:
+                        path.unlink()
+                        folders.add(path.parent)
+                    except FileNotFoundError:
+                        pass
+            for folder in sorted(folders):
+                _fsync_dir(folder)
         done = {path: stat for path, _, stat in temps}
         temps = []
         return done
@@ -918,3 +902,90 @@ def write_batch(
                 os.unlink(tmp)
             except FileNotFoundError:
                 pass
+
+
+def _make_folders(folders: Iterable[Path]) -> list[Path]:
+    """Create the folders that are missing; returns those it created, parents first."""
+    made: list[Path] = []
+    for folder in sorted(folders):
+        missing = [f for f in (folder, *folder.parents) if not f.exists()]
+        for f in reversed(missing):
+            try:
+                f.mkdir()
+                made.append(f)
+            except FileExistsError:
+                pass
+    return made
+
+
+def _write_temp(path: Path, data: bytes, *, fsync: bool) -> tuple[Path, str, tuple[int, int]]:
+    """``data`` in a new temporary file beside ``path``: (path, temporary name, (size,
+    mtime_ns))."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        if fsync:
+            os.fsync(fd)
+        st = os.fstat(fd)
+    except BaseException:
+        os.close(fd)
+        os.unlink(tmp)
+        raise
+    os.close(fd)
+    return path, tmp, (st.st_size, st.st_mtime_ns)
+
+
+_SYNCFS: list = []  # [the C library's syncfs, or None], looked up once
+
+
+def _syncfs_available() -> bool:
+    if not _SYNCFS:
+        found = None
+        if sys.platform.startswith("linux"):
+            try:
+                import ctypes
+
+                libc = ctypes.CDLL(None, use_errno=True)
+                found = libc.syncfs
+                found.argtypes = [ctypes.c_int]
+                found.restype = ctypes.c_int
+            except (OSError, AttributeError):
+                found = None
+        _SYNCFS.append(found)
+    return _SYNCFS[0] is not None
+
+
+def sync_files(paths: list[str]) -> None:
+    """Put the contents of the files ``paths`` on the disk: one ``syncfs`` (Linux) of each file
+    system they are on, which waits for every file written on it as an fsync of each would
+    (``man 2 syncfs``); otherwise, or when the call is refused, an fsync of each file."""
+    if not paths:
+        return
+    syncfs = _SYNCFS[0] if _syncfs_available() else None
+    if syncfs is not None:
+        import ctypes
+
+        devices: dict[int, str] = {}
+        for path in paths:
+            devices.setdefault(os.stat(path).st_dev, path)
+        for path in devices.values():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                failed = syncfs(fd) != 0
+                err = ctypes.get_errno() if failed else 0
+            finally:
+                os.close(fd)
+            if failed and err not in (errno.ENOSYS, errno.EPERM, errno.EINVAL):
+                raise OSError(err, os.strerror(err), path)
+            if failed:
+                break  # refused here (a sandbox): fsync each file instead
+        else:
+            return
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -173,3 +173,70 @@ def test_blobs_are_content_addressed(ws):
     assert ws.source_text(source) == "Texte : 700 agents €"
     with pytest.raises(NotFound, match="missing"):
         ws.read_blob("0" * 64)
+
+
+@pytest.mark.parametrize("syncfs", [True, False], ids=["syncfs", "fsync-each"])
+def test_a_batch_renames_each_record_only_after_its_bytes_are_synced(tmp_path, monkeypatch, syncfs):
+    """write_batch: every temporary file is on the disk (one syncfs of the file system, or an
+    fsync of each where there is none) before the first file is renamed into place; snapshots
+    land before the records that name them."""
+    import claimtrack.workspace as workspace
+
+    events: list[tuple[str, str]] = []
+    real_replace, real_fsync = os.replace, os.fsync
+    if not syncfs:
+        monkeypatch.setattr(workspace, "_SYNCFS", [None])
+
+    def replace(src, dst):
+        events.append(("replace", os.path.basename(str(dst))))
+        return real_replace(src, dst)
+
+    def fsync(fd):
+        if not os.path.isdir(f"/proc/self/fd/{fd}"):
+            events.append(("fsync", os.path.basename(os.readlink(f"/proc/self/fd/{fd}"))))
+        return real_fsync(fd)
+
+    def sync_files(paths):
+        events.extend(("synced", os.path.basename(p)) for p in paths)
+
+    monkeypatch.setattr(workspace.os, "replace", replace)
+    monkeypatch.setattr(workspace.os, "fsync", fsync)
+    if syncfs:
+        monkeypatch.setattr(workspace, "sync_files", sync_files)
+    old = tmp_path / "claims" / "c-000000000000.json"
+    old.parent.mkdir()
+    old.write_bytes(b"old")
+    records = [(tmp_path / "claims" / f"c-00000000000{i}.json", b"{}\n") for i in range(1, 4)]
+    blob = (tmp_path / "snapshots" / "ab" / ("ab" * 32), b"page")
+    stats = workspace.write_batch([blob], [*records, (old, None)])
+
+    assert not old.exists() and all(path.read_bytes() == b"{}\n" for path, _ in records)
+    assert set(stats) == {blob[0], *(path for path, _ in records)}
+    first_rename = next(i for i, (what, _) in enumerate(events) if what == "replace")
+    synced = {name for what, name in events[:first_rename] if what in ("synced", "fsync")}
+    assert len([n for n in synced if n.endswith(".tmp")]) == 4, events
+    renamed = [name for what, name in events if what == "replace"]
+    assert renamed[0] == "ab" * 32  # the snapshot before the records that name it
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_sync_files_falls_back_to_fsync_when_syncfs_is_refused(tmp_path, monkeypatch):
+    import errno
+
+    import claimtrack.workspace as workspace
+
+    def refused(fd):
+        import ctypes
+
+        ctypes.set_errno(errno.EPERM)
+        return -1
+
+    calls: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(workspace, "_SYNCFS", [refused])
+    monkeypatch.setattr(workspace.os, "fsync", lambda fd: calls.append(fd) or real_fsync(fd))
+    files = [tmp_path / f"f{i}" for i in range(3)]
+    for f in files:
+        f.write_bytes(b"x")
+    workspace.sync_files([str(f) for f in files])
+    assert len(calls) == 3
