@@ -489,9 +489,9 @@ class _IOCount:
     programs' disk traffic)."""
 
     def __init__(self):
-        import claimtrack.workspace as workspace_module
+        import claimtrack.atomic as atomic_module
 
-        self.module = workspace_module
+        self.module = atomic_module
         self.reads = self.read_bytes = self.writes = 0
 
     def __enter__(self):

@@ -12,11 +12,12 @@ Layout (``claims/`` by default)::
       .cache/index.sqlite      the case index (derived, rebuilt when missing; gitignored)
       .lock                    taken while writing
 
-Writes are atomic (temp file, fsync, rename) and serialised by a file lock, so a crash leaves
-either the old or the new version of a record, never half of one. Many writes (an ingest or
-import run) go in batches (``Workspace.batch``): the files of a batch are fsynced together and
-each folder once, and the index takes the whole batch in one transaction. A record that fails
-to load is reported by path and the rest of the workspace still loads (``Workspace.problems``).
+Writes are atomic (temp file, fsync, rename: ``claimtrack.atomic``) and serialised by a file
+lock, so a crash leaves either the old or the new version of a record, never half of one. Many
+writes (an ingest or import run) go in batches (``Workspace.batch``, ``claimtrack.batch``): the
+files of a batch are synced together (one ``syncfs``) and each folder once, and the index takes
+the whole batch in one transaction. A record that fails to load is reported by path and the
+rest of the workspace still loads (``Workspace.problems``).
 
 The files are the truth; the derived reads (``query_claims``, ``assessments``,
 ``neighbourhood``, ``search``, ...) are answered by the case index
@@ -25,27 +26,32 @@ The files are the truth; the derived reads (``query_claims``, ``assessments``,
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
 import re
-import secrets
-import sys
-import tempfile
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
+from . import atomic
+from .atomic import atomic_stream as atomic_stream  # importable from here, as before
+from .atomic import atomic_write as atomic_write
+from .atomic import write_batch as write_batch
+from .batch import Batch
 from .errors import AmbiguousId, CorruptRecord, NotFound, WorkspaceError
 from .ids import PREFIXES, kind_of
 from .store.base import NaiveReads
 
 if TYPE_CHECKING:
+    from filelock import BaseFileLock
+
+    from .flags import Assessment
     from .models import Claim, Evidence, Question, Record, Source
+    from .store.base import ClaimRow
     from .store.index import CaseIndex
     from .store.verify import VerifyReport
 
@@ -63,17 +69,16 @@ KIND_DIRS = {
 LOCK_TIMEOUT = 60.0
 BATCH_RECORDS = 1000
 """Records staged before a batch is committed (``Workspace.batch``)."""
-WRITE_THREADS = 16
-"""Threads that create and rename a batch's files: creating a file waits for the file
-system's journal when other programs sync, and threads wait for it together (3x faster on a
-busy disk, measured)."""
 _PREFIX_OK = re.compile(r"[a-z0-9-]+")
 # What a record id may look like on disk: never a path ("../x", "a/b"), NUL or a dot-file.
 _SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+T = TypeVar("T")
+_Written = tuple[str, str, "Record | None", "tuple[int, int] | None", "bytes | None"]
+"""A file this process wrote or removed: (kind, id, record, (size, mtime_ns), bytes)."""
 
 
-def find_workspace(explicit: str | os.PathLike | None = None, cwd: Path | None = None) -> Path:
+def find_workspace(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
     """The workspace folder to use: ``explicit``, else $CLAIMTRACK_WORKSPACE, else the nearest
     ``claims/`` (or workspace folder itself) found walking up from ``cwd``, like git's ``.git``.
     """
@@ -96,73 +101,6 @@ def find_workspace(explicit: str | os.PathLike | None = None, cwd: Path | None =
         "no claimtrack workspace here or in any parent folder; "
         "create one with: claimtrack init (or pass --workspace DIR)"
     )
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory fds
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: Path, data: bytes, *, shared: bool = False) -> tuple[int, int]:
-    """Write ``data`` to ``path`` so that readers see the old or the new file, never a mix.
-
-    Records get a private temporary file's permissions (0600); ``shared`` files (exports made
-    to be handed on) get the usual ones, 0666 less the umask. Returns the file's (size,
-    mtime_ns) as written, before it was renamed into place.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if shared:
-        tmp = str(path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"))
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    else:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-            st = os.fstat(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_dir(path.parent)
-    return (st.st_size, st.st_mtime_ns)
-
-
-@contextmanager
-def atomic_stream(path: Path) -> Iterator:
-    """A binary file to stream a shared file into (an export): readers of ``path`` see the
-    old file or the whole new one, with the usual permissions (0666 less the umask)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = str(path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"))
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_dir(path.parent)
 
 
 def dump_record(record: Record) -> bytes:
@@ -205,8 +143,9 @@ def _parse(kind: str, record_id: str, path: str | Path, data: bytes) -> Record:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ())) or "file"
         raise CorruptRecord(str(path), f"{where}: {first.get('msg')}") from exc
-    if record.id != record_id:
-        raise CorruptRecord(str(path), f"holds id {record.id!r}, not {record_id!r}")
+    found = getattr(record, "id", None)  # every kind of RECORD_TYPES has one
+    if found != record_id:
+        raise CorruptRecord(str(path), f"holds id {found!r}, not {record_id!r}")
     return record
 
 
@@ -231,9 +170,9 @@ class Workspace(NaiveReads):
     def __init__(self, root: Path):
         self.root = Path(root)
         self.problems: list[CorruptRecord] = []
-        self._lock = None
+        self._lock: BaseFileLock | None = None
         self._index: CaseIndex | None = None
-        self._batch: _Batch | None = None
+        self._batch: Batch | None = None
         self._fresh = False  # the index was checked since this process took the lock
 
     @property
@@ -242,7 +181,7 @@ class Workspace(NaiveReads):
 
     # -- creating and opening ------------------------------------------------------------
     @classmethod
-    def init(cls, root: str | os.PathLike) -> tuple[Workspace, bool]:
+    def init(cls, root: str | os.PathLike[str]) -> tuple[Workspace, bool]:
         """Create a workspace at ``root`` (or open the one there). Returns (workspace, created)."""
         path = Path(root)
         if (path / MARKER).is_file():
@@ -254,13 +193,13 @@ class Workspace(NaiveReads):
             for sub in (*KIND_DIRS.values(), "snapshots"):
                 (path / sub).mkdir(exist_ok=True)
             settings = {"schema_version": SCHEMA_VERSION, "settings": {}}
-            atomic_write(path / MARKER, (json.dumps(settings, indent=2) + "\n").encode())
+            atomic.atomic_write(path / MARKER, (json.dumps(settings, indent=2) + "\n").encode())
         except OSError as exc:
             raise WorkspaceError(f"cannot create a workspace at {path}: {exc.strerror}") from exc
         return cls(path), True
 
     @classmethod
-    def open(cls, root: str | os.PathLike | None = None) -> Workspace:
+    def open(cls, root: str | os.PathLike[str] | None = None) -> Workspace:
         """Open the workspace at ``root``, or find one as ``find_workspace`` does."""
         path = find_workspace(root)
         ws = cls(path)
@@ -274,7 +213,7 @@ class Workspace(NaiveReads):
             )
         return ws
 
-    def config(self) -> dict:
+    def config(self) -> dict[str, Any]:
         marker = self.root / MARKER
         try:
             config = json.loads(marker.read_text(encoding="utf-8"))
@@ -285,14 +224,14 @@ class Workspace(NaiveReads):
         return config
 
     @property
-    def settings(self) -> dict:
+    def settings(self) -> dict[str, Any]:
         return self.config().get("settings") or {}
 
-    def set_setting(self, key: str, value) -> None:
+    def set_setting(self, key: str, value: Any) -> None:
         with self.lock():
             config = self.config()
             config.setdefault("settings", {})[key] = value
-            atomic_write(self.root / MARKER, (json.dumps(config, indent=2) + "\n").encode())
+            atomic.atomic_write(self.root / MARKER, (json.dumps(config, indent=2) + "\n").encode())
 
     # -- locking -------------------------------------------------------------------------
     @contextmanager
@@ -305,8 +244,9 @@ class Workspace(NaiveReads):
 
         if self._lock is None:
             self._lock = FileLock(str(self.root / ".lock"))
+        lock = self._lock
         try:
-            self._lock.acquire(timeout=LOCK_TIMEOUT)
+            lock.acquire(timeout=LOCK_TIMEOUT)
         except Timeout as exc:
             raise WorkspaceError(
                 f"the workspace {self.root} is locked by another claimtrack process; "
@@ -317,11 +257,11 @@ class Workspace(NaiveReads):
         try:
             yield
         finally:
-            self._lock.release()
-            if not self._lock.is_locked:
+            lock.release()
+            if not lock.is_locked:
                 self._fresh = False
 
-    def transaction(self):
+    def transaction(self) -> AbstractContextManager[None]:
         """The store interface's unit of writing; for a folder, the write lock (each save
         is written whole when it returns)."""
         return self.lock()
@@ -341,7 +281,7 @@ class Workspace(NaiveReads):
         if self._batch is not None:
             yield
             return
-        self._batch = _Batch(self, size or BATCH_RECORDS)
+        self._batch = Batch(self, size or BATCH_RECORDS)
         try:
             yield
             self._batch.flush()
@@ -351,7 +291,7 @@ class Workspace(NaiveReads):
         finally:
             self._batch = None
 
-    def on_commit(self, callback) -> None:
+    def on_commit(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` once what has been written is committed (at once outside a
         batch)."""
         if self._batch is None:
@@ -367,7 +307,13 @@ class Workspace(NaiveReads):
             self._index = CaseIndex(self)
         return self._index.open()
 
-    def _indexed(self, read, *, full: bool = True, files=None):
+    def _indexed(
+        self,
+        read: Callable[[CaseIndex], T],
+        *,
+        full: bool = True,
+        files: Callable[[CaseIndex], Iterable[tuple[str, str]]] | None = None,
+    ) -> T:
         """``read(index)`` on an index brought up to date first: every file checked
         (``full``), or the folders and the files ``files(index)`` names. A damaged index is
         rebuilt and the read tried once more."""
@@ -410,7 +356,7 @@ class Workspace(NaiveReads):
 
         return verify_folder(self)
 
-    def write_graphml(self, out) -> None:
+    def write_graphml(self, out: BinaryIO) -> None:
         """The whole case as GraphML, written to the binary file ``out`` as it is read from
         the index (``claimtrack.store.graphml``): the same document as
         ``export.render(prepare(records), "graphml")`` in a fraction of the memory."""
@@ -419,7 +365,7 @@ class Workspace(NaiveReads):
         self._indexed(lambda index: None)
         write_graphml(self._open_index(), out)
 
-    def reindex(self) -> dict:
+    def reindex(self) -> dict[str, Any]:
         """Rebuild the case index from the record files; returns counts for a message."""
         from .store.index import CaseIndex
 
@@ -427,23 +373,23 @@ class Workspace(NaiveReads):
         self._index = index
         started = time.perf_counter()
         index.rebuild(force=True)
-        counts = index.counts()
+        counts: dict[str, Any] = dict(index.counts())
         counts["seconds"] = round(time.perf_counter() - started, 2)
         counts["path"] = str(index.path) if not index.in_memory else None
         self.problems = index.problems()
         return counts
 
     # -- derived reads (the store interface; the answers NaiveReads defines) ---------------
-    def query_claims(self, **filters) -> list:
+    def query_claims(self, **filters: Any) -> list[ClaimRow]:
         return self._indexed(lambda index: index.query_claims(**filters))
 
     def checkworthy_threshold(self) -> float:
         return self._indexed(lambda index: index.checkworthy_threshold(), full=False)
 
-    def query_claims_json(self, fields, **filters) -> list[str]:
+    def query_claims_json(self, fields: Any, **filters: Any) -> list[str]:
         return self._indexed(lambda index: list(index.query_claims_json(fields, **filters)))
 
-    def assessments(self, claim_ids: Iterable[str] | None = None) -> dict:
+    def assessments(self, claim_ids: Iterable[str] | None = None) -> dict[str, Assessment]:
         if claim_ids is None:
             return self._indexed(lambda index: index.assessments(None))
         wanted = list(claim_ids)
@@ -460,7 +406,7 @@ class Workspace(NaiveReads):
             files=lambda index: index.neighbourhood_files(claim_id),
         )
 
-    def claim_view(self, claim_id: str) -> tuple[dict, dict[str, dict]]:
+    def claim_view(self, claim_id: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
         return self._indexed(
             lambda index: index.claim_view(claim_id),
             full=False,
@@ -521,10 +467,11 @@ class Workspace(NaiveReads):
         prefix = prefix.strip()
         if not prefix or not _PREFIX_OK.fullmatch(prefix):
             raise NotFound(f"{prefix!r} is not a claimtrack id (ids look like c-3f2a9b1c0d4e)")
-        kinds = [kind] if kind else ([kind_of(prefix)] if kind_of(prefix) else list(KIND_DIRS))
+        typed = kind_of(prefix)
+        kinds = [kind] if kind else ([typed] if typed else list(KIND_DIRS))
         candidates: list[tuple[str, str]] = []
         for k in kinds:
-            wanted = prefix if kind_of(prefix) else PREFIXES[k] + prefix
+            wanted = prefix if typed else PREFIXES[k] + prefix
             candidates += [(k, i) for i in self.ids(k) if i.startswith(wanted)]
         if len(candidates) == 1:
             return candidates[0]
@@ -619,31 +566,35 @@ class Workspace(NaiveReads):
         """Validate every record first, then write them all under one lock acquisition."""
         from .models import RECORD_TYPES
 
-        prepared = []
+        prepared: list[tuple[str, Record, str, Path, bytes]] = []
         for record in records:
-            kind = next(k for k, t in RECORD_TYPES.items() if isinstance(record, t))
-            if not _SAFE_ID.fullmatch(record.id):
+            kind = next((k for k, t in RECORD_TYPES.items() if isinstance(record, t)), None)
+            record_id = getattr(record, "id", None)  # every kind of RECORD_TYPES has one
+            if kind is None or not isinstance(record_id, str):
+                raise WorkspaceError(f"a {type(record).__name__} is not a record of its own")
+            if not _SAFE_ID.fullmatch(record_id):
                 raise WorkspaceError(
-                    f"cannot save a {kind} with id {record.id!r}: an id is lower-case letters, "
+                    f"cannot save a {kind} with id {record_id!r}: an id is lower-case letters, "
                     "digits and dashes, like c-3f2a9b1c0d4e"
                 )
             # Re-validate so a record built with model_construct cannot write bad data.
             checked = RECORD_TYPES[kind].model_validate(record.model_dump())
-            prepared.append((kind, checked, self.path_for(kind, record.id), dump_record(record)))
+            path = self.path_for(kind, record_id)
+            prepared.append((kind, checked, record_id, path, dump_record(record)))
         with self.lock():
             if self._batch is not None:
-                for kind, record, path, data in prepared:
-                    self._batch.stage(kind, record.id, path, data, record)
+                for kind, record, record_id, path, data in prepared:
+                    self._batch.stage(kind, record_id, path, data, record)
                 return
-            written = []
-            for kind, record, path, data in prepared:
+            written: list[_Written] = []
+            for kind, record, record_id, path, data in prepared:
                 try:
                     if path.is_file() and path.read_bytes() == data:
                         continue
-                    stat = atomic_write(path, data)
+                    stat = atomic.atomic_write(path, data)
                 except OSError as exc:
                     raise WorkspaceError(f"cannot write {path}: {exc.strerror}") from exc
-                written.append((kind, record.id, record, stat, data))
+                written.append((kind, record_id, record, stat, data))
             self._index_writes(written)
 
     def delete(self, kind: str, record_id: str) -> None:
@@ -658,7 +609,7 @@ class Workspace(NaiveReads):
                 return
             self._index_writes([(kind, record_id, None, None, None)])
 
-    def _index_writes(self, written) -> None:
+    def _index_writes(self, written: list[_Written]) -> None:
         """Tell the index about files this process has just written or removed (a failure
         here loses nothing: the next read sees the files' new stamps)."""
         from .store.index import index_error
@@ -669,7 +620,7 @@ class Workspace(NaiveReads):
             index = self._open_index()
             with index.writing(sync=False):
                 for kind, record_id, record, stat, data in written:
-                    if record is None:
+                    if record is None or stat is None or data is None:
                         index.forgot(kind, record_id)
                     else:
                         index.wrote(kind, record_id, stat, hashlib.sha256(data).hexdigest())
@@ -700,7 +651,7 @@ class Workspace(NaiveReads):
             # writers of one blob write the same bytes, and ingest's worker threads do not
             # queue behind each other (4x slower with the lock, measured).
             try:
-                atomic_write(path, data)
+                atomic.atomic_write(path, data)
             except OSError as exc:
                 raise WorkspaceError(f"cannot write {path}: {exc.strerror}") from exc
         return sha
@@ -735,270 +686,3 @@ class Workspace(NaiveReads):
 def _kind_of_path(path: str) -> str | None:
     folder = os.path.basename(os.path.dirname(path))
     return next((k for k, d in KIND_DIRS.items() if d == folder), None)
-
-
-@dataclass
-class _Staged:
-    path: Path
-    data: bytes | None  # None: delete
-    record: Record | None
-
-
-class _Batch:
-    """The records and snapshots of one workspace batch, staged until ``flush``."""
-
-    def __init__(self, ws: Workspace, size: int):
-        self.ws = ws
-        self.size = size
-        self.records: dict[tuple[str, str], _Staged] = {}
-        self.blobs: dict[str, bytes] = {}
-        self.callbacks: list = []
-        self.unapplied: list[tuple] = []  # staged, not yet given to the index
-        self.index: CaseIndex | None = None
-        self.holding = None  # the lock, held from the first staged write to the commit
-
-    def stage(self, kind: str, record_id: str, path: Path, data: bytes | None, record) -> None:
-
-        if self.holding is None:
-            self.holding = self.ws.lock()
-            self.holding.__enter__()
-        key = (kind, record_id)
-        if data is not None and key not in self.records:
-            try:
-                if path.read_bytes() == data:
-                    return  # unchanged
-            except OSError:
-                pass
-        self.records[key] = _Staged(path, data, record)
-        self.unapplied.append((kind, record_id, record, None))
-        if len(self.records) >= self.size:
-            self.flush()
-
-    def apply(self) -> None:
-        """Give the index what was staged since the last time (before it answers a read, or
-        at the commit): in one go, inside the batch's transaction."""
-        from .store.index import index_error
-
-        if not self.unapplied:
-            return
-        if self.index is None:
-            try:
-                index = self.ws._open_index()
-                # No look for files changed behind the index's back here: the next read does
-                # that, and a writer must not pay for listing 100,000 files.
-                index.begin(sync=False)
-                self.index = index
-            except Exception as exc:
-                if not index_error(exc):
-                    raise
-        items, self.unapplied = self.unapplied, []
-        if self.index is not None:
-            try:
-                self.index.apply_many(items)
-            except Exception as exc:
-                if not index_error(exc):
-                    raise
-                self.index.rollback()
-                self.index.close()
-                self.index = None
-
-    def flush(self) -> None:
-        """Write what is staged and commit it (see ``Workspace.batch``)."""
-        from .store.index import index_error
-
-        try:
-            self.apply()
-            stats = write_batch(
-                [(self.ws.blob_path(sha), data) for sha, data in self.blobs.items()],
-                [(s.path, s.data) for s in self.records.values()],
-            )
-            if self.index is not None:
-                try:
-                    for (kind, record_id), staged in self.records.items():
-                        if staged.data is None:
-                            self.index.forgot(kind, record_id)
-                        elif stats.get(staged.path) is not None:
-                            self.index.wrote(
-                                kind, record_id, stats[staged.path],
-                                hashlib.sha256(staged.data).hexdigest(),
-                            )  # fmt: skip
-                    self.index.commit()
-                except Exception as exc:
-                    if not index_error(exc):
-                        raise
-                    self.index.rollback()
-                    self.index.close()
-            self.index = None
-            self.records = {}
-            self.blobs = {}
-        finally:
-            holding, self.holding = self.holding, None
-            if holding is not None:
-                holding.__exit__(None, None, None)
-        callbacks, self.callbacks = self.callbacks, []
-        for callback in callbacks:
-            callback()
-
-    def abandon(self) -> None:
-        """Drop what is staged (an error inside the batch): nothing of it is written."""
-        if self.index is not None:
-            self.index.rollback()
-            self.index = None
-        self.records = {}
-        self.blobs = {}
-        self.callbacks = []
-        self.unapplied = []
-        holding, self.holding = self.holding, None
-        if holding is not None:
-            holding.__exit__(None, None, None)
-
-
-def write_batch(
-    blobs: list[tuple[Path, bytes]], records: list[tuple[Path, bytes | None]]
-) -> dict[Path, tuple[int, int]]:
-    """Write many files at once, each atomically, with one sync of the file system for all of
-    them rather than one per file.
-
-    1. Every file is written to a temporary file beside it (not synced one by one);
-    2. one ``syncfs`` of each file system they are on puts all of them on the disk
-       (``sync_files``; where there is no ``syncfs``, each temporary file is fsynced);
-    3. snapshots are renamed into place and their folders fsynced, then the records (records
-       with ``None`` are deleted), whose folders are fsynced once each.
-
-    So a record file is renamed into place only once its bytes are on the disk: a kill or a
-    power loss at any moment leaves each file whole, old or new, and a record never names a
-    snapshot that is not there. Returns (size, mtime_ns) of each file written, as it was
-    before the rename (so a change made after it shows)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    files = [(path, data) for path, data in [*blobs, *records] if data is not None]
-    n_blobs = sum(1 for _, data in blobs if data is not None)
-    temps: list[tuple[Path, str, tuple[int, int]]] = []
-    try:
-        for folder in sorted({f.parent for f in _make_folders({p.parent for p, _ in files})}):
-            _fsync_dir(folder)  # a new folder's own entry, in the folder above it
-        fsync_each = not _syncfs_available()
-        with ThreadPoolExecutor(max_workers=max(1, min(WRITE_THREADS, len(files)))) as pool:
-            futures = [pool.submit(_write_temp, p, d, fsync=fsync_each) for p, d in files]
-            failure = None
-            for future in futures:
-                try:
-                    temps.append(future.result())
-                except OSError as exc:
-                    failure = failure or exc
-            if failure is not None:
-                raise failure
-            if not fsync_each:
-                sync_files([tmp for _, tmp, _ in temps])
-            # Snapshots first: a record never names a snapshot that is not there.
-            for group, removals in ((temps[:n_blobs], []), (temps[n_blobs:], records)):
-                folders = {path.parent for path, _, _ in group}
-                list(pool.map(lambda t: os.replace(t[1], t[0]), group))
-                for path, data in removals:
-                    if data is None:
-                        try:
-                            path.unlink()
-                            folders.add(path.parent)
-                        except FileNotFoundError:
-                            pass
-                for folder in sorted(folders):
-                    _fsync_dir(folder)
-        done = {path: stat for path, _, stat in temps}
-        temps = []
-        return done
-    except OSError as exc:
-        where = exc.filename or (records[0][0].parent if records else "")
-        raise WorkspaceError(f"cannot write to {where}: {exc.strerror}") from exc
-    finally:
-        for _, tmp, _ in temps:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-
-
-def _make_folders(folders: Iterable[Path]) -> list[Path]:
-    """Create the folders that are missing; returns those it created, parents first."""
-    made: list[Path] = []
-    for folder in sorted(folders):
-        missing = [f for f in (folder, *folder.parents) if not f.exists()]
-        for f in reversed(missing):
-            try:
-                f.mkdir()
-                made.append(f)
-            except FileExistsError:
-                pass
-    return made
-
-
-def _write_temp(path: Path, data: bytes, *, fsync: bool) -> tuple[Path, str, tuple[int, int]]:
-    """``data`` in a new temporary file beside ``path``: (path, temporary name, (size,
-    mtime_ns))."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        if fsync:
-            os.fsync(fd)
-        st = os.fstat(fd)
-    except BaseException:
-        os.close(fd)
-        os.unlink(tmp)
-        raise
-    os.close(fd)
-    return path, tmp, (st.st_size, st.st_mtime_ns)
-
-
-_SYNCFS: list = []  # [the C library's syncfs, or None], looked up once
-
-
-def _syncfs_available() -> bool:
-    if not _SYNCFS:
-        found = None
-        if sys.platform.startswith("linux"):
-            try:
-                import ctypes
-
-                libc = ctypes.CDLL(None, use_errno=True)
-                found = libc.syncfs
-                found.argtypes = [ctypes.c_int]
-                found.restype = ctypes.c_int
-            except (OSError, AttributeError):
-                found = None
-        _SYNCFS.append(found)
-    return _SYNCFS[0] is not None
-
-
-def sync_files(paths: list[str]) -> None:
-    """Put the contents of the files ``paths`` on the disk: one ``syncfs`` (Linux) of each file
-    system they are on, which waits for every file written on it as an fsync of each would
-    (``man 2 syncfs``); otherwise, or when the call is refused, an fsync of each file."""
-    if not paths:
-        return
-    syncfs = _SYNCFS[0] if _syncfs_available() else None
-    if syncfs is not None:
-        import ctypes
-
-        devices: dict[int, str] = {}
-        for path in paths:
-            devices.setdefault(os.stat(path).st_dev, path)
-        for path in devices.values():
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                failed = syncfs(fd) != 0
-                err = ctypes.get_errno() if failed else 0
-            finally:
-                os.close(fd)
-            if failed and err not in (errno.ENOSYS, errno.EPERM, errno.EINVAL):
-                raise OSError(err, os.strerror(err), path)
-            if failed:
-                break  # refused here (a sandbox): fsync each file instead
-        else:
-            return
-    for path in paths:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

@@ -180,7 +180,7 @@ def test_a_batch_renames_each_record_only_after_its_bytes_are_synced(tmp_path, m
     """write_batch: every temporary file is on the disk (one syncfs of the file system, or an
     fsync of each where there is none) before the first file is renamed into place; snapshots
     land before the records that name them."""
-    import claimtrack.workspace as workspace
+    import claimtrack.atomic as workspace
 
     events: list[tuple[str, str]] = []
     real_replace, real_fsync = os.replace, os.fsync
@@ -223,7 +223,7 @@ def test_a_batch_renames_each_record_only_after_its_bytes_are_synced(tmp_path, m
 def test_sync_files_falls_back_to_fsync_when_syncfs_is_refused(tmp_path, monkeypatch):
     import errno
 
-    import claimtrack.workspace as workspace
+    import claimtrack.atomic as workspace
 
     def refused(fd):
         import ctypes
