@@ -22,7 +22,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
 from .ids import is_valid_id, make_id
@@ -61,7 +61,7 @@ class ImportResult:
     unchanged: int = 0
     new_sources: list[str] = field(default_factory=list)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, int]:
         return {
             "new": len(self.new_claims),
             "updated": len(self.updated_claims),
@@ -73,7 +73,7 @@ class ImportResult:
 # -- reading -----------------------------------------------------------------------------------
 
 
-def _str(value, where: str, name: str) -> str | None:
+def _str(value: object, where: str, name: str) -> str | None:
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -83,7 +83,7 @@ def _str(value, where: str, name: str) -> str | None:
     return " ".join(value.split()) or None
 
 
-def _name(value) -> str | None:
+def _name(value: object) -> str | None:
     """A schema.org Person/Organization (or a list of them, or a plain string) as a name."""
     if isinstance(value, list):
         names = [n for n in (_name(v) for v in value) if n]
@@ -93,7 +93,7 @@ def _name(value) -> str | None:
     return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
 
 
-def _urls(value) -> list[str]:
+def _urls(value: object) -> list[str]:
     if isinstance(value, list):
         return [u for v in value for u in _urls(v)]
     if isinstance(value, dict):
@@ -101,13 +101,13 @@ def _urls(value) -> list[str]:
     return [value.strip()] if isinstance(value, str) and value.strip() else []
 
 
-def _date(value) -> str | None:
+def _date(value: object) -> str | None:
     if isinstance(value, str) and len(value) >= 10:
         return value[:10]
     return None
 
 
-def is_claimreview(obj) -> bool:
+def is_claimreview(obj: object) -> bool:
     if not isinstance(obj, dict):
         return False
     kind = obj.get("@type")
@@ -115,8 +115,9 @@ def is_claimreview(obj) -> bool:
     return "ClaimReview" in kinds or "claimReviewed" in obj
 
 
-def from_claimreview(obj: dict, where: str) -> ImportItem:
-    item = obj.get("itemReviewed") if isinstance(obj.get("itemReviewed"), dict) else {}
+def from_claimreview(obj: dict[str, Any], where: str) -> ImportItem:
+    reviewed = obj.get("itemReviewed")
+    item: dict[str, Any] = reviewed if isinstance(reviewed, dict) else {}
     text = obj.get("claimReviewed") or item.get("text") or item.get("name")
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"{where}: a ClaimReview without claimReviewed text")
@@ -154,7 +155,7 @@ def from_claimreview(obj: dict, where: str) -> ImportItem:
     )
 
 
-def from_line(obj, where: str) -> ImportItem:
+def from_line(obj: object, where: str) -> ImportItem:
     if not isinstance(obj, dict):
         raise InputError(f"{where}: expected a JSON object with a 'text'")
     if is_claimreview(obj):
@@ -202,8 +203,9 @@ def parse(data: str, name: str = "input") -> list[ImportItem]:
             continue
         try:
             obj = json.loads(line)
-        except ValueError as exc:
-            raise InputError(f"{name}: line {number} is not JSON ({exc.msg})") from None
+        except ValueError as exc:  # a JSONDecodeError, or a number too long to convert
+            why = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+            raise InputError(f"{name}: line {number} is not JSON ({why})") from None
         items.append(from_line(obj, f"{name}: line {number}"))
     return items
 
@@ -268,7 +270,7 @@ def import_items(
     batches (``Store.batch``).
     """
     from .linking import figures_of
-    from .models import Claim, Mention, utcnow
+    from .models import Claim, Mention, expect, utcnow
 
     now = now or utcnow()
     result = ImportResult()
@@ -280,8 +282,7 @@ def import_items(
             cid = item.claim_id or make_id("claim", item.text, item.claimant)
             claim = claims.get(cid)
             if claim is None and ws.exists("claim", cid):
-                claim = ws.load("claim", cid)
-                claims[cid] = claim
+                claim = claims[cid] = expect(ws.load("claim", cid), Claim)
             if claim is None:
                 created = now
                 if item.date:

@@ -13,6 +13,7 @@ two stages: the store's full-text search (``Store.search``, BM25) names up to
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -29,12 +30,13 @@ from .match import (
     lexical_similarity,
     rerank,
 )
-from .models import Claim, Mention, Question, QuestionOrigin
+from .models import Claim, Evidence, Mention, Question, QuestionOrigin, expect
 
 if TYPE_CHECKING:
     from .extract import ExtractedSentence
-    from .models import Figure, Source, TextOrigin
+    from .models import Figure, Source
     from .store.base import Store
+    from .vocabulary import TextOrigin
 
     Workspace = Store
 
@@ -76,7 +78,7 @@ def _relative_figures(s: ExtractedSentence) -> list[Figure]:
     ]
 
 
-def _mention_key(start: int | None, quote: str) -> tuple:
+def _mention_key(start: int | None, quote: str) -> tuple[int | None, str]:
     return (start, normalize_text(quote))
 
 
@@ -101,12 +103,12 @@ class Matcher:
         """A claim loaded once (None when it is gone or does not load)."""
         if cid not in self.claims:
             try:
-                self.claims[cid] = self.ws.load("claim", cid)  # type: ignore[assignment]
+                self.claims[cid] = expect(self.ws.load("claim", cid), Claim)
             except (NotFound, CorruptRecord):
                 self.claims[cid] = None
         return self.claims[cid]
 
-    def statistics(self, words) -> tuple[int, dict[str, int]]:
+    def statistics(self, words: Iterable[str]) -> tuple[int, dict[str, int]]:
         missing = [w for w in words if w not in self._df]
         if missing or self._n is None:
             n, found = self.ws.match_statistics(missing)
@@ -142,7 +144,7 @@ class _Plan:
         self.local = ClaimIndex()  # claims created in this call (not yet in the store)
         self.result = LinkResult()
         self.questions: list[Question] = []
-        self.seen: set[tuple] = set()
+        self.seen: set[tuple[int | None, str]] = set()
         for cid in ws.claims_of_source(source.id):
             claim = self.get(cid)
             if claim is None:
@@ -171,7 +173,9 @@ class _Plan:
                 return m
         return None
 
-    def add_claim_sentence(self, s: ExtractedSentence, origin: TextOrigin, now) -> None:
+    def add_claim_sentence(
+        self, s: ExtractedSentence, origin: TextOrigin, now: datetime | None
+    ) -> None:
         key = _mention_key(s.start, s.sentence)
         if key in self.seen:
             return
@@ -213,7 +217,7 @@ class _Plan:
         self.local.add(claim)
         self.result.new_claims.append(cid)
 
-    def add_question(self, s: ExtractedSentence, now) -> None:
+    def add_question(self, s: ExtractedSentence, now: datetime | None) -> None:
         qid = make_id("question", "non-answer", self.source.id, s.sentence)
         if self.ws.exists("question", qid) or any(q.id == qid for q in self.questions):
             return
@@ -235,8 +239,8 @@ class _Plan:
         """The nearest figure claim of this source about the same subject, else the nearest
         claim of this source, else the best match in the workspace."""
         asked = features(s.sentence)
-        candidates = []
-        texts = {}
+        candidates: list[tuple[str, bool, float, int | None]] = []
+        texts: dict[str, tuple[Claim, list[Mention], list[str]]] = {}
         for claim in self.claims.values():
             here = [m for m in claim.mentions if m.source == self.source.id]
             if here:
@@ -263,7 +267,7 @@ class _Plan:
         floor = max(SUBJECT_THRESHOLD, best - SUBJECT_MARGIN)
         about = [c for c in figure_claims if c[2] >= floor]
 
-        def nearest(items):
+        def nearest(items: list[tuple[str, bool, float, int | None]]) -> str:
             return min(
                 items,
                 key=lambda c: (c[3] is None, c[3] if c[3] is not None else 0, -c[2], c[0]),
@@ -354,8 +358,8 @@ def merge(ws: Workspace, survivor_ref: str, other_ref: str) -> Claim:
     Returns the survivor as written.
     """
     with ws.transaction():
-        survivor = ws.get(survivor_ref, "claim")
-        other = ws.get(other_ref, "claim")
+        survivor = expect(ws.get(survivor_ref, "claim"), Claim)
+        other = expect(ws.get(other_ref, "claim"), Claim)
         if survivor.id == other.id:
             raise LinkingError(f"{survivor_ref} and {other_ref} are the same claim ({survivor.id})")
         for m in other.mentions:
@@ -365,15 +369,13 @@ def merge(ws: Workspace, survivor_ref: str, other_ref: str) -> Claim:
         survivor.tags = _unique([*survivor.tags, *other.tags])
         survivor.ref = survivor.ref or other.ref
         survivor.created_at = min(survivor.created_at, other.created_at)
-        moved = [
-            e.model_copy(update={"claim": survivor.id})
-            for e in ws.load_all("evidence")
-            if e.claim == other.id
+        evidence = [expect(e, Evidence) for e in ws.load_all("evidence")]
+        questions = [expect(q, Question) for q in ws.load_all("question")]
+        moved: list[Evidence | Question] = [
+            e.model_copy(update={"claim": survivor.id}) for e in evidence if e.claim == other.id
         ]
         moved += [
-            q.model_copy(update={"claim": survivor.id})
-            for q in ws.load_all("question")
-            if q.claim == other.id
+            q.model_copy(update={"claim": survivor.id}) for q in questions if q.claim == other.id
         ]
         ws.save_many([survivor, *moved])
         ws.delete("claim", other.id)
@@ -395,7 +397,7 @@ def detach(
     if (source is None) == (mention is None):
         raise LinkingError("say which mention to detach: --source SOURCE or --mention N")
     with ws.transaction():
-        claim = ws.get(claim_ref, "claim")
+        claim = expect(ws.get(claim_ref, "claim"), Claim)
         if mention is not None:
             if not 0 <= mention < len(claim.mentions):
                 raise LinkingError(
@@ -403,7 +405,7 @@ def detach(
                     f"{len(claim.mentions) - 1}); there is no mention {mention}"
                 )
             picked = [claim.mentions[mention]]
-        else:
+        elif source is not None:
             try:
                 sid = ws.resolve(source, "source")[1]
             except NotFound:
@@ -432,12 +434,13 @@ def detach(
         claim.mentions = kept
         sources = {m.source for m in picked}
         still = {m.source for m in kept}
-        moved = [
+        questions = [expect(q, Question) for q in ws.load_all("question")]
+        moved_questions = [
             q.model_copy(update={"claim": new.id})
-            for q in ws.load_all("question")
+            for q in questions
             if q.claim == claim.id and q.origin is not None and q.origin.source in sources - still
         ]
-        ws.save_many([new, claim, *moved])
+        ws.save_many([new, claim, *moved_questions])
     return new
 
 
@@ -448,8 +451,8 @@ def figures_of(text: str) -> list[Figure]:
     return parse_figures(text)
 
 
-def _unique(items):
-    out = []
+def _unique(items: Iterable[str]) -> list[str]:
+    out: list[str] = []
     for item in items:
         if item not in out:
             out.append(item)

@@ -29,7 +29,7 @@ class Document:
     notes: list[str] = field(default_factory=list)
 
 
-def _date_or_none(value) -> str | None:
+def _date_or_none(value: object) -> str | None:
     if value is None:
         return None
     m = re.search(r"\d{4}-\d{2}-\d{2}", str(value))

@@ -14,10 +14,11 @@ import hashlib
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from ..errors import ClaimtrackError, InputError
 from ..fetch import (
@@ -34,8 +35,9 @@ from ..fetch import (
 )
 from ..ids import make_id
 from ..language import language_of, reads_english
-from ..models import Source, SourceKind, utcnow
+from ..models import Source, expect, utcnow
 from ..notes import Segment
+from ..vocabulary import SourceKind, TextOrigin
 from .document import SEPARATOR, Document
 from .page import parse_html
 from .text import parse_text
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     import httpx
 
     from ..extract import ExtractedSentence
+    from ..linking import Matcher
     from ..store.base import Store as Workspace
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -85,7 +88,7 @@ class IngestOptions:
     """The clock for ``retrieved_at``."""
 
     @classmethod
-    def build(cls, **options) -> IngestOptions:
+    def build(cls, **options: Any) -> IngestOptions:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(options) - known)
         if unknown:
@@ -157,7 +160,7 @@ class IngestResult:
             raise InputError(self.error)
         return self
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """The ``ingest --json`` contract (docs/ingest.md)."""
         return {
             "input": self.input,
@@ -179,7 +182,7 @@ class Prepared:
     result: IngestResult
     raw: bytes = b""
     text: str = ""
-    sentences: list[tuple[str, list[ExtractedSentence]]] = field(default_factory=list)
+    sentences: list[tuple[TextOrigin, list[ExtractedSentence]]] = field(default_factory=list)
     existing: bool = False
     """The source is already in the workspace and nothing would change: nothing to write."""
     archived: bool = False
@@ -247,8 +250,8 @@ def prepare(
         doc = _parse_file(path, raw, name)
         result.url = doc.url
 
-    url = opts.url or doc.url
-    canonical = normalize_url(url) if url else None
+    address = opts.url or doc.url
+    canonical = normalize_url(address) if address else None
     result.url = canonical or result.url
     segments = [s for s in doc.segments if s.text.strip()]
     text = SEPARATOR.join(s.text for s in segments)
@@ -268,7 +271,7 @@ def prepare(
     result.source = source
     result.text_chars = len(text)
     if ws.exists("source", source_id):
-        return merge_into(ws, prepared, ws.load("source", source_id))
+        return merge_into(ws, prepared, expect(ws.load("source", source_id), Source))
     if prepared.extract:
         prepared.sentences = _extract_segments(segments)
     return prepared
@@ -327,7 +330,7 @@ def merge_into(ws: Workspace, prepared: Prepared, old: Source) -> Prepared:
     if not added and not notes:
         return _already(ws, result, old)
     text = old_text
-    updates: dict = {"notes": [*old.notes, *notes]}
+    updates: dict[str, Any] = {"notes": [*old.notes, *notes]}
     if added:
         start = len(old_text) + len(SEPARATOR) if old_text else 0
         text = old_text + (SEPARATOR if old_text else "") + SEPARATOR.join(s.text for s in added)
@@ -355,13 +358,13 @@ def merge_into(ws: Workspace, prepared: Prepared, old: Source) -> Prepared:
 
 def _extract_segments(
     segments: list[Segment], offset: int = 0
-) -> list[tuple[str, list[ExtractedSentence]]]:
+) -> list[tuple[TextOrigin, list[ExtractedSentence]]]:
     """Every sentence of every segment, with offsets into the joined text (which starts at
     ``offset`` in the archived text), grouped by origin (one ``attach`` call per origin rather
     than per table cell)."""
     from ..extract import extract, shift
 
-    grouped: dict[str, list[ExtractedSentence]] = {}
+    grouped: dict[TextOrigin, list[ExtractedSentence]] = {}
     for segment in segments:
         found = extract(segment.text, all_sentences=True)
         grouped.setdefault(segment.origin, []).extend(
@@ -374,7 +377,7 @@ def _extract_segments(
 def _existing(ws: Workspace, url: str) -> Source | None:
     source_id = make_id("source", normalize_url(url))
     if ws.exists("source", source_id):
-        return ws.load("source", source_id)
+        return expect(ws.load("source", source_id), Source)
     return None
 
 
@@ -429,7 +432,7 @@ def archive(ws: Workspace, prepared: Prepared) -> None:
     prepared.archived = True
 
 
-def commit(ws: Workspace, prepared: Prepared, *, matcher=None) -> IngestResult:
+def commit(ws: Workspace, prepared: Prepared, *, matcher: Matcher | None = None) -> IngestResult:
     """Write what ``prepare`` computed: snapshots, the Source, then the claims it mentions
     (``matcher``: a ``linking.Matcher`` shared by the inputs of one batch)."""
     result = prepared.result
@@ -441,10 +444,11 @@ def commit(ws: Workspace, prepared: Prepared, *, matcher=None) -> IngestResult:
     with ws.transaction():
         if not prepared.merged and ws.exists("source", source.id):
             # Ingested meanwhile, e.g. a note and its article in one batch.
+            stored = expect(ws.load("source", source.id), Source)
             if prepared.document is None:
-                return _already(ws, result, ws.load("source", source.id)).result
-            prepared = merge_into(ws, prepared, ws.load("source", source.id))
-            if prepared.existing:
+                return _already(ws, result, stored).result
+            prepared = merge_into(ws, prepared, stored)
+            if prepared.existing or prepared.result.source is None:
                 return prepared.result
             source = prepared.result.source
         archive(ws, prepared)
@@ -469,7 +473,7 @@ def _failed(item: str, exc: ClaimtrackError, path: str | None = None) -> IngestR
 
 
 def ingest_one(
-    ws: Workspace, item: str, *, client: httpx.Client | None = None, **options
+    ws: Workspace, item: str, *, client: httpx.Client | None = None, **options: Any
 ) -> IngestResult:
     """Ingest one URL or file into ``ws``. Failures come back as ``result.error`` (the
     workspace unchanged); ``result.raise_for_error()`` turns them into the exception.
@@ -544,7 +548,7 @@ def iter_ingest(
     *,
     jobs: int = 8,
     client: httpx.Client | None = None,
-    **options,
+    **options: Any,
 ) -> Iterator[IngestResult]:
     """Ingest many inputs, yielding one result per input in input order (folders expanded).
 
@@ -562,7 +566,7 @@ def iter_ingest(
     if client is None and any(_SCHEME.match(i.strip()) for i, _ in expanded):
         client = own_client = make_client(opts.fetch_options())
 
-    def work(entry: tuple[str, ClaimtrackError | None]):
+    def work(entry: tuple[str, ClaimtrackError | None]) -> Prepared | IngestResult:
         item, problem = entry
         if problem is not None:
             return _failed(item, problem)
@@ -582,8 +586,8 @@ def iter_ingest(
     # anyway, and more threads only starve the writing thread, so files get one helper.
     urls = sum(1 for item, _ in expanded if _SCHEME.match(item.strip()))
     pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, urls)))
-    batch = None
-    matcher = None  # claims loaded for linking, kept for the length of one batch
+    batch: AbstractContextManager[None] | None = None
+    matcher: Matcher | None = None  # claims loaded for linking, kept for one batch
     waiting: list[IngestResult] = []  # written, not yet committed
     try:
         futures = {
@@ -616,12 +620,11 @@ def iter_ingest(
             done[index] = result
             waiting.append(result)
             if len(waiting) >= BATCH_INPUTS or time.monotonic() - started > BATCH_SECONDS:
-                batch, closing = None, batch
-                closing.__exit__(None, None, None)
+                closing, batch = batch, None
+                _close(closing)  # batch is None first: a failing commit is not closed twice
                 yield from _drain(waiting)
-        if batch is not None:
-            batch, closing = None, batch
-            closing.__exit__(None, None, None)
+        last, batch = batch, None
+        _close(last)
         yield from _drain(waiting)
     except GeneratorExit:
         # The caller stopped reading: keep what was done (it is whole), then stop.
@@ -656,6 +659,12 @@ def _input_key(item: str) -> str:
         return "input:" + text
 
 
+def _close(batch: AbstractContextManager[None] | None) -> None:
+    """Commit a batch (``Store.batch``) that the ingest loop opened."""
+    if batch is not None:
+        batch.__exit__(None, None, None)
+
+
 def ingest_many(
     ws: Workspace,
     items: Iterable[str],
@@ -663,7 +672,7 @@ def ingest_many(
     jobs: int = 8,
     client: httpx.Client | None = None,
     on_result: Callable[[IngestResult], None] | None = None,
-    **options,
+    **options: Any,
 ) -> list[IngestResult]:
     """``iter_ingest`` collected into a list; ``on_result`` is called as each one is done."""
     results = []

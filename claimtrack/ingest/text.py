@@ -4,6 +4,7 @@ reading-note formats of ``claimtrack.notes``."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..errors import InputError
 from ..notes import Segment, plain, split_front_matter
@@ -29,7 +30,7 @@ def parse_text(data: bytes, *, name: str, markdown: bool, charset: str | None = 
             kind=note.kind,
             notes=note.notes,
         )
-    front: dict = {}
+    front: dict[str, Any] = {}
     if markdown or text.startswith("---\n"):
         front, text, _ = split_front_matter(text, name)
     if markdown:
@@ -52,7 +53,7 @@ def parse_text(data: bytes, *, name: str, markdown: bool, charset: str | None = 
     )
 
 
-def _as_str(value) -> str | None:
+def _as_str(value: object) -> str | None:
     if value is None or isinstance(value, (dict, list)):
         return None
     return str(value).strip() or None
