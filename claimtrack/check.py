@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError
+from .vocabulary import AMOUNT_KINDS, UNCHECKED_KINDS
 
 if TYPE_CHECKING:
     from .extract import ExtractedSentence
@@ -43,9 +44,6 @@ VERDICTS = ("supported", "flagged", "untracked", "conflict")
 DEFAULT_THRESHOLD = 0.5
 #: Candidates ranked per sentence; the one sharing a figure with the sentence wins.
 CANDIDATES = 5
-#: Figure kinds that place a statement in time rather than state a checkable quantity; a
-#: sentence whose only figures are of these kinds is not checked.
-TIME_KINDS = frozenset({"year", "date", "ordinal"})
 #: Relative difference under which two exact figures are the same number (rounding).
 RELATIVE_TOLERANCE = 0.005
 #: How far "about", "nearly" and the like let a figure stretch.
@@ -156,7 +154,7 @@ def _unit_key(figure: Figure) -> str | None:
 
 
 def _kind_key(figure: Figure) -> str:
-    if figure.kind in ("count", "number", "quantity"):
+    if figure.kind in AMOUNT_KINDS:
         return "count"
     if figure.kind == "currency":
         return f"currency:{figure.currency or ''}"
@@ -296,7 +294,7 @@ class CheckReport:
 
 
 def _checkable(figures: Iterable[Figure]) -> list[Figure]:
-    return [f for f in figures if f.kind not in TIME_KINDS]
+    return [f for f in figures if f.kind not in UNCHECKED_KINDS]
 
 
 def check_text(

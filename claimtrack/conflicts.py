@@ -31,6 +31,7 @@ from .match import (
     same_claimant,
     unit_key,
 )
+from .vocabulary import AMOUNT_KINDS, CONTEXT_KINDS
 
 if TYPE_CHECKING:
     from .models import Claim
@@ -45,7 +46,6 @@ NO_UNIT_SIMILARITY = 0.5
 fell 25%" and "66% of chats" are both percentages about the assistant, not one figure."""
 SMALL_BUCKET = 64
 NEIGHBOURS = 20
-_SKIP_KINDS = {"year", "date", "ordinal", "duration"}
 
 
 @dataclass(frozen=True)
@@ -88,10 +88,10 @@ def claim_entries(claim: Claim) -> list[tuple[Bucket, Entry]]:
     """The comparable figures of ``claim``, each with the bucket it is compared in."""
     comparable = []
     for position, f in enumerate(claim.figures):
-        if f.value is None or not math.isfinite(f.value) or f.kind in _SKIP_KINDS:
+        if f.value is None or not math.isfinite(f.value) or f.kind in CONTEXT_KINDS:
             continue
         unit = unit_key(f.unit)
-        if unit is None and f.kind in ("count", "quantity", "number"):
+        if unit is None and f.kind in AMOUNT_KINDS:
             continue  # "700" of what? not comparable
         comparable.append((position, f, unit))
     if not comparable:

@@ -40,6 +40,7 @@ import snowballstemmer
 from . import claimants
 from .search import STOPWORDS as FUNCTION_WORDS
 from .search import prepare
+from .vocabulary import AMOUNT_KINDS, CONTEXT_KINDS
 
 if TYPE_CHECKING:
     from .models import Claim, Figure
@@ -158,7 +159,6 @@ def content_words(text: str) -> tuple[str, ...]:
 
 # -- figures -----------------------------------------------------------------------------------
 
-_KIND_GROUP = {"count": "n", "number": "n", "quantity": "n"}
 # How far a figure's true value may lie from the stated one, by qualifier, for matching.
 _EXACT_TOLERANCE = 0.02
 _OPEN_RANGE = 0.5  # "more than 700" is taken to mean at most ~1,050 when matching
@@ -168,7 +168,7 @@ def figure_group(kind: str, currency: str | None = None) -> str:
     """The comparison group of a figure: counts and plain numbers compare; money by currency."""
     if kind == "currency":
         return f"cur:{(currency or '?').upper()}"
-    return _KIND_GROUP.get(kind, kind)
+    return "n" if kind in AMOUNT_KINDS else kind
 
 
 def interval(
@@ -224,9 +224,6 @@ class FigureSpan:
         return max(0.0, 1.0 - gap / width)
 
 
-_CONTEXT_KINDS = {"year", "date", "ordinal", "duration"}
-
-
 def figure_spans(figures: Iterable[Figure]) -> tuple[FigureSpan, ...]:
     """The spans matching compares. Years and dates only count when nothing else is there:
     "in 2024" is context; "founded in 2005" is the claim."""
@@ -240,7 +237,7 @@ def figure_spans(figures: Iterable[Figure]) -> tuple[FigureSpan, ...]:
             *interval(f.value, f.low, f.high, f.qualifier),
             unit_key(f.unit),
         )
-        (context if f.kind in _CONTEXT_KINDS else spans).append(span)
+        (context if f.kind in CONTEXT_KINDS else spans).append(span)
     return tuple(sorted(set(spans or context), key=lambda s: (s.group, s.lo, s.hi, s.unit or "")))
 
 

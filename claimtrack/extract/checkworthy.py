@@ -34,6 +34,7 @@ import re
 from itertools import repeat
 from pathlib import Path
 
+from ..vocabulary import FIGURE_KINDS, TIME_KINDS
 from .attribution import BARE_ROLES
 
 SCORER_VERSION = 3
@@ -113,21 +114,8 @@ def named_entities(text: str, start: int = 0, end: int | None = None) -> list[in
 
 _NO_KINDS: frozenset[str] = frozenset()
 _KEYWORD_FEATURES = ("change", "superlative", "comparison")
-_FIGURE_KINDS = frozenset(
-    [
-        "count",
-        "currency",
-        "percent",
-        "percentage_points",
-        "multiplier",
-        "ratio",
-        "quantity",
-        "duration",
-        "ordinal",
-        "score",
-        "number",
-    ]
-)
+# Every kind of figure but a year or a date (a reference to time, not a figure).
+_FIGURE_KINDS = frozenset(FIGURE_KINDS) - TIME_KINDS
 
 
 def features(
@@ -167,7 +155,7 @@ def features(
         has_name = False  # "Dependence on Technology for Revenue": a heading, not names
     if has_name or (_proper(claimant) and claimant in sentence):
         fired.append("named_entity")
-    if "year" in kinds or "date" in kinds:
+    if not TIME_KINDS.isdisjoint(kinds):
         fired.append("time_reference")
     question = sentence.rstrip("\"”’' )*_").endswith("?")
     if question:
