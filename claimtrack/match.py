@@ -33,14 +33,14 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-import snowballstemmer
+import snowballstemmer  # type: ignore[import-untyped]  # ships no type information
 
 from . import claimants
 from .search import STOPWORDS as FUNCTION_WORDS
 from .search import prepare
-from .vocabulary import AMOUNT_KINDS, CONTEXT_KINDS
+from .vocabulary import AMOUNT_KINDS, CONTEXT_KINDS, FigureKind, Qualifier
 
 if TYPE_CHECKING:
     from .models import Claim, Figure
@@ -118,7 +118,15 @@ _SYNONYM_GROUPS = {
     "fund": "fund funding investor investment financing",
 }
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
-_STEMMER = snowballstemmer.stemmer("english")
+
+
+class _Stemmer(Protocol):
+    """What matching uses of a ``snowballstemmer`` stemmer."""
+
+    def stemWord(self, word: str) -> str: ...  # noqa: N802 (snowballstemmer's name)
+
+
+_STEMMER: _Stemmer = snowballstemmer.stemmer("english")
 
 
 def _strip(word: str) -> str:
@@ -227,8 +235,8 @@ class FigureSpan:
 def figure_spans(figures: Iterable[Figure]) -> tuple[FigureSpan, ...]:
     """The spans matching compares. Years and dates only count when nothing else is there:
     "in 2024" is context; "founded in 2005" is the claim."""
-    spans = []
-    context = []
+    spans: list[FigureSpan] = []
+    context: list[FigureSpan] = []
     for f in figures:
         if f.value is None or not math.isfinite(f.value):
             continue
@@ -366,7 +374,7 @@ def proper_names(text: str) -> tuple[str, ...]:
     >>> proper_names("Kadoast opened 57 new stores in Chile")
     ('chile', 'kadoast')
     """
-    found = set()
+    found: set[str] = set()
     first = len(text) - len(text.lstrip())
     for m in _NAME.finditer(text):
         word = m.group(0)
@@ -391,7 +399,9 @@ def lexical_similarity(query: Features, claim: Features, weight: Callable[[str],
     return _overlap(query.words, claim.words, weight)
 
 
-def _overlap(query_words, claim_words, weight: Callable[[str], float]) -> float:
+def _overlap(
+    query_words: Iterable[str], claim_words: Iterable[str], weight: Callable[[str], float]
+) -> float:
     qw, cw = set(query_words), set(claim_words)
     shared = qw & cw
     if not shared:
@@ -582,7 +592,7 @@ def ranking_signals(
     surfaces = [_surface(f.text) for f, _ in pool]
     trigrams = _local_cosines(q.trigrams, [(s.trigrams, s.trigram_norm) for s in surfaces])
     tokens = _local_cosines(q.tokens, [(s.tokens, s.token_norm) for s in surfaces])
-    rows = []
+    rows: list[tuple[float, ...]] = []
     for (feats, first), same, tri, tok in zip(pool, same_claim, trigrams, tokens, strict=True):
         agree = clash = 0.0
         if query.figures and feats.figures:
@@ -605,14 +615,31 @@ def claim_features(claim: Claim) -> Features:
     return _claim_features(claim.text, claim.title, claim.claimant, figures)
 
 
+#: What matching reads of a recorded figure (value, low, high, kind, unit, currency,
+#: qualifier), hashable so that ``_claim_features`` can be memoized.
+_FigureFields = tuple[
+    "float | None",
+    "float | None",
+    "float | None",
+    FigureKind,
+    "str | None",
+    "str | None",
+    Qualifier,
+]
+
+
 @functools.lru_cache(maxsize=131072)
 def _claim_features(
-    text: str, title: str | None, claimant: str | None, figures: tuple[tuple, ...]
+    text: str, title: str | None, claimant: str | None, figures: tuple[_FigureFields, ...]
 ) -> Features:
     from .models import Figure
 
-    keys = ("value", "low", "high", "kind", "unit", "currency", "qualifier")
-    figs = [Figure.model_construct(text="", **dict(zip(keys, f, strict=True))) for f in figures]
+    figs = [
+        Figure.model_construct(
+            text="", value=v, low=lo, high=hi, kind=k, unit=u, currency=c, qualifier=q
+        )
+        for v, lo, hi, k, u, c, q in figures
+    ]
     return features(text, figs or None, claimant, title=title)
 
 
@@ -666,7 +693,9 @@ class ClaimIndex:
         """The best ``top`` claims for ``text``, best first, each with a score in [0, 1]."""
         return self.query_features(features(text, figures, claimant), text=text, top=top)
 
-    def query_features(self, query: Features, *, text: str | None = None, top: int = 5):
+    def query_features(
+        self, query: Features, *, text: str | None = None, top: int = 5
+    ) -> list[Match]:
         """The best ``top`` claims for features already computed; ``text`` is what the first
         stage searches (default: the features' words)."""
         found = self.search.search(text if text is not None else " ".join(query.words))
