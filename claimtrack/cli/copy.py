@@ -17,9 +17,9 @@ from ..errors import CorruptRecord, WorkspaceError
 from .base import main
 
 if TYPE_CHECKING:
-    from ..store.base import Store
+    from ..store.base import Kind, Store
 
-KINDS = ("claim", "source", "evidence", "question")
+KINDS: tuple[Kind, ...] = ("claim", "source", "evidence", "question")
 BATCH = 2000
 
 
@@ -70,7 +70,7 @@ def _to_database(src: Store, url: str) -> int:
     dst, _ = PostgresStore.init(url)
     try:
         with dst.transaction():
-            held = dst._rows("SELECT count(*) FROM records")[0][0]
+            held = sum(len(dst.ids(kind)) for kind in KINDS)
             if held:
                 raise WorkspaceError(
                     f"{dst.location} already holds a case ({held} records); copy needs an "
