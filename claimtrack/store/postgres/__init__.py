@@ -205,7 +205,7 @@ class PostgresStore(NaiveReads):
 
     def get(self, prefix: str, kind: Kind | None = None) -> Record:
         found, record_id = self.resolve(prefix, kind)
-        return self.load(found, record_id)  # type: ignore[arg-type]
+        return self.load(cast("Kind", found), record_id)
 
     def load_many(self, kind: Kind, record_ids: Iterable[str]) -> dict[str, Record]:
         return records.load_many(self.db, kind, record_ids, self.problems)
