@@ -81,9 +81,7 @@ class PostgresStore(NaiveReads):
         return store, store._prepare(create=True)
 
     def _prepare(self, *, create: bool) -> bool:
-        from ...extract.checkworthy import THRESHOLD
-
-        return schema.prepare(self.db, create=create, rules=derived.rules(), threshold=THRESHOLD)
+        return schema.prepare(self.db, create=create, stamp=derived.stamp)
 
     def close(self) -> None:
         """Close every connection this store opened."""

@@ -37,18 +37,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ...conflicts import Bucket, Conflict, Entry, bucket_order
-from .. import derive
 from ..base import ClaimRow, claim_row
 from . import records
 from .records import Change
 from .schema import DERIVED_TABLES
 
 if TYPE_CHECKING:
+    from ...conflicts import Bucket, Conflict, Entry
     from ...errors import CorruptRecord
     from ...flags import Assessment
     from ...models import Claim, Evidence, Question, Source
     from ...workspace import Records
+    from .. import derive
     from .connection import Database
 
 ROW_KEYS: tuple[str, ...] = tuple(ClaimRow.__annotations__)
@@ -82,17 +82,32 @@ def rules() -> str:
     return _RULES
 
 
+def stamp() -> tuple[str, float]:
+    """(rules, check-worthiness threshold) the state derived now is marked with."""
+    from ...extract.checkworthy import THRESHOLD
+
+    return rules(), THRESHOLD
+
+
 def current(db: Database) -> bool:
     """Whether the derived state was made by this claimtrack's rules."""
     return bool(db.values("SELECT rules = %s FROM derived_meta", (rules(),)) == [True])
 
 
 # -- what a transaction's writes reach ------------------------------------------------------------
+# claimtrack.store.derive (and the matching and conflict rules it brings) is imported where a
+# write or a rebuild needs it: a command that only reads starts without it.
+def _new_seeds() -> derive.Seeds:
+    from .. import derive
+
+    return derive.Seeds()
+
+
 @dataclass
 class Pending:
     """What the writes of the open transaction reach, until ``finish``."""
 
-    seeds: derive.Seeds = field(default_factory=derive.Seeds)
+    seeds: derive.Seeds = field(default_factory=_new_seeds)
     reached: set[str] = field(default_factory=set)
     buckets: set[Bucket] = field(default_factory=set)
 
@@ -101,6 +116,8 @@ def write(db: Database, changed: list[Change]) -> None:
     """Write ``changed`` (``records.changes``, inside a transaction) with the rows derived
     from each record alone, after marking what the changes reach in the state before them;
     the rest is derived by ``finish``."""
+    from .. import derive
+
     if not changed:
         return
     pending = db.local.pending
@@ -191,7 +208,9 @@ class _ClaimRows:
         self.entries: list[tuple[str, int, str, str, str | None, str]] = []
 
     def add(self, claim: Claim, derived: tuple[float, list[Any], list[str], Any]) -> None:
+        from ...conflicts import bucket_order
         from ...search import row
+        from .. import derive
 
         checkworthy, why, words, entries = derived
         self.index.append(
@@ -250,6 +269,7 @@ def finish(db: Database) -> None:
     """Derive what this thread's writes reached (inside its transaction): conflicts in the
     buckets that changed, then the claims reached; everything, when the state was made by
     other rules."""
+    from .. import derive
     from ..index import FULL_DERIVE_SHARE
 
     pending: Pending | None = db.local.pending
@@ -277,7 +297,7 @@ def finish(db: Database) -> None:
 
 def rebuild(db: Database) -> Records:
     """Derive everything afresh from the records (inside a transaction); returns them."""
-    from ...extract.checkworthy import THRESHOLD
+    from .. import derive
 
     case = records.read_all(db)
     db.execute("TRUNCATE " + ", ".join(DERIVED_TABLES))
@@ -289,15 +309,15 @@ def rebuild(db: Database) -> Records:
     derive.refresh_conflicts(every, buckets)
     buckets.write()
     assess_all(db, case)
-    db.execute(
-        "UPDATE derived_meta SET rules = %s, checkworthy_threshold = %s", (rules(), THRESHOLD)
-    )
+    db.execute("UPDATE derived_meta SET rules = %s, checkworthy_threshold = %s", stamp())
     return case
 
 
 # -- the state of each claim ----------------------------------------------------------------------
 def assess_all(db: Database, case: Records) -> None:
     """Assess every claim of ``case`` (the whole case as it is now) and store the states."""
+    from .. import derive
+
     assessed = derive.assess_all(case, Tables(db).conflicts_of(None))
     db.execute("TRUNCATE claim_state")
     store_states(db, assessed, case.claims)
@@ -459,6 +479,9 @@ class Buckets:
     one go, the pairs found written by ``write``."""
 
     def __init__(self, db: Database, buckets: Iterable[Bucket]):
+        from ...conflicts import bucket_order
+        from .. import derive
+
         self.db = db
         keys = sorted({bucket_order(b) for b in buckets})
         self.entries: dict[str, list[Entry]] = defaultdict(list)
@@ -474,12 +497,18 @@ class Buckets:
         self.found: dict[str, list[Conflict]] = {}
 
     def bucket_entries(self, bucket: Bucket) -> list[Entry]:
+        from ...conflicts import bucket_order
+
         return self.entries.get(bucket_order(bucket), [])
 
     def bucket_pairs(self, bucket: Bucket) -> dict[tuple[str, str], str]:
+        from ...conflicts import bucket_order
+
         return self.pairs.get(bucket_order(bucket), {})
 
     def set_bucket_pairs(self, bucket: Bucket, pairs: list[Conflict]) -> None:
+        from ...conflicts import bucket_order
+
         self.found[bucket_order(bucket)] = pairs
 
     def write(self) -> None:

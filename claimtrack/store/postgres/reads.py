@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from ...errors import NotFound
-from .. import derive
 from . import derived, records
 from .connection import ReadOnlyCase
 
@@ -140,6 +139,7 @@ def neighbourhood(db: Database, claim_id: str, problems: list[CorruptRecord]) ->
     """``Store.neighbourhood``: the claim, its evidence and questions (by its id and its
     aliases), the provenance group of the sources behind it, the claims it conflicts with."""
     from ...workspace import Records
+    from .. import derive
 
     tables = derived.Tables(db)
     with db.snapshot():
@@ -160,6 +160,7 @@ def neighbourhood(db: Database, claim_id: str, problems: list[CorruptRecord]) ->
 
 def claim_view(db: Database, claim_id: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """``Store.claim_view`` from the stored JSON, without loading any model."""
+    from .. import derive
     from ..base import claim_detail
 
     loads = json.loads

@@ -189,11 +189,11 @@ def version(db: Database) -> int | None:
     return int(found)
 
 
-def prepare(db: Database, *, create: bool, rules: str, threshold: float) -> bool:
+def prepare(db: Database, *, create: bool, stamp: Callable[[], tuple[str, float]]) -> bool:
     """Check the case's tables: create them (``create``, in a database without them) or
-    migrate them; WorkspaceError when there are none or they are newer. ``rules`` and
-    ``threshold`` stamp the (empty) derived state of a new case. True when this call
-    created the case."""
+    migrate them; WorkspaceError when there are none or they are newer. ``stamp`` gives
+    (rules, check-worthiness threshold) to mark the (empty) derived state of a new case with;
+    it is called only then (it loads the scorer). True when this call created the case."""
     import psycopg
 
     from ...workspace import SCHEMA_VERSION as FORMAT
@@ -224,7 +224,7 @@ def prepare(db: Database, *, create: bool, rules: str, threshold: float) -> bool
                     )
                     conn.execute(
                         "INSERT INTO derived_meta (rules, checkworthy_threshold) VALUES (%s, %s)",
-                        (rules, threshold),
+                        stamp(),
                     )
                     conn.execute(
                         "INSERT INTO schema_version (version) VALUES (%s)", (SCHEMA_VERSION,)
