@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from ...workspace import Records
     from ..base import ClaimRow, Kind
     from ..verify import VerifyReport
+    from .records import Stored
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "PostgresStore", "ReadOnlyCase", "redact"]
 
@@ -132,22 +133,24 @@ class PostgresStore(NaiveReads):
 
     def save_many(self, records_: Iterable[Record]) -> None:
         """Validate every record first, then write those that changed in one transaction."""
-        from ...models import RECORD_TYPES
+        from ...models import Claim, Evidence, Question, Source
         from ...workspace import _SAFE_ID, dump_record
 
-        prepared: dict[tuple[str, str], tuple[Record | None, str | None]] = {}
-        for record in cast("Iterable[Any]", records_):
-            kind = next(k for k, t in RECORD_TYPES.items() if isinstance(record, t))
+        prepared: dict[tuple[str, str], tuple[Stored | None, str | None]] = {}
+        for record in records_:
+            if not isinstance(record, (Claim, Source, Evidence, Question)):
+                raise TypeError(f"a {type(record).__name__} is not saved on its own")
+            kind = records.kind_of_model(type(record))
             if not _SAFE_ID.fullmatch(record.id):
                 raise WorkspaceError(
                     f"cannot save a {kind} with id {record.id!r}: an id is lower-case letters, "
                     "digits and dashes, like c-3f2a9b1c0d4e"
                 )
-            RECORD_TYPES[kind].model_validate(record.model_dump())
+            type(record).model_validate(record.model_dump())
             prepared[(kind, record.id)] = (record, dump_record(record).decode("utf-8"))
         self._write(prepared)
 
-    def _write(self, prepared: dict[tuple[str, str], tuple[Record | None, str | None]]) -> None:
+    def _write(self, prepared: dict[tuple[str, str], tuple[Stored | None, str | None]]) -> None:
         if not prepared:
             return
         with self.db.transaction():
@@ -160,9 +163,10 @@ class PostgresStore(NaiveReads):
         """Store records given as (kind, id, bytes of the folder's file), keeping the bytes
         exactly; each must load as its kind's record with that id (CorruptRecord otherwise).
         Returns how many were given."""
-        prepared: dict[tuple[str, str], tuple[Record | None, str | None]] = {}
+        prepared: dict[tuple[str, str], tuple[Stored | None, str | None]] = {}
         for kind, rid, data in items:
-            prepared[(kind, rid)] = (records.parse(self.db, kind, rid, data), data.decode())
+            parsed = records.parse(self.db, records.model(kind), rid, data)
+            prepared[(kind, rid)] = (parsed, data.decode())
         self._write(prepared)
         return len(prepared)
 
@@ -198,19 +202,19 @@ class PostgresStore(NaiveReads):
         return records.resolve(self.db, prefix, kind)
 
     def load(self, kind: Kind, record_id: str) -> Record:
-        record: Record = records.load(self.db, kind, record_id)
-        return record
+        return records.load(self.db, records.model(kind), record_id)
 
     def get(self, prefix: str, kind: Kind | None = None) -> Record:
         found, record_id = self.resolve(prefix, kind)
         return self.load(cast("Kind", found), record_id)
 
     def load_many(self, kind: Kind, record_ids: Iterable[str]) -> dict[str, Record]:
-        return records.load_many(self.db, kind, record_ids, self.problems)
+        found = records.load_many(self.db, records.model(kind), record_ids, self.problems)
+        return dict(found)
 
     def load_all(self, kind: Kind) -> list[Record]:
         self.problems = []
-        return list(records.load_all(self.db, kind, self.problems).values())
+        return list(records.load_all(self.db, records.model(kind), self.problems).values())
 
     def records(self) -> Records:
         """The whole case, read in one snapshot (a consistent state even while others write)."""

@@ -29,6 +29,8 @@ from ...errors import WorkspaceError
 if TYPE_CHECKING:
     import psycopg
 
+    from .derived import Pending
+
 SCHEMA = "claimtrack"
 """The database schema the case's tables live in (a case can share a database with other
 applications)."""
@@ -74,7 +76,7 @@ class _Thread(threading.local):
         self.depth = 0  # nesting of transaction()
         self.snapshot = False
         self.callbacks: list[Callable[[], object]] = []
-        self.pending: Any = None  # what this transaction's writes reach (store's business)
+        self.pending: Pending | None = None  # what this transaction's writes reach
 
 
 class Database:

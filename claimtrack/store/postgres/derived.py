@@ -140,6 +140,7 @@ def write(db: Database, changed: list[Change]) -> None:
 def index(db: Database, changed: Sequence[Change]) -> dict[str, list[tuple[Bucket, Entry]]]:
     """Replace the rows derived from each changed claim and source alone; returns the new
     conflict entries of the claims, by id."""
+    from ...models import Claim, Source
     from ..index import claim_derived
 
     entries: dict[str, list[tuple[Bucket, Entry]]] = {}
@@ -159,7 +160,7 @@ def index(db: Database, changed: Sequence[Change]) -> dict[str, list[tuple[Bucke
         )
         rows = _ClaimRows()
         for c in chunk:
-            if c.new is not None:
+            if isinstance(c.new, Claim):
                 derived = claim_derived(c.new)
                 rows.add(c.new, derived)
                 words.update(derived[2])
@@ -169,7 +170,12 @@ def index(db: Database, changed: Sequence[Change]) -> dict[str, list[tuple[Bucke
     sources = [c for c in changed if c.kind == "source"]
     if sources:
         db.execute("DELETE FROM source_links WHERE source_id = ANY(%s)", ([c.id for c in sources],))
-        links = [(c.id, p) for c in sources if c.new for p in dict.fromkeys(c.new.derived_from)]
+        links = [
+            (c.id, p)
+            for c in sources
+            if isinstance(c.new, Source)
+            for p in dict.fromkeys(c.new.derived_from)
+        ]
         db.insert("source_links", "source_id, derived_from", links)
     return entries
 
@@ -440,19 +446,26 @@ class Tables:
         }
 
     def claims(self, ids: set[str]) -> dict[str, Claim]:
-        found: dict[str, Claim] = records.load_many(self.db, "claim", sorted(ids), self.problems)
+        from ...models import Claim
+
+        found = records.load_many(self.db, Claim, sorted(ids), self.problems)
         self.loaded.update(found)
         return found
 
     def sources(self, ids: set[str]) -> dict[str, Source]:
-        found: dict[str, Source] = records.load_many(self.db, "source", sorted(ids), self.problems)
-        return found
+        from ...models import Source
+
+        return records.load_many(self.db, Source, sorted(ids), self.problems)
 
     def evidence_about(self, ids: set[str]) -> list[Evidence]:
-        return list(records.load_about(self.db, "evidence", ids, self.problems).values())
+        from ...models import Evidence
+
+        return list(records.load_about(self.db, Evidence, ids, self.problems).values())
 
     def questions_about(self, ids: set[str]) -> list[Question]:
-        return list(records.load_about(self.db, "question", ids, self.problems).values())
+        from ...models import Question
+
+        return list(records.load_about(self.db, Question, ids, self.problems).values())
 
     def conflicts_of(self, claim_ids: set[str] | None) -> dict[str, list[tuple[str, str]]]:
         """Each claim's conflicts (``flags.conflicts_by_claim``'s form; all claims' when

@@ -20,7 +20,6 @@ from .connection import ReadOnlyCase
 if TYPE_CHECKING:
     from ...errors import CorruptRecord
     from ...flags import Assessment
-    from ...models import Claim
     from ...workspace import Records
     from ..base import ClaimRow
     from .connection import Database
@@ -138,22 +137,23 @@ def assessments(db: Database, claim_ids: Iterable[str] | None) -> dict[str, Asse
 def neighbourhood(db: Database, claim_id: str, problems: list[CorruptRecord]) -> Records:
     """``Store.neighbourhood``: the claim, its evidence and questions (by its id and its
     aliases), the provenance group of the sources behind it, the claims it conflicts with."""
+    from ...models import Claim, Evidence, Question, Source
     from ...workspace import Records
     from .. import derive
 
     tables = derived.Tables(db)
     with db.snapshot():
-        claim: Claim = records.load(db, "claim", claim_id)
+        claim = records.load(db, Claim, claim_id)
         out = Records()
         out.claims[claim_id] = claim
         names = [claim_id, *claim.aliases]
-        out.evidence = records.load_about(db, "evidence", names, problems)
-        out.questions = records.load_about(db, "question", names, problems)
+        out.evidence = records.load_about(db, Evidence, names, problems)
+        out.questions = records.load_about(db, Question, names, problems)
         behind = {m.source for m in claim.mentions} | {e.source for e in out.evidence.values()}
         group = derive.provenance_group(behind, tables)
-        out.sources = records.load_many(db, "source", sorted(group), problems)
+        out.sources = records.load_many(db, Source, sorted(group), problems)
         partners = [other for other, _ in tables.conflicts_of({claim_id}).get(claim_id, [])]
-        out.claims.update(records.load_many(db, "claim", partners, problems))
+        out.claims.update(records.load_many(db, Claim, partners, problems))
     out.problems = list(problems)
     return out
 

@@ -18,15 +18,22 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ...errors import AmbiguousId, CorruptRecord, NotFound
 from ...ids import PREFIXES, kind_of
 
 if TYPE_CHECKING:
-    from ...models import Record, Source
+    from typing import TypeAlias
+
+    from ...models import Claim, Evidence, Question, Record, Source
     from ...workspace import Records
     from .connection import Database
+
+    Stored: TypeAlias = Claim | Source | Evidence | Question
+    """A record kept under its own id (figures and mentions are parts of claims)."""
+
+R = TypeVar("R", bound="Stored")
 
 KINDS = ("claim", "source", "evidence", "question")
 _PREFIX_OK = re.compile(r"[a-z0-9-]+")
@@ -41,22 +48,37 @@ class Change:
 
     kind: str
     id: str
-    old: Any
-    new: Any
+    old: Stored | None
+    new: Stored | None
     body: str | None
     stored: bool = False
 
 
-def parse(db: Database, kind: str, record_id: str, body: str | bytes) -> Any:
-    """Validate one stored record; CorruptRecord (naming it) if it is not a valid record of
-    ``kind`` with this id."""
+def model(kind: str) -> type[Stored]:
+    """The record type of ``kind``."""
+    from ...models import Claim, Evidence, Question, Source
+
+    types: dict[str, type[Stored]] = {
+        "claim": Claim, "source": Source, "evidence": Evidence, "question": Question
+    }  # fmt: skip
+    return types[kind]
+
+
+def kind_of_model(model: type[Record]) -> str:
+    """The kind of records of type ``model`` (``Claim``: "claim")."""
+    return model.__name__.lower()
+
+
+def parse(db: Database, model: type[R], record_id: str, body: str | bytes) -> R:
+    """Validate one stored record; CorruptRecord (naming it) if it is not a valid ``model``
+    record with this id."""
     from pydantic import ValidationError
 
-    from ...models import RECORD_TYPES
+    from ...models import expect
 
-    where = f"{db.location} {kind} {record_id}"
+    where = f"{db.location} {kind_of_model(model)} {record_id}"
     try:
-        record: Any = RECORD_TYPES[kind].model_validate_json(body)
+        record = expect(model.model_validate_json(body), model)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first.get("loc", ())) or "record"
@@ -80,13 +102,13 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _parse_rows(
-    db: Database, kind: str, rows: Iterable[tuple[Any, ...]], problems: list[CorruptRecord]
-) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+    db: Database, model: type[R], rows: Iterable[tuple[Any, ...]], problems: list[CorruptRecord]
+) -> dict[str, R]:
+    out: dict[str, R] = {}
     with _collector_paused():
         for rid, body in rows:
             try:
-                out[rid] = parse(db, kind, rid, body)
+                out[rid] = parse(db, model, rid, body)
             except CorruptRecord as exc:
                 problems.append(exc)
     return out
@@ -135,50 +157,57 @@ def resolve(db: Database, prefix: str, kind: str | None = None) -> tuple[str, st
     raise NotFound(f"no {what} with id {prefix!r} in {db.location}")
 
 
-def load(db: Database, kind: str, record_id: str) -> Any:
+def load(db: Database, model: type[R], record_id: str) -> R:
+    kind = kind_of_model(model)
     rows = db.rows("SELECT body FROM records WHERE kind = %s AND id = %s", (kind, record_id))
     if not rows:
         raise NotFound(f"no {kind} with id {record_id!r} in {db.location}")
-    return parse(db, kind, record_id, rows[0][0])
+    return parse(db, model, record_id, rows[0][0])
 
 
 def load_many(
-    db: Database, kind: str, record_ids: Iterable[str], problems: list[CorruptRecord]
-) -> dict[str, Any]:
+    db: Database, model: type[R], record_ids: Iterable[str], problems: list[CorruptRecord]
+) -> dict[str, R]:
     """The records of these ids that exist and load, in the order asked; the others that
     exist go to ``problems``."""
     wanted = list(dict.fromkeys(record_ids))
-    rows = db.rows("SELECT id, body FROM records WHERE kind = %s AND id = ANY(%s)", (kind, wanted))
-    found = _parse_rows(db, kind, rows, problems)
+    rows = db.rows(
+        "SELECT id, body FROM records WHERE kind = %s AND id = ANY(%s)",
+        (kind_of_model(model), wanted),
+    )
+    found = _parse_rows(db, model, rows, problems)
     return {rid: found[rid] for rid in wanted if rid in found}
 
 
 def load_about(
-    db: Database, kind: str, claim_ids: Iterable[str], problems: list[CorruptRecord]
-) -> dict[str, Any]:
+    db: Database, model: type[R], claim_ids: Iterable[str], problems: list[CorruptRecord]
+) -> dict[str, R]:
     """Evidence or questions recorded on these claim ids, by id in id order."""
     rows = db.rows(
         "SELECT id, body FROM records WHERE kind = %s AND claim = ANY(%s) ORDER BY id",
-        (kind, sorted(set(claim_ids))),
+        (kind_of_model(model), sorted(set(claim_ids))),
     )
-    return _parse_rows(db, kind, rows, problems)
+    return _parse_rows(db, model, rows, problems)
 
 
-def load_all(db: Database, kind: str, problems: list[CorruptRecord]) -> dict[str, Any]:
-    rows = db.rows("SELECT id, body FROM records WHERE kind = %s ORDER BY id", (kind,))
-    return _parse_rows(db, kind, rows, problems)
+def load_all(db: Database, model: type[R], problems: list[CorruptRecord]) -> dict[str, R]:
+    rows = db.rows(
+        "SELECT id, body FROM records WHERE kind = %s ORDER BY id", (kind_of_model(model),)
+    )
+    return _parse_rows(db, model, rows, problems)
 
 
 def read_all(db: Database) -> Records:
     """The whole case, read in one snapshot (a consistent state even while others write)."""
+    from ...models import Claim, Evidence, Question, Source
     from ...workspace import Records
 
     out = Records()
     with db.snapshot():
-        out.claims = load_all(db, "claim", out.problems)
-        out.sources = load_all(db, "source", out.problems)
-        out.evidence = load_all(db, "evidence", out.problems)
-        out.questions = load_all(db, "question", out.problems)
+        out.claims = load_all(db, Claim, out.problems)
+        out.sources = load_all(db, Source, out.problems)
+        out.evidence = load_all(db, Evidence, out.problems)
+        out.questions = load_all(db, Question, out.problems)
     return out
 
 
@@ -200,7 +229,7 @@ def json_bodies(db: Database, kind: str, record_ids: Iterable[str]) -> list[str]
 
 # -- writing ------------------------------------------------------------------------------------
 def changes(
-    db: Database, prepared: dict[tuple[str, str], tuple[Record | None, str | None]]
+    db: Database, prepared: dict[tuple[str, str], tuple[Stored | None, str | None]]
 ) -> list[Change]:
     """What writing ``prepared`` ((kind, id) -> (record, its text); (None, None) to delete)
     changes: the records whose stored text differs, with the versions they replace."""
@@ -221,7 +250,7 @@ def changes(
         old = None
         if before is not None:
             try:
-                old = parse(db, kind, rid, before)
+                old = parse(db, model(kind), rid, before)
             except CorruptRecord:
                 pass  # what it reached cannot be known; its rows go by id all the same
         out.append(Change(kind, rid, old, record, body, before is not None))
@@ -230,6 +259,8 @@ def changes(
 
 def put(db: Database, changed: list[Change]) -> None:
     """Write the records' rows of ``changed``."""
+    from ...models import Evidence, Question
+
     new: list[tuple[str, str, str, str | None, str | None]] = []
     updated: list[tuple[str, str | None, str | None, str, str]] = []
     gone: dict[str, list[str]] = {}
@@ -237,8 +268,8 @@ def put(db: Database, changed: list[Change]) -> None:
         if c.new is None or c.body is None:
             gone.setdefault(c.kind, []).append(c.id)
             continue
-        about = c.new.claim if c.kind in ("evidence", "question") else None
-        source = c.new.source if c.kind == "evidence" else None
+        about = c.new.claim if isinstance(c.new, (Evidence, Question)) else None
+        source = c.new.source if isinstance(c.new, Evidence) else None
         if c.stored:
             updated.append((c.body, about, source, c.kind, c.id))
         else:
