@@ -201,3 +201,23 @@ def test_reindex_derives_everything_afresh(pg):
     counts = pg.reindex()
     assert counts["claims"] == 40 and counts["path"] == pg.location
     assert pg.query_claims(order="severity") == expected
+
+
+def test_a_writer_loads_the_rules_before_it_takes_the_case_lock(pg, monkeypatch):
+    """Importing the derivation rules takes a fraction of a second: done inside the lock, it
+    would make every other writer of the case wait for it."""
+    from claimtrack.store.postgres import derived
+
+    assert pg.db.before_begin is derived.load_rules
+    calls: list[bool] = []
+    load_rules = derived.load_rules
+
+    def spy():
+        calls.append(pg.db.in_transaction)
+        load_rules()
+
+    monkeypatch.setattr(pg.db, "before_begin", spy)
+    with pg.transaction():
+        pg.save(Claim(id="c-0000000000c3", text="Fjord Bank closed 12 branches."))
+    assert calls == [False]
+    assert [r["id"] for r in pg.query_claims()] == ["c-0000000000c3"]

@@ -51,6 +51,7 @@ class PostgresStore(NaiveReads):
 
     def __init__(self, url: str):
         self.db = Database(url)
+        self.db.before_begin = derived.load_rules
         self.db.before_commit = self._finish
         self.problems: list[CorruptRecord] = []
 

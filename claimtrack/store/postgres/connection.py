@@ -6,8 +6,10 @@ its fetching threads while the main thread writes), statements whose failures be
 
 - ``transaction()``: one database transaction holding a transaction-scoped advisory lock of
   the case, so one command's read-decide-write is serialised with every other writer's and
-  its writes are committed or rolled back together. Re-entrant in a thread. Just before the
-  outermost one commits, ``before_commit`` runs (the store derives what the writes reach).
+  its writes are committed or rolled back together. Re-entrant in a thread. Before the
+  outermost one takes the lock, ``before_begin`` runs (the store loads what deriving needs,
+  so other writers do not wait while it does); just before it commits, ``before_commit``
+  (the store derives what the writes reach).
 - ``snapshot()``: reads that see one state of the case (a read-only REPEATABLE READ
   transaction). Readers never wait for writers.
 
@@ -86,6 +88,7 @@ class Database:
         self.url = url
         self.location = redact(url)
         self.local = _Thread()
+        self.before_begin: Callable[[], None] | None = None
         self.before_commit: Callable[[], None] | None = None
         self._connections: list[psycopg.Connection[Any]] = []
         self._guard = threading.Lock()
@@ -295,6 +298,8 @@ class Database:
             finally:
                 local.depth -= 1
             return
+        if self.before_begin is not None:
+            self.before_begin()
         conn = self.conn()
         # BEGIN and the lock in one round trip: a command that writes one record costs four
         # round trips to the server.

@@ -82,6 +82,14 @@ def rules() -> str:
     return _RULES
 
 
+def load_rules() -> None:
+    """Import the derivation rules and fingerprint them, once a process: a writer does it
+    before it takes the case's lock (``Database.before_begin``), not while others wait."""
+    from .. import derive, index  # noqa: F401
+
+    rules()
+
+
 def stamp() -> tuple[str, float]:
     """(rules, check-worthiness threshold) the state derived now is marked with."""
     from ...extract.checkworthy import THRESHOLD
