@@ -21,19 +21,20 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .errors import InputError
+from .vocabulary import AMOUNT_KINDS, UNCHECKED_KINDS
 
 if TYPE_CHECKING:
     from .extract import ExtractedSentence
     from .flags import Assessment, Flag
     from .match import ClaimIndex
-    from .models import Claim, Figure
-    from .store.base import Store
+    from .models import Claim, Figure, Record
+    from .store.base import Kind, Store
     from .workspace import Records
 
 VERDICTS = ("supported", "flagged", "untracked", "conflict")
@@ -43,9 +44,6 @@ VERDICTS = ("supported", "flagged", "untracked", "conflict")
 DEFAULT_THRESHOLD = 0.5
 #: Candidates ranked per sentence; the one sharing a figure with the sentence wins.
 CANDIDATES = 5
-#: Figure kinds that place a statement in time rather than state a checkable quantity; a
-#: sentence whose only figures are of these kinds is not checked.
-TIME_KINDS = frozenset({"year", "date", "ordinal"})
 #: Relative difference under which two exact figures are the same number (rounding).
 RELATIVE_TOLERANCE = 0.005
 #: How far "about", "nearly" and the like let a figure stretch.
@@ -115,7 +113,7 @@ def mask_markdown(text: str) -> str:
     """
     chars = list(text)
 
-    def blank(match: re.Match) -> None:
+    def blank(match: re.Match[str]) -> None:
         for i in range(match.start(), match.end()):
             if chars[i] != "\n":
                 chars[i] = " "
@@ -144,7 +142,7 @@ def mask_markdown(text: str) -> str:
 def _unit_key(figure: Figure) -> str | None:
     if not figure.unit:
         return None
-    words = re.findall(r"\w+", figure.unit.casefold())
+    words: list[str] = re.findall(r"\w+", figure.unit.casefold())
     if not words:
         return None
     word = words[-1]
@@ -156,7 +154,7 @@ def _unit_key(figure: Figure) -> str | None:
 
 
 def _kind_key(figure: Figure) -> str:
-    if figure.kind in ("count", "number", "quantity"):
+    if figure.kind in AMOUNT_KINDS:
         return "count"
     if figure.kind == "currency":
         return f"currency:{figure.currency or ''}"
@@ -205,7 +203,9 @@ def same_measure(a: Figure, b: Figure) -> bool:
     return _kind_key(a) == _kind_key(b) and (ua is None or ub is None or ua == ub)
 
 
-def compare_figures(draft: list[Figure], tracked: list[Figure]) -> tuple[int, list[tuple]]:
+def compare_figures(
+    draft: list[Figure], tracked: list[Figure]
+) -> tuple[int, list[tuple[Figure, Figure]]]:
     """How the figures of a draft sentence compare with a tracked claim's: (number of draft
     figures that agree with a tracked figure, [(draft figure, tracked figure)] for each draft
     figure that agrees with none while a tracked figure of the same measure is left unmatched).
@@ -214,7 +214,7 @@ def compare_figures(draft: list[Figure], tracked: list[Figure]) -> tuple[int, li
     agents") is extra information, not a disagreement.
     """
     agreed: set[int] = set()
-    loose = []
+    loose: list[Figure] = []
     shared = 0
     for figure in draft:
         if figure.value is None and figure.low is None:
@@ -227,7 +227,7 @@ def compare_figures(draft: list[Figure], tracked: list[Figure]) -> tuple[int, li
             agreed.update(hits)
         else:
             loose.append(figure)
-    clashes = []
+    clashes: list[tuple[Figure, Figure]] = []
     for figure in loose:
         rivals = [
             t
@@ -260,7 +260,7 @@ class SentenceCheck:
     score: float | None = None
     detail: str | None = None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         """The ``check --json`` contract (docs/check.md)."""
         return {
             "sentence": self.sentence,
@@ -296,7 +296,7 @@ class CheckReport:
 
 
 def _checkable(figures: Iterable[Figure]) -> list[Figure]:
-    return [f for f in figures if f.kind not in TIME_KINDS]
+    return [f for f in figures if f.kind not in UNCHECKED_KINDS]
 
 
 def check_text(
@@ -309,7 +309,7 @@ def check_text(
     index: ClaimIndex | None = None,
     threshold: float | None = None,
     allow: Iterable[str] = (),
-    extract: Callable[[str], list[ExtractedSentence]] | None = None,
+    extract: _Extract | None = None,
 ) -> CheckReport:
     """Check every figure sentence of ``text`` against the claims of a ``store`` (a case:
     candidates from ``Store.search``, scored by ``match.rerank``), or of ``records`` held in
@@ -321,7 +321,10 @@ def check_text(
     ``supported``; ``extract`` replaces ``claimtrack.extract.extract``.
     """
     if extract is None:
-        from .extract import extract
+        from .extract import extract as extract_all
+
+        extract = extract_all
+    finder: _Finder
     if store is not None:
         finder = _StoreFinder(store)
     elif records is None:
@@ -330,8 +333,7 @@ def check_text(
         finder = _IndexFinder(index, records)
     else:
         finder = _StoreFinder(_InMemory(records))
-    if assessments is None:
-        assessments = _LazyAssessments(store, records)
+    known: _Assessments = _LazyAssessments(store, records) if assessments is None else assessments
     threshold = same_claim_threshold() if threshold is None else threshold
     allowed = set(allow)
     prose = mask_markdown(text) if markdown else text
@@ -348,34 +350,76 @@ def check_text(
         check = SentenceCheck(
             sentence=sentence, start=start, end=end, line=line, figures=figures, verdict=""
         )
-        _judge(check, sentence, finder, assessments, threshold, allowed)
+        _judge(check, sentence, finder, known, threshold, allowed)
         out.append(check)
     return CheckReport(out)
 
 
-class _StoreFinder:
-    """Candidates for a sentence from a store: ``Store.search``, then ``match.rerank``."""
+class _Extract(Protocol):
+    """What reads a draft's sentences and figures: ``claimtrack.extract.extract``."""
 
-    def __init__(self, store):
-        from .linking import Matcher
+    def __call__(self, text: str, *, all_sentences: bool = ...) -> list[ExtractedSentence]: ...
 
-        self.matcher = Matcher(store)
+
+class _Finder(Protocol):
+    """Where a draft sentence's candidate claims come from."""
 
     def find(self, text: str, figures: list[Figure], top: int) -> list[tuple[Claim, float]]:
-        from .match import features
+        """The best ``top`` claims for ``text``, each with its same-claim score."""
+        ...
 
-        found = []
-        for m in self.matcher.rank(features(text, figures), text, top=top):
-            claim = self.matcher.get(m.claim)
+
+class _Claims(Protocol):
+    """What ``_StoreFinder`` reads of a store (``Store.search`` and ``Store.load``)."""
+
+    def search(self, text: str, top: int = 100) -> list[tuple[str, float]]: ...
+
+    def load(self, kind: Kind, record_id: str) -> Record: ...
+
+
+class _Assessments(Protocol):
+    """The assessments of tracked claims by id: a dict, or ``_LazyAssessments``."""
+
+    def get(self, claim_id: str, /) -> Assessment | None: ...
+
+
+class _StoreFinder:
+    """Candidates for a sentence from a store: ``Store.search``, then ``match.rerank`` (as
+    linking finds them)."""
+
+    def __init__(self, store: _Claims):
+        self.store = store
+        self.claims: dict[str, Claim | None] = {}  # loaded once (None: gone or unreadable)
+
+    def claim(self, claim_id: str) -> Claim | None:
+        if claim_id not in self.claims:
+            from .errors import CorruptRecord, NotFound
+            from .models import Claim
+
+            try:
+                record: Record | None = self.store.load("claim", claim_id)
+            except (NotFound, CorruptRecord):
+                record = None
+            self.claims[claim_id] = record if isinstance(record, Claim) else None
+        return self.claims[claim_id]
+
+    def find(self, text: str, figures: list[Figure], top: int) -> list[tuple[Claim, float]]:
+        from .linking import CANDIDATES as SEARCHED
+        from .match import features, rerank
+
+        pool = []
+        for claim_id, first in self.store.search(text, SEARCHED):
+            claim = self.claim(claim_id)
             if claim is not None:
-                found.append((claim, m.score))
-        return found
+                pool.append((claim, first))
+        by_id = {claim.id: claim for claim, _ in pool}
+        return [(by_id[m.claim], m.score) for m in rerank(features(text, figures), pool, top=top)]
 
 
 class _IndexFinder:
     """Candidates from an in-memory ``match.ClaimIndex`` over ``records``."""
 
-    def __init__(self, index, records):
+    def __init__(self, index: ClaimIndex, records: Records):
         self.index = index
         self.records = records
 
@@ -389,21 +433,18 @@ class _IndexFinder:
 
 
 class _InMemory:
-    """Records held in memory, searched as a store is (``NaiveReads``)."""
+    """Records held in memory, searched as a store is."""
 
-    def __init__(self, records):
+    def __init__(self, records: Records):
         from .search import MemorySearch
 
         self._records = records
         self._search = MemorySearch(records.claims.values())
 
-    def records(self):
-        return self._records
-
-    def search(self, text: str, top: int = 100):
+    def search(self, text: str, top: int = 100) -> list[tuple[str, float]]:
         return self._search.search(text, top)
 
-    def load(self, kind: str, record_id: str):
+    def load(self, kind: Kind, record_id: str) -> Claim:
         from .errors import NotFound
 
         try:
@@ -411,39 +452,47 @@ class _InMemory:
         except KeyError:
             raise NotFound(record_id) from None
 
-    def match_statistics(self, words):
-        from .store.base import NaiveReads
-
-        return NaiveReads.match_statistics(self, words)  # type: ignore[arg-type]
-
 
 class _LazyAssessments:
     """The assessments of the claims a draft matches, asked for as they are needed: from
     the store (one claim's neighbourhood each), or from the records (assessed once)."""
 
-    def __init__(self, store, records):
+    def __init__(self, store: Store | None, records: Records | None):
         self.store = store
         self.records = records
-        self.cache: dict = {}
-        self.all: dict | None = None
+        self.cache: dict[str, Assessment | None] = {}
+        self.all: dict[str, Assessment] | None = None
 
-    def get(self, claim_id: str, default=None):
+    def get(self, claim_id: str, /) -> Assessment | None:
         if self.store is not None:
             if claim_id not in self.cache:
                 self.cache[claim_id] = self.store.assessments([claim_id]).get(claim_id)
-            return self.cache[claim_id] or default
+            return self.cache[claim_id]
         if self.all is None:
             from .flags import assess
 
+            assert self.records is not None  # check_text passes a store or records
             self.all = assess(self.records)
-        return self.all.get(claim_id, default)
+        return self.all.get(claim_id)
 
 
 _DIGITS = re.compile(r"[$€£]?\d[\d,.]*%?")
 
 
-def _candidates(query_text, figures, finder, threshold, *, words_only=False):
-    out = []
+#: A candidate claim for a draft sentence: (how many of the sentence's figures it states, its
+#: same-claim score, the claim, the sentence's figures that clash with its figures).
+_Candidate = tuple[int, float, "Claim", list[tuple["Figure", "Figure"]]]
+
+
+def _candidates(
+    query_text: str,
+    figures: list[Figure],
+    finder: _Finder,
+    threshold: float,
+    *,
+    words_only: bool = False,
+) -> list[_Candidate]:
+    out: list[_Candidate] = []
     for claim, score in finder.find(query_text, [] if words_only else figures, CANDIDATES):
         if score < threshold:
             continue
@@ -454,7 +503,14 @@ def _candidates(query_text, figures, finder, threshold, *, words_only=False):
     return out
 
 
-def _judge(check, sentence, finder, assessments, threshold, allowed) -> None:
+def _judge(
+    check: SentenceCheck,
+    sentence: str,
+    finder: _Finder,
+    assessments: _Assessments,
+    threshold: float,
+    allowed: set[str],
+) -> None:
     candidates = _candidates(sentence, check.figures, finder, threshold)
     if not candidates:
         # Matching treats different figures as a different claim. To find a tracked claim the
@@ -493,7 +549,7 @@ def _judge(check, sentence, finder, assessments, threshold, allowed) -> None:
         )
 
 
-def check_draft(path: str | Path, records: Records | None = None, **options) -> CheckReport:
+def check_draft(path: str | Path, records: Records | None = None, **options: Any) -> CheckReport:
     """``check_text`` on a draft file; Markdown when it ends in .md or .markdown."""
     options.setdefault("markdown", Path(path).suffix.lower() in (".md", ".markdown"))
     return check_text(read_draft(path), records, **options)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import math
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -31,9 +32,10 @@ from .match import (
     same_claimant,
     unit_key,
 )
+from .vocabulary import AMOUNT_KINDS, CONTEXT_KINDS
 
 if TYPE_CHECKING:
-    from .models import Claim
+    from .models import Claim, Figure
     from .workspace import Records
 
 SUBJECT_SIMILARITY = 0.3
@@ -45,7 +47,6 @@ NO_UNIT_SIMILARITY = 0.5
 fell 25%" and "66% of chats" are both percentages about the assistant, not one figure."""
 SMALL_BUCKET = 64
 NEIGHBOURS = 20
-_SKIP_KINDS = {"year", "date", "ordinal", "duration"}
 
 
 @dataclass(frozen=True)
@@ -86,14 +87,15 @@ def _short_words(text: str) -> frozenset[str]:
 
 def claim_entries(claim: Claim) -> list[tuple[Bucket, Entry]]:
     """The comparable figures of ``claim``, each with the bucket it is compared in."""
-    comparable = []
+    comparable: list[tuple[int, Figure, float, str | None]] = []
     for position, f in enumerate(claim.figures):
-        if f.value is None or not math.isfinite(f.value) or f.kind in _SKIP_KINDS:
+        value = f.value
+        if value is None or not math.isfinite(value) or f.kind in CONTEXT_KINDS:
             continue
         unit = unit_key(f.unit)
-        if unit is None and f.kind in ("count", "quantity", "number"):
+        if unit is None and f.kind in AMOUNT_KINDS:
             continue  # "700" of what? not comparable
-        comparable.append((position, f, unit))
+        comparable.append((position, f, value, unit))
     if not comparable:
         return []  # a claim without a comparable figure cannot conflict
     text_words = content_words(claim.text)
@@ -104,8 +106,8 @@ def claim_entries(claim: Claim) -> list[tuple[Bucket, Entry]]:
     names = frozenset(set(proper_names(claim.text)) | (name_words if claimant else set()))
     all_words = frozenset(tokens | name_words)
     out = []
-    for position, f, unit in comparable:
-        lo, hi = interval(f.value, f.low, f.high, f.qualifier, open_ended=True)
+    for position, f, value, unit in comparable:
+        lo, hi = interval(value, f.low, f.high, f.qualifier, open_ended=True)
         words = frozenset(base - {unit} - _short_words(f.unit or ""))
         entry = Entry(
             claim.id, position, f.text, claim.claimant, lo, hi, words, claimant, names,
@@ -128,7 +130,7 @@ def _other_names(a: Entry, b: Entry) -> bool:
     return bool(a.names - b.names - b.all_words) and bool(b.names - a.names - a.all_words)
 
 
-def _similarity(a: frozenset, b: frozenset, weight) -> float:
+def _similarity(a: frozenset[str], b: frozenset[str], weight: Callable[[str], float]) -> float:
     shared = a & b
     if not shared:
         return 0.0
@@ -138,7 +140,7 @@ def _similarity(a: frozenset, b: frozenset, weight) -> float:
     return math.sqrt((ws / wa) * (ws / wb)) if wa and wb else 0.0
 
 
-def _pairs(entries: list[Entry], df: Counter) -> list[tuple[Entry, Entry]]:
+def _pairs(entries: list[Entry], df: Counter[str]) -> list[tuple[Entry, Entry]]:
     """Candidate pairs in one bucket: all of them when it is small, else each entry with the
     entries that share its rarest subject words."""
     if len(entries) <= SMALL_BUCKET:
@@ -150,7 +152,7 @@ def _pairs(entries: list[Entry], df: Counter) -> list[tuple[Entry, Entry]]:
     pairs = set()
     limit = max(SMALL_BUCKET, int(len(entries) ** 0.5))
     for i, e in enumerate(entries):
-        counts: Counter = Counter()
+        counts: Counter[int] = Counter()
         for w in sorted(e.words, key=lambda w: (df[w], w))[:8]:
             ids = by_word[w]
             if len(ids) > limit * 4:
@@ -168,7 +170,7 @@ def find_conflicts(records: Records) -> list[Conflict]:
     return conflicts_among(records.claims.values())
 
 
-def conflicts_among(claims) -> list[Conflict]:
+def conflicts_among(claims: Iterable[Claim]) -> list[Conflict]:
     buckets: dict[Bucket, list[Entry]] = defaultdict(list)
     for claim in claims:
         for key, entry in claim_entries(claim):
@@ -190,7 +192,7 @@ def bucket_conflicts(key: Bucket, entries: list[Entry]) -> list[Conflict]:
     entries = sorted(entries, key=lambda e: (e.claim, e.position))
     text_words = {e.claim: e.text_words for e in entries}
     n = len(text_words)
-    df: Counter = Counter()
+    df: Counter[str] = Counter()
     for words in text_words.values():
         df.update(words)
 

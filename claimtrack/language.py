@@ -60,7 +60,7 @@ def reads_english(code: str | None) -> bool:
 
 def name(code: str) -> str:
     """A language's English name from its code ("de" -> "German"); the code if unknown."""
-    import pycld2  # type: ignore[import-untyped]
+    import pycld2  # untyped: mypy says so once per module, at the import in detect
 
     names = {c: n.capitalize() for n, c in reversed(pycld2.LANGUAGES)}  # first name wins
     old = {v: k for k, v in _ISO.items()}.get(code)
@@ -70,6 +70,6 @@ def name(code: str) -> str:
 def skipped(code: str | None) -> str | None:
     """What ``ingest`` and ``show`` say about a source that is not read for claims, else
     None: "in German (de): not read for claims; claimtrack reads English"."""
-    if reads_english(code):
+    if code is None or reads_english(code):
         return None
     return f"in {name(code)} ({code}): not read for claims; claimtrack reads English"

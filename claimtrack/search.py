@@ -102,7 +102,11 @@ def row(claim: Claim) -> tuple[str, str, str, str]:
     return (claim.id, claim.text, claim.title or "", claim.claimant or "")
 
 
-def insert(conn: sqlite3.Connection, rows: Iterable[tuple], table: str = "claim_search") -> None:
+def insert(
+    conn: sqlite3.Connection,
+    rows: Iterable[tuple[int, str, str, str, str]],
+    table: str = "claim_search",
+) -> None:
     """Add (rowid, *``row(claim)``) rows; a stored index keeps the rowid to delete by."""
     conn.executemany(
         f"INSERT INTO {table} (rowid, claim_id, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?)",

@@ -12,14 +12,15 @@ downloaded when it runs). Without the extra, matching works on BM25 and ``match.
   index, or a file of its own), keyed by model and claim id and checked against a hash of the
   text embedded, so a claim is embedded once and again only when its text or title changes.
 - ``semantic_rerank(text, matches, claims, embedder, cache)``: the lexical ranking
-  (``match.rerank``) fused with the cosine similarity of the query and each claim
-  (``SEMANTIC_WEIGHT``, fitted on the CheckThat training tweets with the core weights).
+  (``match.rerank``) fused with the cosine similarity of the query (``query_text``) and each
+  claim (``SEMANTIC_WEIGHT``, fitted on the CheckThat training tweets with the core weights).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -206,6 +207,20 @@ def load_embedder(model: str | None = None, *, threads: int = 1) -> Embedder:
     return _SentenceTransformersEmbedder(model)
 
 
+_WEB = re.compile(r"(?:https?://|www\.|pic\.twitter\.com/)\S*", re.I)
+
+
+def query_text(text: str) -> str:
+    """What is embedded for a query: its text without web addresses. Hashtags and handles
+    stay as written (unlike ``search.prepare``, which splits them into words for BM25): the
+    model reads "#AustralianFires" as well as "Australian Fires", and on the CheckThat
+    training tweets the cosines of texts left whole ranked better (MAP@5 0.922 against 0.916
+    with split words, the first 600 tweets; docs/linking.md)."""
+    if "://" in text or "www." in text or "pic.twitter.com" in text:
+        text = _WEB.sub(" ", text)
+    return " ".join(text.split())
+
+
 def claim_text(claim: Claim) -> str:
     """What is embedded for a claim: its text, then its title."""
     return f"{claim.text} {claim.title}" if claim.title else claim.text
@@ -291,12 +306,11 @@ def semantic_rerank(
     Scores stay the same-claim scores. A match without features (not from ``rerank``) keeps
     its relevance and gets ``SEMANTIC_WEIGHT`` times its cosine added."""
     from .match import ranking_model
-    from .search import prepare
 
     if not matches:
         return []
     model = ranking_model(semantic_kind(embedder.name))
-    query = embedder.embed_query(prepare(text))
+    query = embedder.embed_query(query_text(text))
     vectors = cache.vectors(embedder, [claims[m.claim] for m in matches])
     fused = []
     for m in matches:

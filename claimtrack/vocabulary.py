@@ -294,6 +294,29 @@ OTHER_RELATION_COLOUR = "#8c8c8c"
 #: Source kinds that are the claimant's own word (claimtrack.flags, rule 2).
 OWN_KINDS: frozenset[SourceKind] = frozenset(k for k, t in SOURCE_KINDS.items() if t.own)
 
+# Groups of figure kinds, each a rule the extraction, matching, conflict and check modules
+# share. The time groups nest: TIME_KINDS < UNCHECKED_KINDS < CONTEXT_KINDS.
+
+#: Figure kinds that say when ("in 2024", "on Feb. 27"): check-worthiness reads them as a
+#: reference to time, not as a figure (claimtrack.extract.checkworthy).
+TIME_KINDS: frozenset[FigureKind] = frozenset(("year", "date"))
+
+#: Figure kinds that place a statement in time or in an order ("in 2024", "the 25th year")
+#: rather than state a checkable quantity: a draft sentence whose only figures are of these
+#: kinds is not checked (claimtrack.check).
+UNCHECKED_KINDS: frozenset[FigureKind] = frozenset(("year", "date", "ordinal"))
+
+#: Figure kinds that frame a claim (when, which one, for how long) rather than state its
+#: quantity: matching compares them only when a claim states no other figure
+#: (claimtrack.match), and conflict detection never compares them (claimtrack.conflicts).
+CONTEXT_KINDS: frozenset[FigureKind] = frozenset(("year", "date", "ordinal", "duration"))
+
+#: Figure kinds that are an amount of a thing their unit names ("700 agents", "450 MW",
+#: "rose to 236 million"): they compare with one another, since a ``number`` is often a count
+#: whose noun was not read (claimtrack.match, claimtrack.check), and without a unit they say
+#: too little to conflict (claimtrack.conflicts).
+AMOUNT_KINDS: frozenset[FigureKind] = frozenset(("count", "quantity", "number"))
+
 _K = TypeVar("_K", bound=str)
 
 

@@ -15,6 +15,7 @@ from claimtrack.semantic import (
     EmbeddingCache,
     SemanticUnavailable,
     load_embedder,
+    query_text,
     semantic_rerank,
 )
 
@@ -119,6 +120,47 @@ def test_fusion_lifts_the_claim_that_means_the_same(embedder, tmp_path):
     assert len(fused) == 2 and fused[0].relevance > fused[1].relevance
     assert [m.score for m in fused] == [0.1, 0.1]  # the same-claim scores are unchanged
     assert semantic_rerank(text, [], claims, embedder, cache) == []
+
+
+def test_a_query_is_embedded_without_web_addresses_and_with_its_hashtags_whole():
+    tweet = (
+        "Wombats share burrows #AustralianFires via @CenterForBioDiv "
+        "pic.twitter.com/0eJtwJyS1J https://t.co/xyz  www.example.org/a?b=1"
+    )
+    assert query_text(tweet) == "Wombats share burrows #AustralianFires via @CenterForBioDiv"
+    assert query_text("  Sales grew\n27%  ") == "Sales grew 27%"
+
+
+class QueryRecording:
+    """The bundled embedder, recording the queries it embeds."""
+
+    def __init__(self, inner):
+        self.inner, self.name, self.queries = inner, inner.name, []
+
+    def embed(self, texts):
+        return self.inner.embed(texts)
+
+    def embed_query(self, text):
+        self.queries.append(text)
+        return self.inner.embed_query(text)
+
+
+def test_semantic_rerank_embeds_the_query_text(embedder):
+    import numpy as np
+
+    recording = QueryRecording(embedder)
+    claims = {c.id: c for c in (WOMBATS, FROGS)}
+    tied = [Match(c, 0.1, 1.0) for c in sorted(claims)]
+    cache = EmbeddingCache(sqlite3.connect(":memory:"))
+    text = "Wombat holes shelter animals #AustralianFires https://t.co/xyz"
+    fused = semantic_rerank(text, tied, claims, recording, cache, top=2)
+    assert recording.queries == ["Wombat holes shelter animals #AustralianFires"]
+    # The cosine fused in is the one of that text (no features: relevance + weight x cosine).
+    vectors = cache.vectors(embedder, [WOMBATS])
+    cosine = round(float(vectors[WOMBATS.id] @ embedder.embed_query(recording.queries[0])), 4)
+    top = fused[0]
+    assert top.claim == WOMBATS.id
+    assert np.isclose(top.relevance, round(1.0 + semantic.SEMANTIC_WEIGHT * cosine, 4))
 
 
 def test_match_command_with_semantic_ranking(ws, run):

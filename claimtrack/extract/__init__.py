@@ -55,7 +55,7 @@ class ExtractedSentence:
     nonanswer: bool = False
     figures: list[Figure] = field(default_factory=list)
 
-    def to_json(self, record_id: str | None = None) -> dict:
+    def to_json(self, record_id: str | None = None) -> dict[str, object]:
         """The ``extract --json`` contract (docs/json.md)."""
         return {
             "id": record_id,
@@ -105,6 +105,8 @@ def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence
     figures = parse_figures(
         text, word_positions=[p for p, c in zip(kw_at, kw_cats, strict=True) if "number" in c]
     )
+    # (start, end) of each figure; the reader gives every figure its offsets
+    fig_at = [(f.start or 0, f.end or 0) for f in figures]
     names = checkworthy.named_entities(text)
     name_index = NameIndex(text)
     spans = split_flat(text)
@@ -117,11 +119,11 @@ def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence
         start = spans[j]
         end = spans[j + 1]
         sentence = text[start:end]
-        while i < n_fig and figures[i].start < start:
+        while i < n_fig and fig_at[i][0] < start:
             i += 1
         mine = []
-        while i < n_fig and figures[i].start < end:
-            if figures[i].end <= end:
+        while i < n_fig and fig_at[i][0] < end:
+            if fig_at[i][1] <= end:
                 mine.append(figures[i])
             i += 1
         while k < n_kw and kw_at[k] < start:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 
 from .numbers import word_regex
 
@@ -291,39 +292,53 @@ def last_named(before: str, want: str = "org") -> str | None:
     return _last_named(before, 0, len(before), matches, roles, want)
 
 
+#: Matches found in a text, and their start offsets (sorted), to bisect.
+_Index = tuple[list[re.Match[str]], list[int]]
+
+
 class NameIndex:
     """The capitalised runs and role words of one text, found in one pass each the first time
     a reference in it is resolved, and shared by every later one."""
 
     def __init__(self, text: str):
         self.text = text
-        self._names: tuple[list[re.Match], list[int]] | None = None
-        self._roles: tuple[list[re.Match], list[int]] | None = None
+        self._names: _Index | None = None
+        self._roles: _Index | None = None
 
     def last_named(self, lo: int, hi: int, want: str = "org") -> str | None:
         """:func:`last_named` of ``text[lo:hi]``."""
-        if self._names is None:
-            found = list(_NAME_IN_TEXT.finditer(self.text))
-            self._names = (found, [m.start() for m in found])
-            found = list(_ROLE_WORD.finditer(self.text))
-            self._roles = (found, [m.start() for m in found])
+        if self._names is None or self._roles is None:
+            self._names = _index(_NAME_IN_TEXT.finditer(self.text))
+            self._roles = _index(_ROLE_WORD.finditer(self.text))
         return _last_named(
             self.text, lo, hi, _within(self._names, lo, hi), _within(self._roles, lo, hi), want
         )
 
 
-def _within(index, lo: int, hi: int) -> list[re.Match]:
+def _index(matches: Iterable[re.Match[str]]) -> _Index:
+    found = list(matches)
+    return found, [m.start() for m in found]
+
+
+def _within(index: _Index, lo: int, hi: int) -> list[re.Match[str]]:
     found, starts = index
     return [m for m in found[bisect_left(starts, lo) : bisect_left(starts, hi)] if m.end() <= hi]
 
 
-def _last_named(text: str, lo: int, hi: int, matches, roles, want: str) -> str | None:
+def _last_named(
+    text: str,
+    lo: int,
+    hi: int,
+    matches: list[re.Match[str]],
+    roles: list[re.Match[str]],
+    want: str,
+) -> str | None:
     if not matches:
         return None
     persons = _person_words(text, lo, hi, roles)
     names: dict[int, tuple[str, bool] | None] = {}
 
-    def name_of(m: re.Match) -> tuple[str, bool] | None:
+    def name_of(m: re.Match[str]) -> tuple[str, bool] | None:
         """(name, possessive) for a capitalised run, or None when it is not a name."""
         if m.start() in names:
             return names[m.start()]
@@ -395,7 +410,7 @@ _BEFORE_NAME_SET = frozenset(w.lower() for w in _ROLES_BEFORE_NAME)
 _AFTER_NAME_SET = frozenset(w.lower() for w in _ROLES_AFTER_NAME)
 
 
-def _person_words(text: str, lo: int, hi: int, roles) -> set[str]:
+def _person_words(text: str, lo: int, hi: int, roles: list[re.Match[str]]) -> set[str]:
     """The words of the names in ``text[lo:hi]`` that a role (``roles``: role-word matches)
     marks as people: "CEO Sebastian Siemiatkowski", "Siemiatkowski, Klarna's chief
     executive"."""

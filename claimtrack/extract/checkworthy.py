@@ -31,10 +31,16 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from itertools import repeat
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeGuard
 
+from ..vocabulary import FIGURE_KINDS, TIME_KINDS
 from .attribution import BARE_ROLES
+
+if TYPE_CHECKING:
+    from ..models import Figure
 
 SCORER_VERSION = 3
 """Changes whenever a sentence's score may change (weights, features, terms)."""
@@ -113,26 +119,13 @@ def named_entities(text: str, start: int = 0, end: int | None = None) -> list[in
 
 _NO_KINDS: frozenset[str] = frozenset()
 _KEYWORD_FEATURES = ("change", "superlative", "comparison")
-_FIGURE_KINDS = frozenset(
-    [
-        "count",
-        "currency",
-        "percent",
-        "percentage_points",
-        "multiplier",
-        "ratio",
-        "quantity",
-        "duration",
-        "ordinal",
-        "score",
-        "number",
-    ]
-)
+# Every kind of figure but a year or a date (a reference to time, not a figure).
+_FIGURE_KINDS = frozenset(FIGURE_KINDS) - TIME_KINDS
 
 
 def features(
     sentence: str,
-    figures,
+    figures: Sequence[Figure],
     cue: str | None,
     claimant: str | None = None,
     nonanswer: bool = False,
@@ -167,7 +160,7 @@ def features(
         has_name = False  # "Dependence on Technology for Revenue": a heading, not names
     if has_name or (_proper(claimant) and claimant in sentence):
         fired.append("named_entity")
-    if "year" in kinds or "date" in kinds:
+    if not TIME_KINDS.isdisjoint(kinds):
         fired.append("time_reference")
     question = sentence.rstrip("\"”’' )*_").endswith("?")
     if question:
@@ -205,7 +198,7 @@ def _instruction(sentence: str) -> bool:
     )
 
 
-def _proper(claimant: str | None) -> bool:
+def _proper(claimant: str | None) -> TypeGuard[str]:
     """A claimant that is a name ("Klarna"), not a role ("analysts", "a spokesperson")."""
     if not claimant or not claimant[0].isupper():
         return False
@@ -254,7 +247,7 @@ class Model:
         bias: float,
         features: dict[str, float],
         terms: dict[str, tuple[float, float]],
-        meta: dict | None = None,
+        meta: dict[str, object] | None = None,
     ):
         self.bias = bias
         self.features = {f: features.get(f, 0.0) for f in FEATURES}

@@ -158,5 +158,5 @@ def _ends_sentence(text: str, sent_start: int, p: int, end: int, stop: int) -> b
         return False  # an initial: "J. Smith"
     if word in MAY_END or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
         w = re.match(r"[A-Za-z]+", text[j : j + 20])
-        return bool(w) and w.group(0).lower() in OPENERS
+        return w is not None and w.group(0).lower() in OPENERS
     return True

@@ -137,7 +137,9 @@ NUMBER = frozenset(["number"])
 _NUMBER_AND = {c: NUMBER | c for c in set(_LOOKUP.values())}
 
 
-def scan(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, frozenset, str]]:
+def scan(
+    text: str, start: int = 0, end: int | None = None
+) -> list[tuple[int, frozenset[str], str]]:
     """(offset, categories, word) for every keyword in ``text[start:end]``, in order."""
     offsets, cats, words = scan_columns(text, start, end)
     return list(zip(offsets, cats, words, strict=True))
@@ -145,12 +147,12 @@ def scan(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, f
 
 def scan_columns(
     text: str, start: int = 0, end: int | None = None
-) -> tuple[list[int], list[frozenset], list[str]]:
+) -> tuple[list[int], list[frozenset[str]], list[str]]:
     """What :func:`scan` finds, as three parallel lists (offsets, categories, words): no
     tuple per keyword, which spares the garbage collector on big texts."""
     get = _LOOKUP.get
     offsets: list[int] = []
-    categories_: list[frozenset] = []
+    categories_: list[frozenset[str]] = []
     words: list[str] = []
     for m in _TRIGGER.finditer(text, start, len(text) if end is None else end):
         word = m.group(0)

@@ -73,7 +73,6 @@ KINDS = tuple(KIND_TABLES)
 RULE_MODULES = (
     "flags.py",
     "conflicts.py",
-    "match.py",
     "search.py",
     "models.py",
     "ids.py",
@@ -81,7 +80,7 @@ RULE_MODULES = (
     "store/index.py",
     "store/base.py",
 )
-RULE_FOLDERS = ("extract", "data")
+RULE_FOLDERS = ("extract", "match", "data")
 
 
 def rules_fingerprint() -> str:

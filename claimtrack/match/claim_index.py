@@ -1,0 +1,142 @@
+"""Matching without a case: ``ClaimIndex`` holds claims in memory, finds candidates with
+``claimtrack.search.MemorySearch`` (BM25, the first stage) and orders them with ``rerank``.
+``rank`` ranks claims from a postings lookup (the PostgreSQL store's first stage)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from .features import Features, claim_features, features
+from .figures import figure_keys, query_figure_keys
+from .ranking import Match, rerank
+from .same_claim import idf, score
+
+if TYPE_CHECKING:
+    from ..models import Claim, Figure
+
+CANDIDATES = 40
+"""How many claims, pre-ranked by shared rare words and figures, get a full score per query."""
+
+COMMON_POSTINGS = 2000
+"""Keys (words, figure buckets) on more claims than this nominate candidates only when the
+rarer keys found too few."""
+
+
+class ClaimIndex:
+    """Matching over claims held in memory: ``claimtrack.search.MemorySearch`` (BM25) for the
+    candidates, ``rerank`` for the order and the scores. Built once, queried many times;
+    ``add``/``remove`` keep it current as claims change.
+    """
+
+    def __init__(self, claims: Iterable[Claim] = ()):
+        from ..search import MemorySearch
+
+        self.claims: dict[str, Claim] = {}
+        self.search = MemorySearch()
+        self.counts: dict[str, int] = {}  # claims holding each word (``df``)
+        for claim in claims:
+            self.add(claim)
+
+    def __len__(self) -> int:
+        return len(self.claims)
+
+    def df(self, word: str) -> int:
+        """How many of the claims hold ``word`` (a content word, ``content_words``)."""
+        return self.counts.get(word, 0)
+
+    def add(self, claim: Claim) -> None:
+        if claim.id in self.claims:
+            self.remove(claim.id)
+        self.claims[claim.id] = claim
+        self.search.add([claim])
+        for w in claim_features(claim).words:
+            self.counts[w] = self.counts.get(w, 0) + 1
+
+    def remove(self, claim_id: str) -> None:
+        claim = self.claims.pop(claim_id, None)
+        if claim is not None:
+            self.search.remove([claim_id])
+            for w in claim_features(claim).words:
+                self.counts[w] -= 1
+                if not self.counts[w]:
+                    del self.counts[w]
+
+    def query(
+        self,
+        text: str,
+        figures: list[Figure] | None = None,
+        *,
+        top: int = 5,
+        claimant: str | None = None,
+    ) -> list[Match]:
+        """The best ``top`` claims for ``text``, best first, each with a score in [0, 1]."""
+        return self.query_features(features(text, figures, claimant), text=text, top=top)
+
+    def query_features(
+        self, query: Features, *, text: str | None = None, top: int = 5
+    ) -> list[Match]:
+        """The best ``top`` claims for features already computed; ``text`` is what the first
+        stage searches (default: the features' words)."""
+        found = self.search.search(text if text is not None else " ".join(query.words))
+        return rerank(query, [(self.claims[cid], s) for cid, s in found], top=top)
+
+
+def rank(
+    query: Features,
+    postings: Callable[[str], Iterable[str]],
+    load: Callable[[Iterable[str]], dict[str, Features]],
+    n: int,
+    *,
+    top: int = 5,
+    df: Callable[[str], int] | None = None,
+    candidates: int = CANDIDATES,
+) -> list[Match]:
+    """Rank claims for ``query`` given a postings lookup and a features loader.
+
+    Shared by the in-memory ``ClaimIndex`` and the workspace's persistent index: candidates are
+    pre-ranked by the idf of the words they share with the query plus a bonus for a figure in
+    the same bucket, and only the best ``CANDIDATES`` are scored in full.
+    """
+    if n == 0 or top <= 0:
+        return []
+    lists: dict[str, list[str]] = {k: list(postings(k)) for k in query.words}
+    dfs = {k: (df(k) if df else len(v)) for k, v in lists.items()}
+
+    def weight(word: str) -> float:
+        return idf(dfs.get(word, 0), n)
+
+    # Rarest keys first. A key on more than COMMON_POSTINGS claims only nominates candidates
+    # while there are too few (so a query of common words still finds something), which keeps
+    # the work per query bounded however many claims there are.
+    own = set(figure_keys(query.figures))
+    keys: list[tuple[int, str, list[str], float, bool]] = []
+    for word, ids in lists.items():
+        keys.append((len(ids), word, ids, weight(word), False))
+    for key in query_figure_keys(query.figures):
+        ids = list(postings(key))
+        # A figure in the same bucket counts like a word as rare as the bucket (once per
+        # claim); half as much in a neighbouring bucket.
+        keys.append((len(ids), key, ids, idf(len(ids), n) * (1.0 if key in own else 0.5), True))
+    keys.sort(key=lambda k: (k[0], k[1]))
+    pre: dict[str, float] = {}
+    figure_bonus: dict[str, float] = {}
+    pool = max(candidates, top)
+    for size, _, ids, w, is_figure in keys:
+        if size > COMMON_POSTINGS and len(pre) + len(figure_bonus) >= pool:
+            continue  # too common to tell claims apart; still weighs in the full score
+        if is_figure:
+            for cid in ids:
+                if figure_bonus.get(cid, 0.0) < w:
+                    figure_bonus[cid] = w
+        else:
+            for cid in ids:
+                pre[cid] = pre.get(cid, 0.0) + w
+    for cid, w in figure_bonus.items():
+        pre[cid] = pre.get(cid, 0.0) + w
+    best = sorted(pre.items(), key=lambda kv: (-kv[1], kv[0]))[: max(candidates, top)]
+    feats = load([cid for cid, _ in best])
+    scored = [Match(cid, round(score(query, f, weight), 4)) for cid, f in feats.items()]
+    scored = [m for m in scored if m.score > 0]
+    scored.sort(key=lambda m: (-m.score, m.claim))
+    return scored[:top]
