@@ -14,10 +14,13 @@ its baseline, the folder case on the same input, and printed with their ratio:
 3. **ingest**: 100 news-like HTML pages (benchmarks/bench_ingest.py's), ``--jobs 1``, with
    claim extraction and linking, and with ``--no-extract`` (best of ``--repeat``);
 4. **reads at scale**: a synthetic case of ``--claims`` claims (benchmarks/synth.py), copied
-   into the database with ``claimtrack copy``; then ``flags --json``, ``claims --json`` and
-   ``show`` as processes: the folder case, the database's first read after the copy (which
-   computes and stores every claim's state) and the database's later reads (best of
-   ``--repeat``).
+   into the database with ``claimtrack copy`` (which derives every claim's state as it
+   writes); then ``flags --json``, ``claims --json`` and ``show`` as processes: the folder
+   case, the database's first read after the copy and its later reads (best of ``--repeat``);
+5. **a write, then the first read**: one ``claimtrack evidence add`` contradicting a claim of
+   that case, then ``flags --json``, in the folder and in the database: the write pays for
+   what it reaches (the folder's index and the database's derived tables), the read after it
+   answers from the stored state (best of ``--repeat``, each a new piece of evidence).
 
 Targets (issue 16): no lost claim or evidence and no error in 1 and 2; ``flags --json`` at
 100k claims within 2x of the folder's SQLite case index (measured here against the folder as
@@ -163,6 +166,20 @@ def ingest(store, pages: Path, extract: bool) -> float:
     return elapsed
 
 
+# -- 5. a write, then the first read ----------------------------------------------------------
+def write_evidence(location: str, n: int) -> list[str]:
+    """An ``evidence add`` command contradicting the case's ``n``-th claim with a sentence of
+    a source of another claim (the sentence is in that source's archived text)."""
+    from claimtrack.store import open_store
+
+    store = open_store(location)
+    ids = store.ids("claim")
+    target, other = ids[n], store.load("claim", ids[-1 - n])
+    mention = other.mentions[0]
+    getattr(store, "close", lambda: None)()
+    return ["evidence", "add", target, mention.source, "--contradicts", "--quote", mention.quote]
+
+
 # -- main -------------------------------------------------------------------------------------
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -281,7 +298,7 @@ def main() -> None:
                 base = min(timed(command, str(folder))[0] for _ in range(max(1, args.repeat - 1)))
                 cold = None
                 if first:
-                    cold, _ = timed(command, url)  # computes and stores every claim's state
+                    cold, _ = timed(command, url)
                     first = False
                 warm = [timed(command, url) for _ in range(args.repeat)]
                 t = min(w[0] for w in warm)
@@ -298,6 +315,22 @@ def main() -> None:
                     print(f"  {'  as JSON text':<14} database, Store.query_claims_json: "
                           f"{min(times):6.2f} s {ratio(min(times), base)}   "
                           f"[{len(out.stdout.splitlines())} lines]")  # fmt: skip
+
+            print(f"\n5. at {args.claims:,} claims: one evidence add, then the first flags --json "
+                  f"(best of {args.repeat})")  # fmt: skip
+            results = {}
+            for location in (str(folder), url):
+                writes, reads = [], []
+                for n in range(args.repeat):
+                    write = write_evidence(location, n)
+                    writes.append(timed(write, location)[0])
+                    reads.append(timed(["flags", "--json"], location)[0])
+                results[location] = (min(writes), min(reads))
+            (base_write, base_read), (t_write, t_read) = results[str(folder)], results[url]
+            print(f"  evidence add   folder (baseline) {base_write:6.2f} s   database "
+                  f"{t_write:6.2f} s {ratio(t_write, base_write)}")  # fmt: skip
+            print(f"  flags --json   folder (baseline) {base_read:6.2f} s   database "
+                  f"{t_read:6.2f} s {ratio(t_read, base_read)}   (the first read after the write)")  # fmt: skip
 
 
 if __name__ == "__main__":

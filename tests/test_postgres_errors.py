@@ -71,7 +71,7 @@ def test_a_lost_connection_mid_import_writes_nothing(pg, pg_server, tmp_path, mo
 
     def save_then_lose_the_server(self, records):
         save_many(self, records)
-        pid = self._conn().info.backend_pid
+        pid = self.db.conn().info.backend_pid
         pg_server.execute(f"SELECT pg_terminate_backend({pid})")
 
     monkeypatch.setattr(PostgresStore, "save_many", save_then_lose_the_server)
@@ -88,14 +88,14 @@ def test_a_lost_connection_mid_import_writes_nothing(pg, pg_server, tmp_path, mo
 def test_a_writer_that_waits_too_long_for_the_case_gives_up(pg, monkeypatch, tmp_path):
     import psycopg
 
-    from claimtrack.store import postgres
+    from claimtrack.store.postgres import connection
 
-    monkeypatch.setattr(postgres, "LOCK_TIMEOUT", "200ms")
+    monkeypatch.setattr(connection, "LOCK_TIMEOUT", "200ms")
     path = tmp_path / "one.jsonl"
     path.write_text(json.dumps({"text": "Fjord Bank opened 12 branches."}) + "\n")
     with psycopg.connect(pg.url, autocommit=True) as other:
         with other.transaction():
-            other.execute("SELECT pg_advisory_xact_lock(%s)", (postgres.CASE_LOCK,))
+            other.execute("SELECT pg_advisory_xact_lock(%s)", (connection.CASE_LOCK,))
             line = one_error_line(cli("--workspace", pg.url, "import", str(path)))
     assert "is being written by another claimtrack command" in line
     assert pg.ids("claim") == []
@@ -133,12 +133,16 @@ def test_a_reader_without_write_rights_still_gets_the_answers(pg_server, pg, tmp
         ):
             pg_server.execute(grant, database=name)
         reader = pg.url.replace("claimtrack_admin:", "reader:")
-        # The stored state is older than the case: the reader cannot refresh it, and gets the
-        # answers computed from the records instead.
+        expected = cli("--workspace", pg.url, "flags", "--json").output
+        assert "2.3 million" in expected
+        assert cli("--workspace", reader, "flags", "--json").output == expected
+        # State derived by another claimtrack's rules: the reader may not derive it afresh,
+        # and gets the answers computed from the records instead.
+        pg.db.execute("UPDATE derived_meta SET rules = 'another-version'")
         result = cli("--workspace", reader, "flags", "--json")
         assert result.exit_code == 0, result.output
-        assert result.output == cli("--workspace", pg.url, "flags", "--json").output
-        assert "2.3 million" in result.output
+        assert result.output == expected
+        assert pg.db.rows("SELECT rules FROM derived_meta") == [("another-version",)]
         other = tmp_path / "other.md"
         other.write_text("# More\n\nFjord Bank says it opened 140 branches last year.\n")
         line = one_error_line(cli("--workspace", reader, "ingest", str(other)))

@@ -93,12 +93,12 @@ def test_a_failed_transaction_writes_nothing(pg):
             with pg.transaction():  # re-entrant
                 pg.save(Claim(id="c-000000000002", text="Second."))
             raise RuntimeError("the command failed half way")
-    assert pg.ids("claim") == []
-    generation = pg.generation()
+    assert pg.ids("claim") == [] and pg.query_claims() == []
+    assert pg.db.rows("SELECT count(*) FROM claim_index") == [(0,)]
     with pg.transaction():
         pg.save(Claim(id="c-000000000001", text="First."))
     assert pg.ids("claim") == ["c-000000000001"]
-    assert pg.generation() == generation + 1
+    assert [r["id"] for r in pg.query_claims()] == ["c-000000000001"]
 
 
 def test_on_commit_runs_after_the_commit_and_never_after_a_rollback(pg):
@@ -166,13 +166,11 @@ def test_the_derived_reads_give_the_folder_answers(example_db, monkeypatch):
         "assessments": NaiveReads.assessments(pg),
         "flags": NaiveReads.query_claims(pg, flagged=True, order="severity"),
     }
-    pg.query_claims()  # the first read after the copy stores every claim's state ...
-    assert pg._state_fresh()
 
     def whole_case():
         raise AssertionError("a stored answer must not read the whole case")
 
-    monkeypatch.setattr(pg, "records", whole_case)  # ... and the reads answer from it
+    monkeypatch.setattr(pg, "records", whole_case)  # the copy derived every claim's state
     assert pg.assessments() == reference["assessments"]
     assert pg.query_claims(flagged=True, order="severity") == reference["flags"]
     for options in [
@@ -188,10 +186,8 @@ def test_the_derived_reads_give_the_folder_answers(example_db, monkeypatch):
         expected = folder.query_claims(**options)
         assert pg.query_claims(**options) == expected, options
     assert pg.assessments() == folder.assessments()
-    from claimtrack.store.base import ClaimRow
-    from claimtrack.store.postgres import ROW_KEYS
-
-    assert ROW_KEYS == tuple(ClaimRow.__annotations__)
+    assert pg.mention_counts() == folder.mention_counts()
+    assert pg.checkworthy_threshold() == folder.checkworthy_threshold()
     fields = [("claim", "id"), ("text", "text"), ("flags", "flags"), ("figures", "figures")]
     for options in [{"flagged": True, "figures_only": True, "order": "severity"}, {"limit": 4}]:
         expected = [
@@ -204,6 +200,7 @@ def test_the_derived_reads_give_the_folder_answers(example_db, monkeypatch):
         near, want = pg.neighbourhood(cid), folder.neighbourhood(cid)
         for part in ("claims", "sources", "evidence", "questions"):
             assert list(getattr(near, part).items()) == list(getattr(want, part).items()), part
+        assert pg.claim_view(cid) == folder.claim_view(cid)
     for sid in folder.ids("source"):
         assert pg.claims_of_source(sid) == folder.claims_of_source(sid)
     with pytest.raises(NotFound):
@@ -233,17 +230,19 @@ def test_derived_reads_follow_every_write(example_db):
     other.close()
 
 
-def test_another_claimtrack_version_recomputes_what_it_derives(example_db, monkeypatch):
-    from claimtrack.store import postgres
+def test_another_claimtrack_version_derives_the_state_afresh(example_db, monkeypatch):
+    from claimtrack.store.postgres import derived
 
     pg, folder = example_db
     expected = folder.query_claims(order="triage")
     assert pg.query_claims(order="triage") == expected
-    pg._execute("UPDATE claim_index SET checkworthy = 0, features = '{}'")
-    monkeypatch.setattr(postgres, "_CODE", "another-version")
+    pg.db.execute("UPDATE claim_index SET checkworthy = 0, words = '[]'")
+    pg.db.execute("UPDATE claim_state SET row_json = '{}'")
+    monkeypatch.setattr(derived, "_RULES", "another-version")
     assert pg.query_claims(order="triage") == expected
-    assert pg._rows("SELECT DISTINCT code FROM claim_index") == [("another-version",)]
+    assert pg.db.rows("SELECT rules FROM derived_meta") == [("another-version",)]
     assert pg.search("700 agents")
+    assert pg.db.rows("SELECT count(*) FROM match_words WHERE df > 0")[0][0] > 50
 
 
 def test_search_finds_claims_by_their_words(example_db):
@@ -288,8 +287,8 @@ def test_verify_rehashes_the_snapshots_in_the_database(example_db, pg_server):
     assert result.output == cli("--workspace", str(folder.root), "verify").output
     assert result.output.startswith("OK: 4 sources, 8 snapshots")
     [sha, other] = list(pg.blob_hashes())[:2]
-    pg._execute("UPDATE blobs SET data = %s WHERE sha256 = %s", (b"tampered", sha))
-    pg._execute("DELETE FROM blobs WHERE sha256 = %s", (other,))
+    pg.db.execute("UPDATE blobs SET data = %s WHERE sha256 = %s", (b"tampered", sha))
+    pg.db.execute("DELETE FROM blobs WHERE sha256 = %s", (other,))
     result = cli("--workspace", pg.url, "verify", "--json")
     assert result.exit_code == 1
     problems = {p["problem"]: p for p in map(json.loads, result.output.splitlines())}
@@ -298,12 +297,12 @@ def test_verify_rehashes_the_snapshots_in_the_database(example_db, pg_server):
 
 
 def test_a_newer_schema_is_refused_in_one_line(pg):
-    pg._execute("UPDATE schema_version SET version = 99")
+    pg.db.execute("UPDATE schema_version SET version = 99")
     result = cli("--workspace", pg.url, "claims")
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
         f"Error: {pg.location} was set up by a newer claimtrack (database schema 99, this one "
-        "knows up to 1); upgrade claimtrack"
+        "knows up to 2); upgrade claimtrack"
     ]
 
 
@@ -358,15 +357,15 @@ def test_merge_and_detach_in_a_database(pg_run, pg):
 
 
 def test_an_older_schema_is_migrated_when_the_case_is_opened(pg, monkeypatch):
-    from claimtrack.store import postgres
+    from claimtrack.store.postgres import schema
 
     pg.save(Claim(id="c-000000000001", text="Kept across the upgrade."))
-    monkeypatch.setattr(postgres, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 3)
     monkeypatch.setitem(
-        postgres.MIGRATIONS, 1, ["CREATE TABLE reviewer_notes (claim_id text, note text)"]
+        schema.MIGRATIONS, 2, ["CREATE TABLE reviewer_notes (claim_id text, note text)"]
     )
     store = PostgresStore.open(pg.url)
-    assert store._rows("SELECT version FROM schema_version") == [(2,)]
-    assert store._rows("SELECT count(*) FROM reviewer_notes") == [(0,)]
+    assert store.db.rows("SELECT version FROM schema_version") == [(3,)]
+    assert store.db.rows("SELECT count(*) FROM reviewer_notes") == [(0,)]
     assert store.ids("claim") == ["c-000000000001"]
     store.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,20 +17,24 @@ from ..errors import CorruptRecord, WorkspaceError
 from .base import main
 
 if TYPE_CHECKING:
-    from ..store.base import Store
+    from ..store.base import Kind, Store
 
-KINDS = ("claim", "source", "evidence", "question")
+KINDS: tuple[Kind, ...] = ("claim", "source", "evidence", "question")
 BATCH = 2000
 
 
-def _raw_records(store: Any, kind: str) -> Iterator[tuple[str, bytes]]:
+def _raw_records(store: Store, kind: Kind) -> Iterator[tuple[str, bytes]]:
     """(id, bytes) of every record of ``kind``: the stored text, as a folder keeps it."""
-    raw = getattr(store, "raw_records", None)
-    if raw is not None:
-        yield from raw(kind)
-        return
-    for rid in store.ids(kind):
-        yield rid, store.path_for(kind, rid).read_bytes()
+    from ..store.postgres import PostgresStore
+    from ..workspace import Workspace
+
+    if isinstance(store, PostgresStore):
+        yield from store.raw_records(kind)
+    elif isinstance(store, Workspace):
+        for rid in store.ids(kind):
+            yield rid, store.path_for(kind, rid).read_bytes()
+    else:
+        raise TypeError(f"cannot copy the records of {store!r}")
 
 
 def _check_source(store: Store) -> dict[str, int]:
@@ -51,7 +55,7 @@ def _check_source(store: Store) -> dict[str, int]:
     }
 
 
-def _copy_blobs(src: Store, dst: Any) -> int:
+def _copy_blobs(src: Store, dst: Store) -> int:
     n = 0
     for sha in src.blob_hashes():
         data = src.read_blob(sha)
@@ -70,7 +74,7 @@ def _to_database(src: Store, url: str) -> int:
     dst, _ = PostgresStore.init(url)
     try:
         with dst.transaction():
-            held = dst._rows("SELECT count(*) FROM records")[0][0]
+            held = sum(len(dst.ids(kind)) for kind in KINDS)
             if held:
                 raise WorkspaceError(
                     f"{dst.location} already holds a case ({held} records); copy needs an "
