@@ -91,7 +91,11 @@ def parse(db: Database, model: type[R], record_id: str, body: str | bytes) -> R:
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """No cyclic garbage collection while many records load: they make no cycles, and each
-    collection would rescan everything loaded so far. Only for the length of one read."""
+    collection would rescan everything loaded so far. Only for the length of one read, and the
+    collector's previous state is restored. A deliberate exception to "no process-wide GC
+    toggling": parsing 100,000 claim records takes 0.8 s paused against 3.6 to 3.9 s with the
+    collector running (Python 3.11, measured 2026-11-29). The folder case needs no pause: its
+    reads answer from the case index without loading records."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
