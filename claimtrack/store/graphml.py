@@ -164,10 +164,10 @@ class _Graph:
         from ..export.flatten import _scalars
         from ..graph import entity_id
         from ..vocabulary import OTHER_RELATION, RELATIONS
-        from .index import _Related
+        from .index.relations import Related
 
         conn, seen = self.conn, self.seen
-        conflicts = _Related(self.index).conflicts_of(None)
+        conflicts = Related(self.index).conflicts_of(None)
         for u, kind, extra in self.plan:
             targets: dict[str, list[tuple[str, str, dict]]] = {}
             if kind == "source":
