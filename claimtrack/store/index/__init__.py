@@ -39,7 +39,6 @@ The modules, in the order a reader needs them:
 """
 
 from .case import CaseIndex, index_error
-from .rows import claim_derived, record_json
 from .schema import CACHE_DIR, FILE_NAME, INDEX_FORMAT, rules_fingerprint
 
 __all__ = [
@@ -47,8 +46,6 @@ __all__ = [
     "FILE_NAME",
     "INDEX_FORMAT",
     "CaseIndex",
-    "claim_derived",
     "index_error",
-    "record_json",
     "rules_fingerprint",
 ]

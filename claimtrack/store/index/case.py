@@ -6,13 +6,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Mapping
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ...conflicts import Bucket, Entry, bucket_order
 from ...errors import CorruptRecord
-from ...models import Claim, Evidence, Question, Record, Source
 from .. import derive
 from .relations import Related
 from .rows import BUILD_CHUNK, Rows, derive_many
@@ -29,7 +28,9 @@ from .schema import (
 from .sync import IndexSync, digest, kind_dir, parse_record, read_file, sha256
 
 if TYPE_CHECKING:
-    from ...workspace import Records
+    pass
+
+R = TypeVar("R")
 
 
 class CaseIndex(IndexSync):
@@ -153,6 +154,7 @@ class CaseIndex(IndexSync):
 
     def _build(self, conn: sqlite3.Connection) -> None:
         from ...conflicts import bucket_conflicts
+        from ...models import Claim, Evidence, Question, Source
         from ...search import create_table
         from ...workspace import Records
 
@@ -180,9 +182,18 @@ class CaseIndex(IndexSync):
                     continue
                 file_rows.append((kind, record_id, size, mtime, sha256(data), now))
                 try:
-                    _add(records, record_id, parse_record(kind, record_id, path, data))
+                    record = parse_record(kind, record_id, path, data)
                 except CorruptRecord as exc:
                     self._put_problem(kind, record_id, exc)
+                    continue
+                if isinstance(record, Claim):
+                    records.claims[record_id] = record
+                elif isinstance(record, Source):
+                    records.sources[record_id] = record
+                elif isinstance(record, Evidence):
+                    records.evidence[record_id] = record
+                elif isinstance(record, Question):
+                    records.questions[record_id] = record
         conn.executemany("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)", file_rows)
         self._stamp_folders(now, {kind: digest(found) for kind, found in scan.items()})
 
@@ -195,24 +206,15 @@ class CaseIndex(IndexSync):
             chunk = claims[start : start + BUILD_CHUNK]
             rows = Rows()
             for k, (claim, derived) in enumerate(zip(chunk, derive_many(chunk), strict=True)):
-                rows.add(claim, derived, start + k + 1)
+                rows.add_claim(claim, derived, start + k + 1)
             rows.write(conn)
             for word in rows.words:
                 counts[word] = counts.get(word, 0) + 1
             for key, entry in rows.entries:
                 buckets.setdefault(key, []).append(entry)
-        groups: tuple[Mapping[str, Record], ...] = (
-            records.sources,
-            records.evidence,
-            records.questions,
-        )
-        for group in groups:
-            others = list(group.values())
-            for start in range(0, len(others), BUILD_CHUNK):
-                rows = Rows()
-                for record in others[start : start + BUILD_CHUNK]:
-                    rows.add(record)
-                rows.write(conn)
+        _write_rows(conn, list(records.sources.values()), Rows.add_source)
+        _write_rows(conn, list(records.evidence.values()), Rows.add_evidence)
+        _write_rows(conn, list(records.questions.values()), Rows.add_question)
         conn.executemany("INSERT INTO match_words VALUES (?, ?)", counts.items())
 
         # Derived: conflicts in every bucket, then every claim's assessment.
@@ -240,16 +242,13 @@ class CaseIndex(IndexSync):
         conn.execute("COMMIT")
 
 
-def _add(records: Records, record_id: str, record: Record) -> None:
-    """Put a record read from its file into ``records``."""
-    if isinstance(record, Claim):
-        records.claims[record_id] = record
-    elif isinstance(record, Source):
-        records.sources[record_id] = record
-    elif isinstance(record, Evidence):
-        records.evidence[record_id] = record
-    elif isinstance(record, Question):
-        records.questions[record_id] = record
+def _write_rows(conn: sqlite3.Connection, records: list[R], add: Callable[[Rows, R], None]) -> None:
+    """Write the rows of these records, ``BUILD_CHUNK`` at a time."""
+    for start in range(0, len(records), BUILD_CHUNK):
+        rows = Rows()
+        for record in records[start : start + BUILD_CHUNK]:
+            add(rows, record)
+        rows.write(conn)
 
 
 def _file_identity(path: Path) -> tuple[int, int] | None:

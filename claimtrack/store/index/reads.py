@@ -6,23 +6,22 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ...errors import CorruptRecord, NotFound
-from ...models import RECORD_TYPES, Claim, Evidence, Question, Record, Source
 from .. import derive
 from .relations import Related, Relations
 from .schema import CACHE_DIR, FILE_NAME, KIND_TABLES, Rebuild, chunks, marks
 
 if TYPE_CHECKING:
     from ...flags import Assessment
+    from ...models import Record
     from ...workspace import Records, Workspace
     from ..base import ClaimOrder, ClaimRow
 
-M = TypeVar("M", bound=Record)
-
-MODEL_KINDS: dict[type[Record], str] = {model: kind for kind, model in RECORD_TYPES.items()}
+M = TypeVar("M", bound="Record")
 
 ROW_COLUMNS = {
     "id": "c.id",
@@ -124,14 +123,17 @@ class IndexReads:
     def load_models(self, model: type[M], ids: Iterable[str] | None = None) -> dict[str, M]:
         """The stored records of one model (all, or these ids), by id in id order."""
         validate = model.model_validate_json
-        return {rid: validate(text) for rid, text in self._stored(MODEL_KINDS[model], ids)}
+        return {rid: validate(text) for rid, text in self._stored(_kind_of(model), ids)}
 
     def load_records(self, kind: str, ids: Iterable[str] | None = None) -> dict[str, Record]:
         """``load_models`` by kind."""
+        from ...models import RECORD_TYPES
+
         validate = RECORD_TYPES[kind].model_validate_json
         return {rid: validate(text) for rid, text in self._stored(kind, ids)}
 
     def records(self) -> Records:
+        from ...models import Claim, Evidence, Question, Source
         from ...workspace import Records
 
         return Records(
@@ -282,6 +284,7 @@ class IndexReads:
 
     # -- one claim's neighbourhood -------------------------------------------------------------
     def neighbourhood(self, claim_id: str) -> Records:
+        from ...models import Claim, Evidence, Question, Source
         from ...workspace import Records
 
         conn = self.db
@@ -417,6 +420,14 @@ class IndexReads:
                 ).fetchall()
             )
         return out
+
+
+@cache
+def _kind_of(model: type[Record]) -> str:
+    """The kind of record a model is (``models.RECORD_TYPES`` the other way)."""
+    from ...models import RECORD_TYPES
+
+    return next(kind for kind, of_kind in RECORD_TYPES.items() if of_kind is model)
 
 
 def _sql_text(text: str) -> str:

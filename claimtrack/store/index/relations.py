@@ -9,11 +9,11 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from ...conflicts import Bucket, Conflict, Entry, bucket_order
-from ...models import Claim, Evidence, Question, Source
 from .. import derive
 from .schema import chunks, marks
 
 if TYPE_CHECKING:
+    from ...models import Claim, Evidence, Question, Source
     from .reads import IndexReads
 
 
@@ -75,19 +75,27 @@ class Related(Relations):
         self.index = index
 
     def claims(self, ids: set[str]) -> dict[str, Claim]:
+        from ...models import Claim
+
         return self.index.load_models(Claim, ids)
 
     def sources(self, ids: set[str]) -> dict[str, Source]:
+        from ...models import Source
+
         return self.index.load_models(Source, ids)
 
     def _about(self, table: str, ids: set[str]) -> set[str]:
         return self._many(f"SELECT id FROM {table} WHERE claim_id IN ({{marks}})", ids)
 
     def evidence_about(self, ids: set[str]) -> list[Evidence]:
+        from ...models import Evidence
+
         found = self._about("evidence", ids)
         return list(self.index.load_models(Evidence, found).values())
 
     def questions_about(self, ids: set[str]) -> list[Question]:
+        from ...models import Question
+
         found = self._about("questions", ids)
         return list(self.index.load_models(Question, found).values())
 

@@ -10,12 +10,13 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from ...conflicts import Bucket, Entry, bucket_order
-from ...models import Claim, Evidence, Question, Source
 from .. import derive
 from .schema import dumps
 
 if TYPE_CHECKING:
-    from ...models import Record
+    from collections.abc import Sequence
+
+    from ...models import Claim, Evidence, Figure, Question, Record, Source
 
 Row = tuple[object, ...]
 ClaimDerived = tuple[float, list[list[str | float]], list[str], list[tuple[Bucket, Entry]]]
@@ -23,10 +24,9 @@ ClaimDerived = tuple[float, list[list[str | float]], list[str], list[tuple[Bucke
 words, conflict entries."""
 
 
-def record_json(record: Record) -> str:
+def record_json(record: Record, figures: Sequence[Figure] = ()) -> str:
     """A record as the index stores it: ``model_dump(mode="json")`` as JSON text (what
-    ``show`` prints comes from it without loading the models)."""
-    figures = record.figures if isinstance(record, Claim) else None
+    ``show`` prints comes from it without loading the models); ``figures``: a claim's."""
     if figures and any(
         v is not None and not math.isfinite(v) for f in figures for v in (f.value, f.low, f.high)
     ):
@@ -114,52 +114,62 @@ class Rows:
     def add(
         self, record: Record, derived: ClaimDerived | None = None, rowid: int | None = None
     ) -> None:
-        """Add the rows of one record (a claim's with what ``claim_derived`` gives, worked out
-        here when not given, and its rowid, or None for the next free one)."""
-        text = record_json(record)
+        """Add the rows of one record of any kind (``add_claim`` for ``derived`` and
+        ``rowid``)."""
+        from ...models import Claim, Evidence, Question, Source
+
         if isinstance(record, Claim):
-            self._add_claim(record, text, derived, rowid)
+            self.add_claim(record, derived, rowid)
         elif isinstance(record, Source):
-            s = record
-            self._put(
-                "sources",
-                (
-                    s.id, s.url, s.title, s.author, s.publisher, s.published,
-                    s.retrieved_at.isoformat(), s.kind, s.sha256, s.text_sha256,
-                    s.content_type, s.language, s.input, dumps(s.notes), text,
-                ),
-            )  # fmt: skip
-            for parent in dict.fromkeys(s.derived_from):
-                self._put("derived_from", (s.id, parent))
+            self.add_source(record)
         elif isinstance(record, Evidence):
-            e = record
-            self._put(
-                "evidence",
-                (
-                    e.id, e.claim, e.source, e.stance, e.quote, int(e.unverified), e.note,
-                    e.author, e.created_at.isoformat(),
-                    e.removed_at.isoformat() if e.removed_at else None, text,
-                ),
-            )  # fmt: skip
+            self.add_evidence(record)
         elif isinstance(record, Question):
-            q = record
-            o = q.origin
-            self._put(
-                "questions",
-                (
-                    q.id, q.claim, q.text, q.status, q.answer, q.evidence,
-                    o.rule if o else None, o.source if o else None, o.sentence if o else None,
-                    q.created_at.isoformat(), text,
-                ),
-            )  # fmt: skip
+            self.add_question(record)
         else:
             raise TypeError(f"not a record the index stores: {type(record).__name__}")
 
-    def _add_claim(
-        self, c: Claim, text: str, derived: ClaimDerived | None, rowid: int | None
+    def add_source(self, s: Source) -> None:
+        self._put(
+            "sources",
+            (
+                s.id, s.url, s.title, s.author, s.publisher, s.published,
+                s.retrieved_at.isoformat(), s.kind, s.sha256, s.text_sha256,
+                s.content_type, s.language, s.input, dumps(s.notes), record_json(s),
+            ),
+        )  # fmt: skip
+        for parent in dict.fromkeys(s.derived_from):
+            self._put("derived_from", (s.id, parent))
+
+    def add_evidence(self, e: Evidence) -> None:
+        self._put(
+            "evidence",
+            (
+                e.id, e.claim, e.source, e.stance, e.quote, int(e.unverified), e.note,
+                e.author, e.created_at.isoformat(),
+                e.removed_at.isoformat() if e.removed_at else None, record_json(e),
+            ),
+        )  # fmt: skip
+
+    def add_question(self, q: Question) -> None:
+        o = q.origin
+        self._put(
+            "questions",
+            (
+                q.id, q.claim, q.text, q.status, q.answer, q.evidence,
+                o.rule if o else None, o.source if o else None, o.sentence if o else None,
+                q.created_at.isoformat(), record_json(q),
+            ),
+        )  # fmt: skip
+
+    def add_claim(
+        self, c: Claim, derived: ClaimDerived | None = None, rowid: int | None = None
     ) -> None:
+        """A claim's rows, with what ``claim_derived`` gives (worked out here when not
+        given) and its rowid (None: the next free one)."""
         from ...search import row as search_row
 
+        text = record_json(c, c.figures)
         checkworthy, why, words, entries = derived or claim_derived(c)
         figures = [f.model_dump(mode="json") for f in c.figures]
         self._put(

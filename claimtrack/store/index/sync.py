@@ -10,11 +10,14 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from ...errors import CorruptRecord
-from ...models import Record
 from .schema import KINDS, RACY_NS, FileRow, Stat, Todo, chunks, marks
 from .update import Change, IndexUpdates
+
+if TYPE_CHECKING:
+    from ...models import Record
 
 
 class IndexSync(IndexUpdates):

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ...errors import CorruptRecord
-from ...models import Claim, Evidence, Figure, Question, Record, Source
 from .. import derive
 from .reads import IndexReads
 from .relations import Conflicts, Related, Relations
@@ -20,6 +19,7 @@ from .schema import FULL_DERIVE_SHARE, KIND_TABLES, chunks, dumps, marks
 
 if TYPE_CHECKING:
     from ...flags import Assessment
+    from ...models import Figure, Record
 
 Change = tuple[str, str, "Record | None", "CorruptRecord | None"]
 """(kind, id, the record now or None when it is gone or unreadable, the problem if
@@ -63,6 +63,8 @@ class Olds:
 
     def seeds(self, kind: str, record_id: str, new: Record | None) -> derive.Seeds:
         """What the change of this record from its stored version to ``new`` names."""
+        from ...models import Claim, Evidence, Question, Source
+
         if kind == "claim":
             claim = new if isinstance(new, Claim) else None
             return derive.claim_seeds(self.claims.get(record_id), claim)
@@ -90,6 +92,8 @@ class IndexUpdates(IndexReads):
     def apply_many(self, items: Iterable[Change]) -> None:
         """``apply`` for many records at once (the last of an id counts): their old rows
         read, what they reach marked, and their rows replaced, a statement per table."""
+        from ...models import Claim
+
         latest: dict[tuple[str, str], tuple[Record | None, CorruptRecord | None]] = {}
         for kind, record_id, record, problem in items:
             latest[(kind, record_id)] = (record, problem)
@@ -137,6 +141,8 @@ class IndexUpdates(IndexReads):
 
     def _olds(self, keys: list[tuple[str, str]]) -> Olds:
         """The stored versions of these records, as much of them as ``derive``'s seeds read."""
+        from ...models import Figure
+
         conn = self.db
         out = Olds()
         for kind in KIND_TABLES:
