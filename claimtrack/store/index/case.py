@@ -28,7 +28,7 @@ from .schema import (
 from .sync import IndexSync, digest, kind_dir, parse_record, read_file, sha256
 
 if TYPE_CHECKING:
-    pass
+    from ...models import Claim
 
 R = TypeVar("R")
 
@@ -199,19 +199,7 @@ class CaseIndex(IndexSync):
 
         # Rows are made and written a chunk at a time: the rows of 100,000 claims at once
         # would hold every record's JSON twice over.
-        counts: dict[str, int] = {}
-        buckets: dict[Bucket, list[Entry]] = {}
-        claims = list(records.claims.values())
-        for start in range(0, len(claims), BUILD_CHUNK):
-            chunk = claims[start : start + BUILD_CHUNK]
-            rows = Rows()
-            for k, (claim, derived) in enumerate(zip(chunk, derive_many(chunk), strict=True)):
-                rows.add_claim(claim, derived, start + k + 1)
-            rows.write(conn)
-            for word in rows.words:
-                counts[word] = counts.get(word, 0) + 1
-            for key, entry in rows.entries:
-                buckets.setdefault(key, []).append(entry)
+        counts, buckets = _write_claim_rows(conn, list(records.claims.values()))
         _write_rows(conn, list(records.sources.values()), Rows.add_source)
         _write_rows(conn, list(records.evidence.values()), Rows.add_evidence)
         _write_rows(conn, list(records.questions.values()), Rows.add_question)
@@ -240,6 +228,26 @@ class CaseIndex(IndexSync):
             if statement.strip():
                 conn.execute(statement)
         conn.execute("COMMIT")
+
+
+def _write_claim_rows(
+    conn: sqlite3.Connection, claims: list[Claim]
+) -> tuple[dict[str, int], dict[Bucket, list[Entry]]]:
+    """Write the rows of these claims, ``BUILD_CHUNK`` at a time (numbered from rowid 1).
+    Returns how many claims hold each matching word, and the conflict entries by bucket."""
+    counts: dict[str, int] = {}
+    buckets: dict[Bucket, list[Entry]] = {}
+    for start in range(0, len(claims), BUILD_CHUNK):
+        chunk = claims[start : start + BUILD_CHUNK]
+        rows = Rows()
+        for k, (claim, derived) in enumerate(zip(chunk, derive_many(chunk), strict=True)):
+            rows.add_claim(claim, derived, start + k + 1)
+        rows.write(conn)
+        for word in rows.words:
+            counts[word] = counts.get(word, 0) + 1
+        for key, entry in rows.entries:
+            buckets.setdefault(key, []).append(entry)
+    return counts, buckets
 
 
 def _write_rows(conn: sqlite3.Connection, records: list[R], add: Callable[[Rows, R], None]) -> None:
