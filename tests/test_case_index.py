@@ -454,3 +454,16 @@ def test_the_index_opens_read_only_and_every_table_and_view_is_documented(exampl
     conflicts = db.execute("SELECT count(*) FROM edges WHERE relation = 'conflicts_with'")
     assert conflicts.fetchone()[0] == db.execute("SELECT count(*) FROM conflicts").fetchone()[0]
     db.close()
+
+
+def test_the_rules_fingerprint_names_only_files_and_folders_that_exist():
+    """A rule module that moves (match.py became a package) must not silently drop out of
+    the fingerprint: a missing path would hash as empty and an old index would be trusted."""
+    import claimtrack
+    from claimtrack.store.index import schema
+
+    package = Path(claimtrack.__file__).resolve().parent
+    for name in schema.RULE_MODULES:
+        assert (package / name).is_file(), name
+    for name in schema.RULE_FOLDERS:
+        assert (package / name).is_dir(), name

@@ -10,12 +10,8 @@ Both provide ``claimtrack.store.base.Store``; nothing else in claimtrack knows w
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 from .base import ClaimRow, Kind, NaiveReads, Store, claim_row
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "ClaimRow",
@@ -31,12 +27,12 @@ __all__ = [
 DATABASE_SCHEMES = ("postgresql://", "postgres://")
 
 
-def is_database_url(location: str | os.PathLike | None) -> bool:
+def is_database_url(location: str | os.PathLike[str] | None) -> bool:
     """Whether ``location`` names a database case rather than a folder."""
     return isinstance(location, str) and location.lower().startswith(DATABASE_SCHEMES)
 
 
-def open_store(location: str | os.PathLike | None = None) -> Store:
+def open_store(location: str | os.PathLike[str] | None = None) -> Store:
     """The case at ``location``: a database URL, a folder, or (None) the folder found from
     $CLAIMTRACK_WORKSPACE or by walking up from the current directory."""
     location = location or os.environ.get("CLAIMTRACK_WORKSPACE") or None
@@ -49,7 +45,7 @@ def open_store(location: str | os.PathLike | None = None) -> Store:
     return Workspace.open(location)
 
 
-def init_store(location: str | os.PathLike) -> tuple[Store, bool]:
+def init_store(location: str | os.PathLike[str]) -> tuple[Store, bool]:
     """Create a case at ``location`` (or open the one there). Returns (store, created)."""
     if is_database_url(location):
         from .postgres import PostgresStore  # pragma: no cover - until the backend lands

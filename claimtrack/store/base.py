@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from ..errors import CorruptRecord
     from ..flags import Assessment
-    from ..models import Record, Source
+    from ..models import Claim, Record, Source
     from ..workspace import Records
     from .verify import VerifyReport
 
@@ -247,10 +247,13 @@ class NaiveReads:
     def records(self) -> Records:  # provided by the backend
         raise NotImplementedError
 
+    def transaction(self) -> AbstractContextManager[None]:  # provided by the backend
+        raise NotImplementedError
+
     # Writes: a store whose ``transaction`` already makes many writes one unit (a database)
     # can take these as they are.
     def batch(self, size: int | None = None) -> AbstractContextManager[None]:
-        return self.transaction()  # type: ignore[attr-defined]
+        return self.transaction()
 
     def on_commit(self, callback: Callable[[], None]) -> None:
         callback()
@@ -348,15 +351,15 @@ class NaiveReads:
             sid: records.sources[sid] for sid in sorted(wanted) if sid in records.sources
         }
         for c in find_conflicts(records):
-            other = c.b if c.a == claim_id else c.a if c.b == claim_id else None
-            if other is not None and other in records.claims:
-                out.claims[other] = records.claims[other]
+            partner = c.b if c.a == claim_id else c.a if c.b == claim_id else None
+            if partner is not None and partner in records.claims:
+                out.claims[partner] = records.claims[partner]
         return out
 
     def claim_view(self, claim_id: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
         near = self.neighbourhood(claim_id)
         claim = near.claims[claim_id]
-        assessment = self.assessments([claim_id]).get(claim_id)  # type: ignore[attr-defined]
+        assessment = self.assessments([claim_id]).get(claim_id)
         from ..extract import explain_checkworthiness
 
         detail = claim_detail(
@@ -404,7 +407,7 @@ class NaiveReads:
         )
 
 
-def row_triage_key(row: ClaimRow) -> tuple:
+def row_triage_key(row: ClaimRow) -> tuple[int, float, float, int, str]:
     """Sort key of ``order="triage"``: worst status, then the heaviest flags, then the most
     check-worthy, then the most repeated."""
     from ..flags import STATUSES, flag_weight
@@ -414,7 +417,9 @@ def row_triage_key(row: ClaimRow) -> tuple:
     return (rank, -weight, -row["checkworthy"], -row["mentions"], row["id"])
 
 
-def claim_row(claim, assessment, checkworthy: float | None = None) -> ClaimRow:
+def claim_row(
+    claim: Claim, assessment: Assessment | None, checkworthy: float | None = None
+) -> ClaimRow:
     """The row of one claim (``ClaimRow``) from its record and its assessment;
     ``checkworthy`` when already known (else computed from the claim's text)."""
     if checkworthy is None:
@@ -442,13 +447,13 @@ def claim_row(claim, assessment, checkworthy: float | None = None) -> ClaimRow:
 
 
 def claim_detail(
-    claim: dict,
-    evidence: list[dict],
-    questions: list[dict],
-    assessment,
+    claim: dict[str, Any],
+    evidence: list[dict[str, Any]],
+    questions: list[dict[str, Any]],
+    assessment: Assessment | None,
     checkworthy: float,
     why: list[tuple[str, float]],
-) -> dict:
+) -> dict[str, Any]:
     """The ``show CLAIM --json`` contract (docs/json.md), from the claim and its evidence and
     questions as JSON objects (``model_dump(mode="json")``), its assessment (with origin
     groups) and its check-worthiness with the reasons for it

@@ -34,16 +34,16 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..conflicts import Bucket, Conflict, Entry, bucket_conflicts, bucket_order, claim_entries
 from ..flags import assess as _assess
 
 if TYPE_CHECKING:
     from ..flags import Assessment
-    from ..models import Claim, Evidence, Question, Record, Source
+    from ..models import Claim, Evidence, Figure, Question, Record, Source
     from ..workspace import Records
 
 
@@ -119,26 +119,105 @@ class Seeds:
         self.figures |= other.figures
 
 
+class ClaimVersion(Protocol):
+    """As much of a claim as ``claim_seeds`` reads (a ``Claim``, or a backend's stored row)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def claimant(self) -> str | None: ...
+
+    @property
+    def figures(self) -> Sequence[Figure]: ...
+
+    @property
+    def aliases(self) -> Sequence[str]: ...
+
+
+class SourceVersion(Protocol):
+    """As much of a source as ``source_seeds`` reads."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def derived_from(self) -> Sequence[str]: ...
+
+
+class AboutVersion(Protocol):
+    """As much of a piece of evidence or a question as ``about_seeds`` reads."""
+
+    @property
+    def claim(self) -> str: ...
+
+
 def seeds(kind: str, old: Record | None, new: Record | None) -> Seeds:
     """What a change of one record (``old`` -> ``new``; None when absent) names directly."""
+    from ..models import Claim, Evidence, Question, Source
+
+    if kind == "claim":
+        return claim_seeds(_of(Claim, old), _of(Claim, new))
+    if kind == "source":
+        return source_seeds(_of(Source, old), _of(Source, new))
+    if kind == "evidence":
+        return about_seeds(_of(Evidence, old), _of(Evidence, new))
+    if kind == "question":
+        return about_seeds(_of(Question, old), _of(Question, new))
+    return Seeds()
+
+
+def claim_seeds(old: ClaimVersion | None, new: ClaimVersion | None) -> Seeds:
+    """``seeds`` of a claim's change."""
     out = Seeds()
     for record in (old, new):
-        if record is None:
-            continue
-        if kind == "claim":
+        if record is not None:
             out.claims.add(record.id)
             out.claims.update(record.aliases)
-        elif kind in ("evidence", "question"):
-            out.claims.add(record.claim)
-        elif kind == "source":
-            out.sources.add(record.id)
-            out.sources.update(record.derived_from)
-    if kind == "claim" and _entry_key(old) != _entry_key(new):
-        out.figures.add((old or new).id)
+    if _entry_key(old) != _entry_key(new):
+        changed = old or new
+        assert changed is not None  # the keys of two absent claims are equal
+        out.figures.add(changed.id)
     return out
 
 
-def _entry_key(claim: Claim | None) -> tuple | None:
+def source_seeds(old: SourceVersion | None, new: SourceVersion | None) -> Seeds:
+    """``seeds`` of a source's change."""
+    out = Seeds()
+    for record in (old, new):
+        if record is not None:
+            out.sources.add(record.id)
+            out.sources.update(record.derived_from)
+    return out
+
+
+def about_seeds(old: AboutVersion | None, new: AboutVersion | None) -> Seeds:
+    """``seeds`` of a change to a piece of evidence or a question."""
+    out = Seeds()
+    for record in (old, new):
+        if record is not None:
+            out.claims.add(record.claim)
+    return out
+
+
+R = TypeVar("R")
+
+
+def _of(model: type[R], record: object) -> R | None:
+    if record is None:
+        return None
+    if not isinstance(record, model):
+        raise TypeError(f"expected a {model.__name__}, not {type(record).__name__}")
+    return record
+
+
+EntryKey = tuple[str, "str | None", list[dict[str, Any]]]
+
+
+def _entry_key(claim: ClaimVersion | None) -> EntryKey | None:
     """What a claim's conflict entries are made from."""
     if claim is None:
         return None
@@ -276,6 +355,8 @@ def reassess(related: Related, claim_ids: Iterable[str]) -> dict[str, Assessment
     return _assess(records, claims=ids, conflicts=conflicts, explain=True)
 
 
-def assess_all(records: Records, conflicts: dict[str, list[tuple[str, str]]]):
+def assess_all(
+    records: Records, conflicts: dict[str, list[tuple[str, str]]]
+) -> dict[str, Assessment]:
     """Every claim's assessment, with origin groups (what a backend stores when it builds)."""
     return _assess(records, conflicts=conflicts, explain=True)

@@ -37,14 +37,14 @@ class _Graph:
 
     def __init__(self, index: CaseIndex):
         self.index = index
-        self.conn = index.conn
+        self.conn = index.db
         # (node id, kind, extra) in node order: extra is a source's derived_from, a claim's
         # claimant, a question's claim.
         self.plan: list[tuple[str, str, Any]] = []
         self.seen: set[str] = set()
         self.evidence_claims: set[str] = set()
 
-    def _records(self, table: str, where: str = "") -> Iterator[dict]:
+    def _records(self, table: str, where: str = "") -> Iterator[dict[str, Any]]:
         last = ""
         while True:
             rows = self.conn.execute(
@@ -66,7 +66,9 @@ class _Graph:
         plan.clear()
         seen.clear()
 
-        def node(node_id: str, kind: str, extra: Any, attrs: dict) -> tuple[str, dict]:
+        def node(
+            node_id: str, kind: str, extra: Any, attrs: dict[str, Any]
+        ) -> tuple[str, dict[str, Any]]:
             seen.add(node_id)
             plan.append((node_id, kind, extra))
             out = _scalars(attrs)
@@ -92,14 +94,14 @@ class _Graph:
                 },
             )
 
-        def missing(source_id: str) -> tuple[str, dict]:
+        def missing(source_id: str) -> tuple[str, dict[str, Any]]:
             return node(
                 source_id, "source", (), {"type": "source", "label": source_id, "missing": True}
             )
 
-        batch: list[dict] = []
+        batch: list[dict[str, Any]] = []
 
-        def claims() -> Iterator[tuple[str, dict]]:
+        def claims() -> Iterator[tuple[str, dict[str, Any]]]:
             assessed = self.index.assessments([c["id"] for c in batch])
             for c in batch:
                 figures = [f["text"] for f in c["figures"]]
@@ -163,13 +165,13 @@ class _Graph:
         order."""
         from ..export.flatten import _scalars
         from ..graph import entity_id
-        from ..vocabulary import OTHER_RELATION, RELATIONS
-        from .index import _Related
+        from ..vocabulary import OTHER_RELATION, RELATIONS, Relation
+        from .index.relations import Related
 
         conn, seen = self.conn, self.seen
-        conflicts = _Related(self.index).conflicts_of(None)
+        conflicts = Related(self.index).conflicts_of(None)
         for u, kind, extra in self.plan:
-            targets: dict[str, list[tuple[str, str, dict]]] = {}
+            targets: dict[str, list[tuple[str, Relation, dict[str, Any]]]] = {}
             if kind == "source":
                 for cid, i, quote, claimant, cue, hedged, origin in conn.execute(
                     "SELECT claim_id, position, quote, claimant, cue, hedged, origin "
@@ -215,7 +217,7 @@ class _Graph:
             elif kind == "question" and extra in seen:
                 targets.setdefault(extra, []).append((f"{u}>asks_about>{extra}", "asks_about", {}))
             for v, items in targets.items():
-                keys: dict[str, dict] = {}
+                keys: dict[str, dict[str, Any]] = {}
                 for key, relation, attrs in items:  # a key added twice keeps its last attributes
                     label = RELATIONS[relation].label
                     keys[key] = {"id": key, "relation": relation, "label": label, **attrs}
@@ -251,7 +253,9 @@ class _Streamed:
         for node, attrs in self.source.nodes():
             yield self.node_ids.get(node), attrs
 
-    def edges(self, keys: bool = True, data: bool = True) -> Iterator[tuple]:
+    def edges(
+        self, keys: bool = True, data: bool = True
+    ) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
         ids = self.node_ids
         for u, v, key, attrs in self.source.edges():
             edge = {name: value for name, value in attrs.items() if name != "id"}
@@ -264,6 +268,7 @@ def write_graphml(index: CaseIndex, out: BinaryIO) -> None:
     holding the case."""
     from ..export.graphml import _Writer
 
-    writer = _Writer(out)  # type: ignore[arg-type]
-    writer.add_graph_element(_Streamed(index))
+    writer = _Writer(out)  # type: ignore[arg-type]  # any binary file will do, not just BytesIO
+    # networkx's writer asks a graph only what _Streamed answers (see there): duck typing.
+    writer.add_graph_element(_Streamed(index))  # type: ignore[arg-type]
     writer.dump()

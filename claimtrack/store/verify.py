@@ -23,7 +23,7 @@ class VerifyProblem:
     source: str | None = None
     detail: str = ""
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, str | None]:
         return {
             "problem": self.problem,
             "path": self.path,

@@ -149,7 +149,7 @@ def index(db: Database, changed: Sequence[Change]) -> dict[str, list[tuple[Bucke
     """Replace the rows derived from each changed claim and source alone; returns the new
     conflict entries of the claims, by id."""
     from ...models import Claim, Source
-    from ..index import claim_derived
+    from ..index.rows import claim_derived
 
     entries: dict[str, list[tuple[Bucket, Entry]]] = {}
     claims = [c for c in changed if c.kind == "claim"]
@@ -284,7 +284,7 @@ def finish(db: Database) -> None:
     buckets that changed, then the claims reached; everything, when the state was made by
     other rules."""
     from .. import derive
-    from ..index import FULL_DERIVE_SHARE
+    from ..index.schema import FULL_DERIVE_SHARE
 
     pending: Pending | None = db.local.pending
     if pending is None:
