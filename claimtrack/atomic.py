@@ -39,45 +39,18 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes, *, shared: bool = False) -> tuple[int, int]:
-    """Write ``data`` to ``path`` so that readers see the old or the new file, never a mix.
-
-    Records get a private temporary file's permissions (0600); ``shared`` files (exports made
-    to be handed on) get the usual ones, 0666 less the umask. Returns the file's (size,
-    mtime_ns) as written, before it was renamed into place.
-    """
-    path = Path(path)
+@contextmanager
+def _replacing(path: Path, *, shared: bool) -> Iterator[BinaryIO]:
+    """A new temporary file beside ``path``; when the block ends it is synced and renamed over
+    ``path`` (then the folder is synced), and when the block fails it is removed. Records get
+    a private temporary file's permissions (0600), ``shared`` files the usual ones (0666 less
+    the umask)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if shared:
         tmp = str(path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"))
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     else:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-            st = os.fstat(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_dir(path.parent)
-    return (st.st_size, st.st_mtime_ns)
-
-
-@contextmanager
-def atomic_stream(path: Path) -> Iterator[BinaryIO]:
-    """A binary file to stream a shared file into (an export): readers of ``path`` see the
-    old file or the whole new one, with the usual permissions (0666 less the umask)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = str(path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"))
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -91,6 +64,28 @@ def atomic_stream(path: Path) -> Iterator[BinaryIO]:
             pass
         raise
     _fsync_dir(path.parent)
+
+
+def atomic_write(path: Path, data: bytes, *, shared: bool = False) -> tuple[int, int]:
+    """Write ``data`` to ``path`` so that readers see the old or the new file, never a mix.
+
+    Records get a private temporary file's permissions (0600); ``shared`` files (exports made
+    to be handed on) get the usual ones, 0666 less the umask. Returns the file's (size,
+    mtime_ns) as written, before it was renamed into place.
+    """
+    with _replacing(Path(path), shared=shared) as handle:
+        handle.write(data)
+        handle.flush()
+        st = os.fstat(handle.fileno())
+    return (st.st_size, st.st_mtime_ns)
+
+
+@contextmanager
+def atomic_stream(path: Path) -> Iterator[BinaryIO]:
+    """A binary file to stream a shared file into (an export): readers of ``path`` see the
+    old file or the whole new one, with the usual permissions (0666 less the umask)."""
+    with _replacing(Path(path), shared=True) as handle:
+        yield handle
 
 
 def write_batch(

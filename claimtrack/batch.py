@@ -82,16 +82,22 @@ class Batch:
             try:
                 self.index.apply_many(items)
             except Exception as exc:
-                if not index_error(exc):
-                    raise
-                self.index.rollback()
-                self.index.close()
-                self.index = None
+                self._drop_index(exc)
+
+    def _drop_index(self, exc: Exception) -> None:
+        """An index that cannot be written is dropped for this batch (the files stay the
+        truth; the next read brings the index up to date); any other error is raised."""
+        from .store.index import index_error
+
+        if not index_error(exc):
+            raise exc
+        if self.index is not None:
+            self.index.rollback()
+            self.index.close()
+            self.index = None
 
     def flush(self) -> None:
         """Write what is staged and commit it (see ``Workspace.batch``)."""
-        from .store.index import index_error
-
         try:
             self.apply()
             stats = atomic.write_batch(
@@ -110,10 +116,7 @@ class Batch:
                             )  # fmt: skip
                     self.index.commit()
                 except Exception as exc:
-                    if not index_error(exc):
-                        raise
-                    self.index.rollback()
-                    self.index.close()
+                    self._drop_index(exc)
             self.index = None
             self.records = {}
             self.blobs = {}

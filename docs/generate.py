@@ -121,11 +121,38 @@ TUTORIAL_ENV = {
 _CONSOLE = re.compile(r"(```console\n)(.*?)(```)", re.S)
 
 
+def run_console(
+    body: str, *, cwd: Path, env: dict[str, str], host: tuple[str, str] = ("", "")
+) -> str:
+    """A console block run: each ``$ command`` line of ``body`` run in order in ``cwd``, with
+    what it printed below it (``[exit N]`` after a command that exits N). ``host`` is (shown,
+    real): the name the page shows for a server and the address the commands really use."""
+    import subprocess
+
+    shown, real = host
+    out = []
+    for line in body.splitlines():
+        if not line.startswith("$ "):
+            continue
+        command = line[2:].replace(shown, real) if shown else line[2:]
+        proc = subprocess.run(
+            command, shell=True, cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+        )
+        out.append(line)
+        printed = (proc.stdout + proc.stderr).rstrip("\n")
+        if shown:
+            printed = printed.replace(real, shown)
+        if printed:
+            out.extend(x.rstrip() for x in printed.split("\n"))
+        if proc.returncode:
+            out.append(f"[exit {proc.returncode}]")
+    return "\n".join(out) + "\n"
+
+
 def run_tutorial(text: str) -> str:
     """The tutorial with every console block's output replaced by the commands' real output."""
     import os
     import shutil
-    import subprocess
     import tempfile
 
     repo = DOCS.parent
@@ -137,28 +164,10 @@ def run_tutorial(text: str) -> str:
         bindir = str(Path(sys.executable).parent)
         env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
 
-        def block(match: re.Match) -> str:
-            out = []
-            for line in match.group(2).splitlines():
-                if not line.startswith("$ "):
-                    continue
-                command = line[2:]
-                proc = subprocess.run(
-                    command,
-                    shell=True,
-                    cwd=scratch,
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    timeout=300,
-                )
-                out.append(line)
-                printed = (proc.stdout + proc.stderr).rstrip("\n")
-                if printed:
-                    out.extend(x.rstrip() for x in printed.split("\n"))
-                if proc.returncode:
-                    out.append(f"[exit {proc.returncode}]")
-            return match.group(1) + "\n".join(out) + "\n" + match.group(3)
+        def block(match: re.Match[str]) -> str:
+            return (
+                match.group(1) + run_console(match.group(2), cwd=scratch, env=env) + match.group(3)
+            )
 
         return _CONSOLE.sub(block, text)
 

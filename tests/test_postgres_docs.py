@@ -12,12 +12,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "docs"))
+from generate import run_console  # noqa: E402  (docs/generate.py runs the tutorial the same way)
+
 TEAM = REPO / "docs" / "team.md"
 HOST = "db.example.org"
 ENV = {
@@ -53,26 +55,11 @@ def run_team_doc(text: str, server) -> str:
                     name, _, value = line.removeprefix("export ").partition("=")
                     env[name] = value.replace(HOST, here)
                 return match.group(0)
-            out = []
-            for line in body.splitlines():
-                if not line.startswith("$ "):
-                    continue
-                proc = subprocess.run(
-                    line[2:].replace(HOST, here),
-                    shell=True,
-                    cwd=scratch,
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    timeout=300,
-                )
-                out.append(line)
-                printed = (proc.stdout + proc.stderr).replace(here, HOST).rstrip("\n")
-                if printed:
-                    out.extend(x.rstrip() for x in printed.split("\n"))
-                if proc.returncode:
-                    out.append(f"[exit {proc.returncode}]")
-            return match.group(1) + "\n".join(out) + "\n" + match.group(4)
+            return (
+                match.group(1)
+                + run_console(body, cwd=scratch, env=env, host=(HOST, here))
+                + match.group(4)
+            )
 
         try:
             return _BLOCK.sub(block, text)
