@@ -31,7 +31,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,10 +48,11 @@ from .store.base import NaiveReads
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
+    from typing_extensions import Unpack
 
     from .flags import Assessment
     from .models import Claim, Evidence, Question, Record, Source
-    from .store.base import ClaimRow
+    from .store.base import ClaimQuery, ClaimRow
     from .store.index import CaseIndex
     from .store.verify import VerifyReport
 
@@ -380,14 +381,16 @@ class Workspace(NaiveReads):
         return counts
 
     # -- derived reads (the store interface; the answers NaiveReads defines) ---------------
-    def query_claims(self, **filters: Any) -> list[ClaimRow]:
-        return self._indexed(lambda index: index.query_claims(**filters))
+    def query_claims(self, **query: Unpack[ClaimQuery]) -> list[ClaimRow]:
+        return self._indexed(lambda index: index.query_claims(**query))
 
     def checkworthy_threshold(self) -> float:
         return self._indexed(lambda index: index.checkworthy_threshold(), full=False)
 
-    def query_claims_json(self, fields: Any, **filters: Any) -> list[str]:
-        return self._indexed(lambda index: list(index.query_claims_json(fields, **filters)))
+    def query_claims_json(
+        self, fields: Sequence[tuple[str, str]], **query: Unpack[ClaimQuery]
+    ) -> list[str]:
+        return self._indexed(lambda index: list(index.query_claims_json(fields, **query)))
 
     def assessments(self, claim_ids: Iterable[str] | None = None) -> dict[str, Assessment]:
         if claim_ids is None:

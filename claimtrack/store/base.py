@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Literal, Protocol, TypedDict
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from typing_extensions import Unpack
+
     from ..errors import CorruptRecord
     from ..flags import Assessment
     from ..models import Claim, Record, Source
@@ -39,6 +41,25 @@ if TYPE_CHECKING:
 
 Kind = Literal["claim", "source", "evidence", "question"]
 ClaimOrder = Literal["created", "severity", "triage"]
+
+
+class ClaimQuery(TypedDict, total=False):
+    """What ``Store.query_claims`` filters and orders by, defined once for every backend.
+
+    ``status``; ``flagged`` (has any flag, or none); ``figures_only``; ``codes`` (has one of
+    these flag codes); ``min_checkworthy``; ``order``: ``"created"`` oldest first (then id,
+    the default), ``"severity"`` worst first (``flags.Assessment.severity``), ``"triage"``
+    what a journalist should look at first (``row_triage_key``); ``limit``. A key left out
+    (or None) does not filter.
+    """
+
+    status: str | None
+    flagged: bool | None
+    figures_only: bool
+    codes: Iterable[str]
+    min_checkworthy: float | None
+    order: ClaimOrder
+    limit: int | None
 
 
 class ClaimRow(TypedDict):
@@ -116,28 +137,14 @@ class Store(Protocol):
         ...
 
     # -- derived reads -----------------------------------------------------------------------
-    def query_claims(
-        self,
-        *,
-        status: str | None = None,
-        flagged: bool | None = None,
-        figures_only: bool = False,
-        codes: Iterable[str] = (),
-        min_checkworthy: float | None = None,
-        order: ClaimOrder = "created",
-        limit: int | None = None,
-    ) -> list[ClaimRow]:
-        """Claims as rows, filtered and ordered in the store.
-
-        Filters: ``status``; ``flagged`` (has any flag, or none); ``figures_only``; ``codes``
-        (has one of these flag codes); ``min_checkworthy``. ``order``: ``"created"`` oldest
-        first (then id); ``"severity"`` worst first (``flags.Assessment.severity``);
-        ``"triage"`` what a journalist should look at first (``row_triage_key``).
-        """
+    def query_claims(self, **query: Unpack[ClaimQuery]) -> list[ClaimRow]:
+        """Claims as rows, filtered and ordered in the store (``ClaimQuery``)."""
         ...
 
-    def query_claims_json(self, fields: Sequence[tuple[str, str]], **filters: Any) -> Iterable[str]:
-        """``query_claims(**filters)`` as JSON text, one object a row holding only ``fields``
+    def query_claims_json(
+        self, fields: Sequence[tuple[str, str]], **query: Unpack[ClaimQuery]
+    ) -> Iterable[str]:
+        """``query_claims(**query)`` as JSON text, one object a row holding only ``fields``
         ((output name, ``ClaimRow`` key) pairs, in that order), exactly as
         ``json.dumps(obj, ensure_ascii=False)`` writes it: what ``claims --json`` and
         ``flags --json`` print, without building the rows first."""
@@ -258,19 +265,13 @@ class NaiveReads:
     def on_commit(self, callback: Callable[[], None]) -> None:
         callback()
 
-    def query_claims(
-        self,
-        *,
-        status: str | None = None,
-        flagged: bool | None = None,
-        figures_only: bool = False,
-        codes: Iterable[str] = (),
-        min_checkworthy: float | None = None,
-        order: ClaimOrder = "created",
-        limit: int | None = None,
-    ) -> list[ClaimRow]:
+    def query_claims(self, **query: Unpack[ClaimQuery]) -> list[ClaimRow]:
         from ..flags import assess
 
+        status, flagged = query.get("status"), query.get("flagged")
+        figures_only, codes = query.get("figures_only", False), query.get("codes", ())
+        min_checkworthy, order = query.get("min_checkworthy"), query.get("order", "created")
+        limit = query.get("limit")
         records = self.records()
         assessed = assess(records)
         wanted_codes = set(codes)
@@ -297,12 +298,14 @@ class NaiveReads:
             rows.sort(key=lambda r: (r["created_at"], r["id"]))
         return rows if limit is None else rows[:limit]
 
-    def query_claims_json(self, fields: Sequence[tuple[str, str]], **filters: Any) -> Iterable[str]:
+    def query_claims_json(
+        self, fields: Sequence[tuple[str, str]], **query: Unpack[ClaimQuery]
+    ) -> Iterable[str]:
         import json
 
         return [
             json.dumps({name: row[key] for name, key in fields}, ensure_ascii=False)  # type: ignore[literal-required]
-            for row in self.query_claims(**filters)
+            for row in self.query_claims(**query)
         ]
 
     def checkworthy_threshold(self) -> float:

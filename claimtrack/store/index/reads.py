@@ -16,10 +16,12 @@ from .relations import Related, Relations
 from .schema import CACHE_DIR, FILE_NAME, KIND_TABLES, Rebuild, chunks, marks
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from ...flags import Assessment
     from ...models import Record
     from ...workspace import Records, Workspace
-    from ..base import ClaimOrder, ClaimRow
+    from ..base import ClaimQuery, ClaimRow
 
 M = TypeVar("M", bound="Record")
 
@@ -146,18 +148,11 @@ class IndexReads:
 
     # -- claims as rows ------------------------------------------------------------------------
     def _claims_sql(
-        self,
-        columns: Iterable[str],
-        *,
-        raw: bool = False,
-        status: str | None = None,
-        flagged: bool | None = None,
-        figures_only: bool = False,
-        codes: Iterable[str] = (),
-        min_checkworthy: float | None = None,
-        order: ClaimOrder = "created",
-        limit: int | None = None,
+        self, columns: Iterable[str], query: ClaimQuery, *, raw: bool = False
     ) -> tuple[str, list[object]]:
+        status, flagged = query.get("status"), query.get("flagged")
+        min_checkworthy, order = query.get("min_checkworthy"), query.get("order", "created")
+        limit = query.get("limit")
         where = []
         args: list[object] = []
         if status is not None:
@@ -165,9 +160,9 @@ class IndexReads:
             args.append(status)
         if flagged is not None:
             where.append("a.flag_count > 0" if flagged else "coalesce(a.flag_count, 0) = 0")
-        if figures_only:
+        if query.get("figures_only"):
             where.append("c.figure_count > 0")
-        wanted = sorted(set(codes))
+        wanted = sorted(set(query.get("codes") or ()))
         if wanted:
             where.append(
                 f"EXISTS (SELECT 1 FROM claim_flags AS f WHERE f.claim_id = c.id "
@@ -196,27 +191,8 @@ class IndexReads:
             args.append(limit)
         return sql, args
 
-    def query_claims(
-        self,
-        *,
-        status: str | None = None,
-        flagged: bool | None = None,
-        figures_only: bool = False,
-        codes: Iterable[str] = (),
-        min_checkworthy: float | None = None,
-        order: ClaimOrder = "created",
-        limit: int | None = None,
-    ) -> list[ClaimRow]:
-        sql, args = self._claims_sql(
-            ROW_COLUMNS,
-            status=status,
-            flagged=flagged,
-            figures_only=figures_only,
-            codes=codes,
-            min_checkworthy=min_checkworthy,
-            order=order,
-            limit=limit,
-        )
+    def query_claims(self, **query: Unpack[ClaimQuery]) -> list[ClaimRow]:
+        sql, args = self._claims_sql(ROW_COLUMNS, query)
         loads = json.loads
         out: list[ClaimRow] = []
         for r in self.db.execute(sql, args):
@@ -229,7 +205,9 @@ class IndexReads:
             out.append(row)
         return out
 
-    def query_claims_json(self, fields: Sequence[tuple[str, str]], **filters: Any) -> Iterator[str]:
+    def query_claims_json(
+        self, fields: Sequence[tuple[str, str]], **query: Unpack[ClaimQuery]
+    ) -> Iterator[str]:
         """``query_claims`` rows as JSON text, one object a row with only ``fields`` ((output
         name, row key) pairs), exactly as ``json.dumps(obj, ensure_ascii=False)`` writes it.
         SQLite writes the lines (``json_quote`` escapes text as ``json.dumps`` does; stored
@@ -254,7 +232,7 @@ class IndexReads:
             pieces.append((head, value, column))
         sql_line = " || ".join(f"{_sql_text(head)} || {value}" for head, value, _ in pieces)
         columns = [f"({sql_line}) || '}}'"] + [pieces[i][2] for i in floats]
-        sql, args = self._claims_sql(columns, **filters, raw=True)
+        sql, args = self._claims_sql(columns, query, raw=True)
         if not floats:
             for (line,) in self.db.execute(sql, args):
                 yield line

@@ -35,10 +35,12 @@ from .connection import Database, ReadOnlyCase, redact
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from ...flags import Assessment
     from ...models import Record, Source
     from ...workspace import Records
-    from ..base import ClaimRow, Kind
+    from ..base import ClaimQuery, ClaimRow, Kind
     from ..verify import VerifyReport
     from .records import Stored
 
@@ -243,15 +245,17 @@ class PostgresStore(NaiveReads):
         return verify(self.db)
 
     # -- derived reads (NaiveReads' answers, from the derived tables) ---------------------
-    def query_claims(self, **filters: Any) -> list[ClaimRow]:
+    def query_claims(self, **query: Unpack[ClaimQuery]) -> list[ClaimRow]:
         if not reads.ready(self.db):
-            return NaiveReads.query_claims(self, **filters)
-        return reads.query_claims(self.db, filters)
+            return NaiveReads.query_claims(self, **query)
+        return reads.query_claims(self.db, query)
 
-    def query_claims_json(self, fields: Sequence[tuple[str, str]], **filters: Any) -> list[str]:
+    def query_claims_json(
+        self, fields: Sequence[tuple[str, str]], **query: Unpack[ClaimQuery]
+    ) -> list[str]:
         if not reads.ready(self.db):
-            return list(NaiveReads.query_claims_json(self, fields, **filters))
-        return reads.query_claims_json(self.db, fields, filters)
+            return list(NaiveReads.query_claims_json(self, fields, **query))
+        return reads.query_claims_json(self.db, fields, query)
 
     def checkworthy_threshold(self) -> float:
         if not reads.ready(self.db):

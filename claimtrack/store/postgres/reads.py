@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ...errors import CorruptRecord
     from ...flags import Assessment
     from ...workspace import Records
-    from ..base import ClaimRow
+    from ..base import ClaimQuery, ClaimRow
     from .connection import Database
 
 
@@ -52,7 +52,7 @@ def ready(db: Database) -> bool:
 
 
 # -- listings -------------------------------------------------------------------------------------
-def _claims_sql(column: str, filters: dict[str, Any]) -> tuple[str, list[Any]]:
+def _claims_sql(column: str, filters: ClaimQuery) -> tuple[str, list[Any]]:
     """The query of ``Store.query_claims(**filters)`` over ``claim_state``, selecting
     ``column``."""
     status = filters.get("status")
@@ -89,13 +89,13 @@ def _claims_sql(column: str, filters: dict[str, Any]) -> tuple[str, list[Any]]:
     return sql, params
 
 
-def query_claims(db: Database, filters: dict[str, Any]) -> list[ClaimRow]:
+def query_claims(db: Database, filters: ClaimQuery) -> list[ClaimRow]:
     loads = json.loads
     return [loads(text) for text in db.values(*_claims_sql("row_json", filters))]
 
 
 def query_claims_json(
-    db: Database, fields: Sequence[tuple[str, str]], filters: dict[str, Any]
+    db: Database, fields: Sequence[tuple[str, str]], filters: ClaimQuery
 ) -> list[str]:
     """The rows as JSON text holding ``fields``, put together from each field's stored JSON
     (``claim_state.row_fields``), without decoding the rows."""
