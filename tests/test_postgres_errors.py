@@ -114,6 +114,26 @@ def test_init_without_the_right_to_create_tables(pg_server, pg_url):
         pg_server.execute("DROP ROLE reporter")
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["init", "postgresql://desk@127.0.0.1:1/klarna"],
+        ["--workspace", "postgresql://desk@127.0.0.1:1/klarna", "claims"],
+        ["copy", "claims", "postgresql://desk@127.0.0.1:1/klarna"],
+    ],
+)
+def test_without_postgresql_support_installed(args, monkeypatch, tmp_path):
+    """A plain ``pip install claimtrack`` has no psycopg: every way into a database case
+    says what to install, in one line."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if it were not installed
+    monkeypatch.chdir(tmp_path)
+    assert cli("init").exit_code == 0
+    line = one_error_line(cli(*args))
+    assert "pip install 'claimtrack[postgres]'" in line
+
+
 @pytest.mark.parametrize("url", ["postgresql://[::1/x", "postgresql://host:notaport/db"])
 def test_a_malformed_url(url):
     line = one_error_line(cli("--workspace", url, "claims"))

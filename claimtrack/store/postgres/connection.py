@@ -87,6 +87,14 @@ class Database:
     def __init__(self, url: str):
         self.url = url
         self.location = redact(url)
+        # Checked here, before any part of the database case imports psycopg.
+        from importlib.util import find_spec
+
+        if find_spec("psycopg") is None:
+            raise WorkspaceError(
+                f"{self.location} is a database case; install PostgreSQL support with: "
+                "pip install 'claimtrack[postgres]'"
+            )
         self.local = _Thread()
         self.before_begin: Callable[[], None] | None = None
         self.before_commit: Callable[[], None] | None = None
@@ -95,13 +103,8 @@ class Database:
 
     # -- connecting ------------------------------------------------------------------------
     def _connect(self) -> psycopg.Connection[Any]:
-        try:
-            import psycopg
-        except ImportError as exc:
-            raise WorkspaceError(
-                f"{self.location} is a database case; install PostgreSQL support with: "
-                "pip install 'claimtrack[postgres]'"
-            ) from exc
+        import psycopg
+
         try:
             urlsplit(self.url).port  # noqa: B018  (raises ValueError on a malformed URL)
         except ValueError:
