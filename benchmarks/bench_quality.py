@@ -159,33 +159,24 @@ def quantulum3_cases():
     return cases
 
 
+def _case(text, figures):
+    """(text, gold) as scored against quantulum3: values, money and percentages only (gold
+    figures of other kinds have no category and are dropped; neither system is scored on
+    them)."""
+    gold = [
+        (OUR_CATEGORY.get(f.kind), f.value, (0, len(text))) for f in figures if f.value is not None
+    ]
+    return (text, [g for g in gold if g[0] is not None])
+
+
 def labelled_cases(path):
-    cases = []
-    for story in load(path):
-        for s in story.sentences:
-            gold = [
-                (OUR_CATEGORY.get(f.kind), f.value, (0, len(s.text)))
-                for f in s.figures
-                if f.value is not None
-            ]
-            # out-of-scope gold figures have no offsets in the labelled set: drop them and the
-            # predictions of out-of-scope kinds (which neither system is scored on)
-            cases.append((s.text, [g for g in gold if g[0] is not None]))
-    return cases
+    return [_case(s.text, s.figures) for story in load(path) for s in story.sentences]
 
 
 def news_dev_cases(path):
     """The labelled real-article sentences, restricted like quantulum3's (values, money,
     percentages); each sentence is read on its own."""
-    cases = []
-    for s in news_dev.load(path):
-        gold = [
-            (OUR_CATEGORY.get(f.kind), f.value, (0, len(s.text)))
-            for f in s.figures
-            if f.value is not None
-        ]
-        cases.append((s.text, [g for g in gold if g[0] is not None]))
-    return cases
+    return [_case(s.text, s.figures) for s in news_dev.load(path)]
 
 
 def row(name, scores, seconds, n):

@@ -32,8 +32,9 @@ from .vocabulary import AMOUNT_KINDS, UNCHECKED_KINDS
 if TYPE_CHECKING:
     from .extract import ExtractedSentence
     from .flags import Assessment, Flag
+    from .linking import Searchable
     from .match import ClaimIndex
-    from .models import Claim, Figure, Record
+    from .models import Claim, Figure
     from .store.base import Kind, Store
     from .workspace import Records
 
@@ -369,14 +370,6 @@ class _Finder(Protocol):
         ...
 
 
-class _Claims(Protocol):
-    """What ``_StoreFinder`` reads of a store (``Store.search`` and ``Store.load``)."""
-
-    def search(self, text: str, top: int = 100) -> list[tuple[str, float]]: ...
-
-    def load(self, kind: Kind, record_id: str) -> Record: ...
-
-
 class _Assessments(Protocol):
     """The assessments of tracked claims by id: a dict, or ``_LazyAssessments``."""
 
@@ -384,36 +377,19 @@ class _Assessments(Protocol):
 
 
 class _StoreFinder:
-    """Candidates for a sentence from a store: ``Store.search``, then ``match.rerank`` (as
-    linking finds them)."""
+    """Candidates for a sentence from a store, as linking finds them
+    (``linking.Candidates``: ``Store.search``, then ``match.rerank``)."""
 
-    def __init__(self, store: _Claims):
-        self.store = store
-        self.claims: dict[str, Claim | None] = {}  # loaded once (None: gone or unreadable)
+    def __init__(self, store: Searchable):
+        from .linking import Candidates
 
-    def claim(self, claim_id: str) -> Claim | None:
-        if claim_id not in self.claims:
-            from .errors import CorruptRecord, NotFound
-            from .models import Claim
-
-            try:
-                record: Record | None = self.store.load("claim", claim_id)
-            except (NotFound, CorruptRecord):
-                record = None
-            self.claims[claim_id] = record if isinstance(record, Claim) else None
-        return self.claims[claim_id]
+        self.candidates = Candidates(store)
 
     def find(self, text: str, figures: list[Figure], top: int) -> list[tuple[Claim, float]]:
-        from .linking import CANDIDATES as SEARCHED
-        from .match import features, rerank
+        from .match import features
 
-        pool = []
-        for claim_id, first in self.store.search(text, SEARCHED):
-            claim = self.claim(claim_id)
-            if claim is not None:
-                pool.append((claim, first))
-        by_id = {claim.id: claim for claim, _ in pool}
-        return [(by_id[m.claim], m.score) for m in rerank(features(text, figures), pool, top=top)]
+        found = self.candidates.rank(features(text, figures), text, top=top)
+        return [(c, m.score) for m in found if (c := self.candidates.get(m.claim)) is not None]
 
 
 class _IndexFinder:

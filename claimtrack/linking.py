@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from .errors import ClaimtrackError, CorruptRecord, NotFound
 from .ids import make_id, normalize_text
@@ -34,8 +34,8 @@ from .models import Claim, Evidence, Mention, Question, QuestionOrigin, expect
 
 if TYPE_CHECKING:
     from .extract import ExtractedSentence
-    from .models import Figure, Source
-    from .store.base import Store
+    from .models import Figure, Record, Source
+    from .store.base import Kind, Store
     from .vocabulary import TextOrigin
 
     Workspace = Store
@@ -82,43 +82,33 @@ def _mention_key(start: int | None, quote: str) -> tuple[int | None, str]:
     return (start, normalize_text(quote))
 
 
-class Matcher:
-    """Matching against a store's claims: ``Store.search`` candidates, ``match.rerank``
-    scores. Claims are loaded once per matcher; word statistics (for telling which claim a
-    non-answer is about) come from the store."""
+class Searchable(Protocol):
+    """What finding candidates reads of a store: ``Store.search`` and ``Store.load``."""
 
-    def __init__(self, ws: Workspace):
-        self.ws = ws
+    def search(self, text: str, top: int = 100) -> list[tuple[str, float]]: ...
+
+    def load(self, kind: Kind, record_id: str) -> Record: ...
+
+
+class Candidates:
+    """Candidates for a sentence from a store's claims: ``Store.search``, then
+    ``match.rerank`` (what linking and ``check`` both rank). Claims are loaded once."""
+
+    def __init__(self, store: Searchable):
+        self.store = store
         self.claims: dict[str, Claim | None] = {}
-        self._n: int | None = None
-        self._df: defaultdict[str, int] = defaultdict(int)
-
-    def refresh(self) -> None:
-        """Count words again (claims were added): the claims loaded stay (the writes this
-        matcher's users make go to the very objects it holds)."""
-        self._n = None
-        self._df = defaultdict(int)
 
     def get(self, cid: str) -> Claim | None:
         """A claim loaded once (None when it is gone or does not load)."""
         if cid not in self.claims:
             try:
-                self.claims[cid] = expect(self.ws.load("claim", cid), Claim)
+                self.claims[cid] = expect(self.store.load("claim", cid), Claim)
             except (NotFound, CorruptRecord):
                 self.claims[cid] = None
         return self.claims[cid]
 
-    def statistics(self, words: Iterable[str]) -> tuple[int, dict[str, int]]:
-        missing = [w for w in words if w not in self._df]
-        if missing or self._n is None:
-            n, found = self.ws.match_statistics(missing)
-            self._n = n
-            for w in missing:
-                self._df[w] = found.get(w, 0)
-        return self._n, self._df
-
     def candidates(self, text: str) -> list[tuple[Claim, float]]:
-        found = self.ws.search(text, CANDIDATES)
+        found = self.store.search(text, CANDIDATES)
         out = []
         for cid, first in found:
             claim = self.get(cid)
@@ -129,6 +119,32 @@ class Matcher:
     def rank(self, query: Features, text: str, *, top: int) -> list[Match]:
         # Word rarity is counted among the candidates, as ``match.rerank`` is tuned.
         return rerank(query, self.candidates(text), top=top)
+
+
+class Matcher(Candidates):
+    """Matching against a case's claims (``Candidates``), with word statistics from the store
+    for telling which claim a non-answer is about."""
+
+    def __init__(self, ws: Workspace):
+        super().__init__(ws)
+        self.ws = ws
+        self._n: int | None = None
+        self._df: defaultdict[str, int] = defaultdict(int)
+
+    def refresh(self) -> None:
+        """Count words again (claims were added): the claims loaded stay (the writes this
+        matcher's users make go to the very objects it holds)."""
+        self._n = None
+        self._df = defaultdict(int)
+
+    def statistics(self, words: Iterable[str]) -> tuple[int, dict[str, int]]:
+        missing = [w for w in words if w not in self._df]
+        if missing or self._n is None:
+            n, found = self.ws.match_statistics(missing)
+            self._n = n
+            for w in missing:
+                self._df[w] = found.get(w, 0)
+        return self._n, self._df
 
 
 class _Plan:

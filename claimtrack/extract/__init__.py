@@ -164,8 +164,7 @@ def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence
                     is_claim=is_claim,
                     checkworthy=score,
                     features=fired,
-                    # checkworthy.is_candidate, knowing that a non-assertion scores 0
-                    candidate=is_claim or (score > 0.0 and "figure" in fired),
+                    candidate=checkworthy.is_candidate(fired, score),
                     claimant=claimant,
                     cue=cue,
                     hedged="hedge" in hits,

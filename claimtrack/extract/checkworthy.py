@@ -350,7 +350,5 @@ def is_claim(value: float) -> bool:
 
 def is_candidate(fired: list[str], value: float) -> bool:
     """Recorded as a claim by ingest: a claim, or a statement of a figure that scores below
-    THRESHOLD; never a non-assertion (NON_ASSERTIONS)."""
-    if NON_ASSERTIONS.intersection(fired):
-        return False
-    return value >= THRESHOLD or "figure" in fired
+    THRESHOLD; never a non-assertion (NON_ASSERTIONS), which scores 0."""
+    return value >= THRESHOLD or (value > 0.0 and "figure" in fired)
