@@ -24,9 +24,9 @@ from .match import (
     ClaimIndex,
     Features,
     Match,
+    best_same_claim,
     features,
     idf,
-    is_same_claim,
     lexical_similarity,
     rerank,
 )
@@ -42,6 +42,10 @@ if TYPE_CHECKING:
 
 CANDIDATES = 100
 """Claims the first stage (``Store.search``) names for each sentence."""
+
+SAME_CLAIM_TOP = 3
+"""A sentence is linked to a claim among the first this many that ``match.rerank`` ranks
+(``match.best_same_claim``)."""
 
 SUBJECT_THRESHOLD = 0.2
 """Word similarity above which a non-answer is taken to be about a claim's subject."""
@@ -120,6 +124,11 @@ class Candidates:
         # Word rarity is counted among the candidates, as ``match.rerank`` is tuned.
         return rerank(query, self.candidates(text), top=top)
 
+    def same_claim(self, query: Features, text: str) -> Match | None:
+        """The claim ``text`` states among the candidates, if any (``match.best_same_claim``
+        of the first ``SAME_CLAIM_TOP`` that ``rank`` orders)."""
+        return best_same_claim(query, self.candidates(text), top=SAME_CLAIM_TOP)
+
 
 class Matcher(Candidates):
     """Matching against a case's claims (``Candidates``), with word statistics from the store
@@ -179,12 +188,14 @@ class _Plan:
         return claim
 
     def best(self, feats: Features, text: str) -> Match | None:
-        found = self.matcher.rank(feats, text, top=3)
-        found += self.local.query_features(feats, text=text, top=3)
-        found.sort(key=lambda m: (-m.score, m.claim))
-        for m in found:
-            if not is_same_claim(m.score):
-                break
+        """Where a claim sentence is linked: the claim it states among the case's claims or
+        among those this source created so far (``match.best_same_claim`` of each), the higher
+        same-claim score first (ties: the lower id); None for a new claim."""
+        found = [
+            self.matcher.same_claim(feats, text),
+            self.local.same_claim(feats, text=text, top=SAME_CLAIM_TOP),
+        ]
+        for m in sorted((m for m in found if m is not None), key=lambda m: (-m.score, m.claim)):
             if m.claim in self.claims or self.get(m.claim) is not None:
                 return m
         return None

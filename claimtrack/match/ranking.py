@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .features import Features, claim_features
-from .same_claim import idf, is_same_claim, score
+from .same_claim import MATCH_THRESHOLD, idf, is_same_claim, score
 
 if TYPE_CHECKING:
     from ..models import Claim
@@ -176,6 +176,49 @@ def ranking_signals(
     return rows
 
 
+def _pool(
+    candidates: Iterable[tuple[Claim, float]], n: int | None, df: Callable[[str], int] | None
+) -> tuple[list[tuple[Claim, Features, float]], Callable[[str], float]]:
+    """The candidates with their features, and the word weights the same-claim score uses:
+    each word's rarity among the candidates, or among ``n`` claims when ``n`` and ``df`` are
+    given."""
+    pool = [(c, claim_features(c), s) for c, s in candidates]
+    if df is None or n is None:
+        counts: dict[str, int] = {}
+        for _, f, _ in pool:
+            for w in f.words:
+                counts[w] = counts.get(w, 0) + 1
+        n = len(pool)
+
+        def df(word: str) -> int:
+            return counts.get(word, 0)
+
+    total = n
+    weights: dict[str, float] = {}
+
+    def weight(word: str) -> float:
+        w = weights.get(word)
+        if w is None:
+            w = weights[word] = idf(df(word), total)
+        return w
+
+    return pool, weight
+
+
+def _ranked(
+    query: Features, pool: list[tuple[Claim, Features, float]], same: list[float]
+) -> list[Match]:
+    """The pool as matches with their same-claim scores ``same``, best ``relevance`` first."""
+    signals = ranking_signals(query, [(f, s) for _, f, s in pool], same)
+    model = ranking_model()
+    ranked = [
+        Match(claim.id, sc, model.value(row), row)
+        for (claim, _, _), sc, row in zip(pool, same, signals, strict=True)
+    ]
+    ranked.sort(key=lambda m: (-m.relevance, m.claim))
+    return ranked
+
+
 def rerank(
     query: Features,
     candidates: Iterable[tuple[Claim, float]],
@@ -199,34 +242,78 @@ def rerank(
     Word weights are the words' rarity among the candidates, or among ``n`` claims when
     ``n`` and ``df(word)`` (how many of them hold the word) are given.
     """
-    pool = [(c, claim_features(c), s) for c, s in candidates]
+    pool, weight = _pool(candidates, n, df)
     if not pool or top <= 0:
         return []
-    if df is None or n is None:
-        counts: dict[str, int] = {}
-        for _, f, _ in pool:
-            for w in f.words:
-                counts[w] = counts.get(w, 0) + 1
-        n = len(pool)
-
-        def df(word: str) -> int:
-            return counts.get(word, 0)
-
-    total = n
-    weights: dict[str, float] = {}
-
-    def weight(word: str) -> float:
-        w = weights.get(word)
-        if w is None:
-            w = weights[word] = idf(df(word), total)
-        return w
-
     same = [round(score(query, feats, weight), 4) for _, feats, _ in pool]
-    signals = ranking_signals(query, [(f, s) for _, f, s in pool], same)
-    model = ranking_model()
-    ranked = [
-        Match(claim.id, sc, model.value(row), row)
-        for (claim, _, _), sc, row in zip(pool, same, signals, strict=True)
+    return _ranked(query, pool, same)[:top]
+
+
+def best_same_claim(
+    query: Features,
+    candidates: Iterable[tuple[Claim, float]],
+    *,
+    top: int = 3,
+    n: int | None = None,
+    df: Callable[[str], int] | None = None,
+) -> Match | None:
+    """The claim linking takes ``query`` to state: of the ``top`` candidates ``rerank`` ranks
+    first, the one with the highest same-claim score that ``is_same_claim`` accepts (ties: the
+    lower id); None when none of them is.
+
+    The answer of ``rerank(query, candidates, top=top)`` filtered by ``is_same_claim``, without
+    ranking when it need not: ``taken_as_same`` outweighs every other ranking feature
+    (``FIXED_WEIGHTS``; ``_same_claim_ranks_first`` checks it for the model and the pool), so
+    the candidates ``is_same_claim`` accepts rank above all the others. When no more than
+    ``top`` are accepted, they are the accepted ones among the first ``top``, and their
+    relevance is not needed. The returned match carries no relevance or signals.
+    """
+    pool, weight = _pool(candidates, n, df)
+    if not pool or top <= 0:
+        return None
+    same = [round(score(query, feats, weight), 4) for _, feats, _ in pool]
+    accepted = [
+        Match(claim.id, sc)
+        for (claim, _, _), sc in zip(pool, same, strict=True)
+        if is_same_claim(sc)
     ]
-    ranked.sort(key=lambda m: (-m.relevance, m.claim))
-    return ranked[:top]
+    if len(accepted) > top or (accepted and not _same_claim_ranks_first(pool)):
+        # Which of them are the first ``top`` is the ranking model's call.
+        accepted = [m for m in _ranked(query, pool, same)[:top] if is_same_claim(m.score)]
+    return min(accepted, key=lambda m: (-m.score, m.claim), default=None)
+
+
+def _same_claim_ranks_first(pool: list[tuple[Claim, Features, float]]) -> bool:
+    """True when, for this pool, the ranking model values every candidate ``is_same_claim``
+    accepts above every candidate it does not, whatever their other features: the fixed
+    weight of ``taken_as_same`` exceeds the most the other features can add up to.
+
+    Their ranges: ``search`` a share of the best first-stage score (in [0, 1] when no score is
+    negative), ``same_claim`` in [0, 1] (accepted from ``MATCH_THRESHOLD``), the figure flags
+    0 or 1, and the rarity-weighted cosines in [0, log(m / 1.5)] for a pool of m - 1
+    candidates (``_local_cosines``: a cosine, times at most the largest idf of a shared key).
+    """
+    if any(s < 0 for _, _, s in pool):
+        return False
+    cosine = math.log((len(pool) + 1) / 1.5)
+    ranges = {
+        "search": (0.0, 1.0),
+        "figures_agree": (0.0, 1.0),
+        "figures_clash": (0.0, 1.0),
+        "trigrams": (0.0, cosine),
+        "tokens": (0.0, cosine),
+    }
+    accepted_low = other_high = 0.0
+    for name, w in zip(ranking_model().names, ranking_model().weights, strict=True):
+        if name == "taken_as_same":
+            accepted_low += w
+        elif name == "same_claim":
+            accepted_low += min(w * MATCH_THRESHOLD, w)
+            other_high += max(0.0, w * MATCH_THRESHOLD)
+        elif name in ranges:
+            lo, hi = ranges[name]
+            accepted_low += min(w * lo, w * hi)
+            other_high += max(w * lo, w * hi)
+        else:
+            return False  # a feature whose range is not known here
+    return accepted_low - other_high > 0.01  # beyond rounding (``RankingModel.value``)

@@ -1,0 +1,130 @@
+"""match.best_same_claim, where linking decides which claim a sentence states, gives exactly
+what it replaced: ``rerank(top=3)`` filtered by ``is_same_claim``, the best score first (ties:
+the lower id). Checked on random candidate pools drawn from the example case's claims, the
+fixture articles' sentences and generated paraphrases of one figure claim."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from claimtrack.extract import extract
+from claimtrack.match import (
+    ClaimIndex,
+    Features,
+    Match,
+    best_same_claim,
+    features,
+    is_same_claim,
+    rerank,
+)
+from claimtrack.match.ranking import _pool, _same_claim_ranks_first
+from claimtrack.models import Claim
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+
+WHO = ["Klarna", "The company", "Klarna's chief executive", "Affirm", None]
+BOT = ["AI assistant", "chatbot", "assistant", "bot"]
+WORK = ["does the work of", "handles the workload of", "is doing the job of", "replaces"]
+COUNT = ["700", "nearly 700", "853", "about 700", "2,000", "more than 700"]
+STAFF = ["full-time agents", "customer service staff", "people", "employees", "human agents"]
+
+
+def paraphrases() -> list[tuple[str, str | None]]:
+    """(text, claimant) for many wordings of one figure claim and of its neighbours."""
+    out = []
+    for i, (who, bot, work, count, staff) in enumerate(
+        (w, b, k, c, s) for w in WHO for b in BOT for k in WORK for c in COUNT for s in STAFF
+    ):
+        if i % 7:
+            continue
+        subject = f"{who} says its" if who else "Its"
+        out.append((f"{subject} {bot} {work} {count} {staff}.", who))
+    return out
+
+
+def example_claims() -> list[Claim]:
+    folder = ROOT / "claims" / "claims"
+    return [
+        Claim.model_validate(json.loads(p.read_text("utf-8"))) for p in sorted(folder.iterdir())
+    ]
+
+
+def fixture_sentences() -> list[tuple[str, str | None]]:
+    out = []
+    for folder in ("linking", "story"):
+        for path in sorted((FIXTURES / folder).glob("*.txt")):
+            for s in extract(path.read_text("utf-8"), all_sentences=True):
+                if s.is_claim or s.candidate:
+                    out.append((s.sentence, s.claimant))
+    return out
+
+
+def build_claims() -> list[Claim]:
+    claims = example_claims()
+    for n, (text, claimant) in enumerate(paraphrases() + fixture_sentences()):
+        claims.append(Claim(id=f"c-{n + 1:012x}", text=text, claimant=claimant))
+    return claims
+
+
+CLAIMS = build_claims()
+QUERIES = [c.text for c in CLAIMS] + [text for text, _ in paraphrases()]
+
+
+def old_answer(query: Features, pool: list[tuple[Claim, float]], top: int) -> Match | None:
+    """What linking decided before ``best_same_claim``."""
+    found = [m for m in rerank(query, pool, top=top) if is_same_claim(m.score)]
+    found.sort(key=lambda m: (-m.score, m.claim))
+    return found[0] if found else None
+
+
+def key(m: Match | None) -> tuple[str, float] | None:
+    return None if m is None else (m.claim, m.score)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    query=st.sampled_from(QUERIES),
+    claimant=st.sampled_from(WHO),
+    picked=st.lists(st.integers(0, len(CLAIMS) - 1), min_size=0, max_size=60, unique=True),
+    scores=st.lists(st.floats(0.0, 30.0), min_size=60, max_size=60),
+    top=st.integers(1, 5),
+)
+def test_the_same_answer_as_rerank_then_the_same_claim_filter(query, claimant, picked, scores, top):
+    feats = features(query, claimant=claimant)
+    pool = [(CLAIMS[i], round(s, 1)) for i, s in zip(picked, scores, strict=False)]
+    assert key(best_same_claim(feats, pool, top=top)) == key(old_answer(feats, pool, top))
+
+
+def test_pools_of_paraphrases_reach_the_ranking_and_the_shortcut():
+    """The random pools above cover both ways through: more accepted candidates than ``top``
+    (the ranking decides) and a few (it is not needed)."""
+    query = features("Klarna says its chatbot does the work of 700 agents.", claimant="Klarna")
+    pool = [(c, 1.0) for c in CLAIMS]
+    accepted = [m for m in rerank(query, pool, top=len(pool)) if is_same_claim(m.score)]
+    assert len(accepted) > 3
+    assert key(best_same_claim(query, pool, top=3)) == key(old_answer(query, pool, 3))
+    assert key(best_same_claim(query, pool[:5], top=3)) == key(old_answer(query, pool[:5], 3))
+
+
+@pytest.mark.parametrize("size", [1, 2, 10, 100, 1000])
+def test_the_shipped_model_ranks_every_accepted_candidate_first(size):
+    pool, _ = _pool([(CLAIMS[i % len(CLAIMS)], 1.0) for i in range(size)], None, None)
+    assert _same_claim_ranks_first(pool)
+    # A negative first-stage score has no known share of the best: the ranking decides.
+    assert not _same_claim_ranks_first([*pool[:-1], (pool[-1][0], pool[-1][1], -1.0)])
+
+
+def test_claim_index_same_claim_is_its_query_filtered():
+    index = ClaimIndex(CLAIMS)
+    for text in QUERIES[::25]:
+        feats = features(text)
+        found = [m for m in index.query_features(feats, text=text, top=3) if is_same_claim(m.score)]
+        found.sort(key=lambda m: (-m.score, m.claim))
+        want = key(found[0]) if found else None
+        assert key(index.same_claim(feats, text=text, top=3)) == want
