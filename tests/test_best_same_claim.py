@@ -21,8 +21,9 @@ from claimtrack.match import (
     features,
     is_same_claim,
     rerank,
+    score,
 )
-from claimtrack.match.ranking import _pool, _same_claim_ranks_first
+from claimtrack.match.ranking import _may_be_same_claim, _pool, _same_claim_ranks_first
 from claimtrack.models import Claim
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,3 +129,37 @@ def test_claim_index_same_claim_is_its_query_filtered():
         found.sort(key=lambda m: (-m.score, m.claim))
         want = key(found[0]) if found else None
         assert key(index.same_claim(feats, text=text, top=3)) == want
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    query=st.sampled_from(QUERIES),
+    claimant=st.sampled_from(WHO),
+    picked=st.lists(st.integers(0, len(CLAIMS) - 1), min_size=1, max_size=40, unique=True),
+    rarity=st.dictionaries(st.sampled_from(sorted({w for c in CLAIMS for w in c.text.split()})),
+                           st.floats(0.01, 20.0)),
+)  # fmt: skip
+def test_the_cheap_bound_never_spares_a_claim_the_score_accepts(query, claimant, picked, rarity):
+    """``_may_be_same_claim`` holds whatever the word weights: those of the pool, and any."""
+    feats = features(query, claimant=claimant)
+    pool, weight = _pool([(CLAIMS[i], 1.0) for i in picked], None, None)
+    words, subject = frozenset(feats.words), frozenset(feats.subject)
+    for _, claim, _ in pool:
+        if not _may_be_same_claim(feats, words, subject, claim):
+            assert not is_same_claim(round(score(feats, claim, weight), 4))
+            assert not is_same_claim(round(score(feats, claim, lambda w: rarity.get(w, 1.0)), 4))
+
+
+def test_the_cheap_bound_spares_most_candidates_and_keeps_the_paraphrases():
+    query = features("Klarna says its chatbot does the work of 700 agents.", claimant="Klarna")
+    pool, weight = _pool([(c, 1.0) for c in CLAIMS], None, None)
+    words, subject = frozenset(query.words), frozenset(query.subject)
+    kept = [f for _, f, _ in pool if _may_be_same_claim(query, words, subject, f)]
+    accepted = [f for _, f, _ in pool if is_same_claim(round(score(query, f, weight), 4))]
+    assert accepted and all(f in kept for f in accepted)
+    # Another figure for the same thing (853, 2,000) cannot be the same claim: spared.
+    clashing = [f for _, f, _ in pool if "853" in f.text or "2,000" in f.text]
+    assert clashing and not any(f in kept for f in clashing)
+    # The fixture articles' sentences (about Klarna and its assistant too): half are spared.
+    others = [f for _, f, _ in pool[len(example_claims()) + len(paraphrases()) :]]
+    assert sum(1 for f in others if f in kept) <= len(others) / 2
