@@ -272,10 +272,10 @@ class _Plan:
             here = [m for m in claim.mentions if m.source == self.source.id]
             if here:
                 texts[claim.id] = (claim, here, [claim.text, *(m.quote for m in here)])
+        read = {text: features(text) for _, _, quoted in texts.values() for text in quoted}
         words = set(asked.words)
-        for _, _, quoted in texts.values():
-            for text in quoted:
-                words.update(features(text).words)
+        for feats in read.values():
+            words.update(feats.words)
         n, df = self.matcher.statistics(sorted(words))
         n = max(n + len(self.local), 1)
 
@@ -285,9 +285,9 @@ class _Plan:
         for claim, here, quoted in texts.values():
             distances = [abs(m.start - s.start) for m in here if m.start is not None]
             distance = min(distances) if distances and s.start is not None else None
-            feats = features(claim.text, claim.figures)
-            similarity = max(lexical_similarity(asked, features(text), weight) for text in quoted)
-            candidates.append((claim.id, bool(feats.figures), similarity, distance))
+            stated = features(claim.text, claim.figures) if claim.figures else read[claim.text]
+            similarity = max(lexical_similarity(asked, read[text], weight) for text in quoted)
+            candidates.append((claim.id, bool(stated.figures), similarity, distance))
         # About the same subject: close to the best word overlap, and above a floor.
         figure_claims = [c for c in candidates if c[1]]
         best = max((c[2] for c in figure_claims), default=0.0)

@@ -86,6 +86,8 @@ class ClaimIndex:
         return best_same_claim(query, self._candidates(query, text), top=top)
 
     def _candidates(self, query: Features, text: str | None) -> list[tuple[Claim, float]]:
+        if not self.claims:
+            return []
         found = self.search.search(text if text is not None else " ".join(query.words))
         return [(self.claims[cid], s) for cid, s in found]
 

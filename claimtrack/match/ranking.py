@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from .features import Features, claim_features
@@ -184,9 +185,7 @@ def _pool(
     given."""
     pool = [(c, claim_features(c), s) for c, s in candidates]
     if df is None or n is None:
-        counts: Counter[str] = Counter()
-        for _, f, _ in pool:
-            counts.update(f.words)
+        counts = Counter(chain.from_iterable(f.words for _, f, _ in pool))
         n = len(pool)
 
         def df(word: str) -> int:
