@@ -182,14 +182,17 @@ def _pool(
 ) -> tuple[list[tuple[Claim, Features, float]], Callable[[str], float]]:
     """The candidates with their features, and the word weights the same-claim score uses:
     each word's rarity among the candidates, or among ``n`` claims when ``n`` and ``df`` are
-    given."""
+    given. The candidates' words are counted when a weight is first asked for (most pools
+    ``best_same_claim`` sees need none)."""
     pool = [(c, claim_features(c), s) for c, s in candidates]
     if df is None or n is None:
-        counts = Counter(chain.from_iterable(f.words for _, f, _ in pool))
+        counts: Counter[str] = Counter()
         n = len(pool)
 
         def df(word: str) -> int:
-            return counts.get(word, 0)
+            if not counts:
+                counts.update(chain.from_iterable(f.words for _, f, _ in pool))
+            return counts[word]
 
     total = n
     weights: dict[str, float] = {}
