@@ -8,6 +8,9 @@ about. ``merge`` and ``detach`` correct the matching by hand.
 All of them read, decide, and only then write, under the store's write lock. Matching runs in
 two stages: the store's full-text search (``Store.search``, BM25) names up to
 ``CANDIDATES`` claims for a sentence, and ``claimtrack.match.rerank`` scores and orders them.
+Which claim a sentence is linked to is decided in ``_Plan.best``: the best same-claim match
+among the first ``SAME_CLAIM_TOP`` that ``rerank`` orders (``match.best_same_claim``), in the
+case and among the claims the same source created just before.
 """
 
 from __future__ import annotations

@@ -302,9 +302,9 @@ def _may_be_same_claim(
     word weights: a bound, from counts of shared words, that spares most candidates (9 in 10
     when ingesting news) their same-claim score. ``words``/``subject``: the query's, as sets.
 
-    ``score`` is ``r`` (below) for a claimant that does not match, ``0.1 + 0.9 r`` at most
-    for one that does, times 0.5 for other names; so it passes only if ``r >= 4/9``. The
-    word overlaps are ``sqrt(cover * shared / claim's)`` with ``cover`` (the weighted share
+    ``score`` is at most ``0.1 + 0.9 r``, ``r`` its value before the claimant and the names
+    are weighed (the same claimant raises it that much; another one or other names lower
+    it), so it passes only if ``r >= 4/9``. The word overlaps are ``sqrt(cover * shared / claim's)`` with ``cover`` (the weighted share
     of the query's words) at most 1. ``r`` is the lexical overlap ``L``, times
     ``ONE_SIDED_FIGURES`` when one side states figures, times 0.4 when both do and none
     agree, and ``0.5 L + (1 - 0.5 L) * 0.8 * subject`` at most when some agree, with
