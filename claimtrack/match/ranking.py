@@ -299,23 +299,29 @@ def _may_be_same_claim(
     query: Features, words: frozenset[str], subject: frozenset[str], claim: Features
 ) -> bool:
     """False when ``score(query, claim, weight)`` is below ``MATCH_THRESHOLD`` whatever the
-    word weights: a bound, from counts of shared words, that spares most candidates (9 in 10
-    when ingesting news) their same-claim score. ``words``/``subject``: the query's, as sets.
+    word weights (``_same_claim_bound``): spares most candidates (9 in 10 when ingesting news)
+    their same-claim score. ``words``/``subject``: the query's, as sets."""
+    return _same_claim_bound(query, words, subject, claim) >= MATCH_THRESHOLD - 1e-3
+
+
+def _same_claim_bound(
+    query: Features, words: frozenset[str], subject: frozenset[str], claim: Features
+) -> float:
+    """The most ``score(query, claim, weight)`` can be, whatever the word weights, from
+    counts of shared words.
 
     ``score`` is at most ``0.1 + 0.9 r``, ``r`` its value before the claimant and the names
     are weighed (the same claimant raises it that much; another one or other names lower
-    it), so it passes only if ``r >= 4/9``. The word overlaps are ``sqrt(cover * shared / claim's)`` with ``cover`` (the weighted share
-    of the query's words) at most 1. ``r`` is the lexical overlap ``L``, times
+    it). The word overlaps are ``sqrt(cover * shared / claim's)`` with ``cover`` (the
+    weighted share of the query's words) at most 1. ``r`` is the lexical overlap ``L``, times
     ``ONE_SIDED_FIGURES`` when one side states figures, times 0.4 when both do and none
     agree, and ``0.5 L + (1 - 0.5 L) * 0.8 * subject`` at most when some agree, with
     ``subject`` at most ``min(1, overlap of the subject words / 0.25)``.
-    tests/test_best_same_claim.py checks the bound against ``score`` on many pairs.
+    tests/test_best_same_claim.py checks it against ``score`` on many pairs and weights.
     """
     claim_words = set(claim.words)
     shared = len(words.intersection(claim_words))
-    if not shared:
-        return False
-    lexical = math.sqrt(shared / len(claim_words))
+    lexical = math.sqrt(shared / len(claim_words)) if shared else 0.0
     if query.figures and claim.figures:
         if not any(f.agrees(g) for f in query.figures for g in claim.figures):
             bound = 0.4 * lexical
@@ -328,7 +334,7 @@ def _may_be_same_claim(
         bound = lexical * ONE_SIDED_FIGURES
     else:
         bound = lexical
-    return 0.1 + 0.9 * bound >= MATCH_THRESHOLD - 1e-3  # with room for rounding
+    return 0.1 + 0.9 * bound
 
 
 def _same_claim_ranks_first(pool: list[tuple[Claim, Features, float]]) -> bool:
