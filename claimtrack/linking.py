@@ -8,6 +8,9 @@ about. ``merge`` and ``detach`` correct the matching by hand.
 All of them read, decide, and only then write, under the store's write lock. Matching runs in
 two stages: the store's full-text search (``Store.search``, BM25) names up to
 ``CANDIDATES`` claims for a sentence, and ``claimtrack.match.rerank`` scores and orders them.
+Which claim a sentence is linked to is decided in ``_Plan.best``: the best same-claim match
+among the first ``SAME_CLAIM_TOP`` that ``rerank`` orders (``match.best_same_claim``), in the
+case and among the claims the same source created just before.
 """
 
 from __future__ import annotations
@@ -24,9 +27,9 @@ from .match import (
     ClaimIndex,
     Features,
     Match,
+    best_same_claim,
     features,
     idf,
-    is_same_claim,
     lexical_similarity,
     rerank,
 )
@@ -42,6 +45,10 @@ if TYPE_CHECKING:
 
 CANDIDATES = 100
 """Claims the first stage (``Store.search``) names for each sentence."""
+
+SAME_CLAIM_TOP = 3
+"""A sentence is linked to a claim among the first this many that ``match.rerank`` ranks
+(``match.best_same_claim``)."""
 
 SUBJECT_THRESHOLD = 0.2
 """Word similarity above which a non-answer is taken to be about a claim's subject."""
@@ -120,6 +127,11 @@ class Candidates:
         # Word rarity is counted among the candidates, as ``match.rerank`` is tuned.
         return rerank(query, self.candidates(text), top=top)
 
+    def same_claim(self, query: Features, text: str) -> Match | None:
+        """The claim ``text`` states among the candidates, if any (``match.best_same_claim``
+        of the first ``SAME_CLAIM_TOP`` that ``rank`` orders)."""
+        return best_same_claim(query, self.candidates(text), top=SAME_CLAIM_TOP)
+
 
 class Matcher(Candidates):
     """Matching against a case's claims (``Candidates``), with word statistics from the store
@@ -179,12 +191,14 @@ class _Plan:
         return claim
 
     def best(self, feats: Features, text: str) -> Match | None:
-        found = self.matcher.rank(feats, text, top=3)
-        found += self.local.query_features(feats, text=text, top=3)
-        found.sort(key=lambda m: (-m.score, m.claim))
-        for m in found:
-            if not is_same_claim(m.score):
-                break
+        """Where a claim sentence is linked: the claim it states among the case's claims or
+        among those this source created so far (``match.best_same_claim`` of each), the higher
+        same-claim score first (ties: the lower id); None for a new claim."""
+        found = [
+            self.matcher.same_claim(feats, text),
+            self.local.same_claim(feats, text=text, top=SAME_CLAIM_TOP),
+        ]
+        for m in sorted((m for m in found if m is not None), key=lambda m: (-m.score, m.claim)):
             if m.claim in self.claims or self.get(m.claim) is not None:
                 return m
         return None
@@ -261,10 +275,10 @@ class _Plan:
             here = [m for m in claim.mentions if m.source == self.source.id]
             if here:
                 texts[claim.id] = (claim, here, [claim.text, *(m.quote for m in here)])
+        read = {text: features(text) for _, _, quoted in texts.values() for text in quoted}
         words = set(asked.words)
-        for _, _, quoted in texts.values():
-            for text in quoted:
-                words.update(features(text).words)
+        for feats in read.values():
+            words.update(feats.words)
         n, df = self.matcher.statistics(sorted(words))
         n = max(n + len(self.local), 1)
 
@@ -274,9 +288,9 @@ class _Plan:
         for claim, here, quoted in texts.values():
             distances = [abs(m.start - s.start) for m in here if m.start is not None]
             distance = min(distances) if distances and s.start is not None else None
-            feats = features(claim.text, claim.figures)
-            similarity = max(lexical_similarity(asked, features(text), weight) for text in quoted)
-            candidates.append((claim.id, bool(feats.figures), similarity, distance))
+            stated = features(claim.text, claim.figures) if claim.figures else read[claim.text]
+            similarity = max(lexical_similarity(asked, read[text], weight) for text in quoted)
+            candidates.append((claim.id, bool(stated.figures), similarity, distance))
         # About the same subject: close to the best word overlap, and above a floor.
         figure_claims = [c for c in candidates if c[1]]
         best = max((c[2] for c in figure_claims), default=0.0)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from .features import Features, claim_features, features
 from .figures import figure_keys, query_figure_keys
-from .ranking import Match, rerank
+from .ranking import Match, best_same_claim, could_be_same_claim, rerank
 from .same_claim import idf, score
 
 if TYPE_CHECKING:
@@ -78,8 +78,21 @@ class ClaimIndex:
     ) -> list[Match]:
         """The best ``top`` claims for features already computed; ``text`` is what the first
         stage searches (default: the features' words)."""
+        return rerank(query, self._candidates(query, text), top=top)
+
+    def same_claim(self, query: Features, *, text: str | None = None, top: int = 3) -> Match | None:
+        """The claim ``query`` states, if any: ``best_same_claim`` of the first ``top`` that
+        ``query_features`` ranks. Not searched when no claim held could be the one
+        (``could_be_same_claim``)."""
+        if not could_be_same_claim(query, map(claim_features, self.claims.values())):
+            return None
+        return best_same_claim(query, self._candidates(query, text), top=top)
+
+    def _candidates(self, query: Features, text: str | None) -> list[tuple[Claim, float]]:
+        if not self.claims:
+            return []
         found = self.search.search(text if text is not None else " ".join(query.words))
-        return rerank(query, [(self.claims[cid], s) for cid, s in found], top=top)
+        return [(self.claims[cid], s) for cid, s in found]
 
 
 def rank(

@@ -12,10 +12,11 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from .features import Features, claim_features
-from .same_claim import idf, is_same_claim, score
+from .same_claim import MATCH_THRESHOLD, ONE_SIDED_FIGURES, idf, is_same_claim, score
 
 if TYPE_CHECKING:
     from ..models import Claim
@@ -176,6 +177,49 @@ def ranking_signals(
     return rows
 
 
+def _pool(
+    candidates: Iterable[tuple[Claim, float]], n: int | None, df: Callable[[str], int] | None
+) -> tuple[list[tuple[Claim, Features, float]], Callable[[str], float]]:
+    """The candidates with their features, and the word weights the same-claim score uses:
+    each word's rarity among the candidates, or among ``n`` claims when ``n`` and ``df`` are
+    given. The candidates' words are counted when a weight is first asked for (most pools
+    ``best_same_claim`` sees need none)."""
+    pool = [(c, claim_features(c), s) for c, s in candidates]
+    if df is None or n is None:
+        counts: Counter[str] = Counter()
+        n = len(pool)
+
+        def df(word: str) -> int:
+            if not counts:
+                counts.update(chain.from_iterable(f.words for _, f, _ in pool))
+            return counts[word]
+
+    total = n
+    weights: dict[str, float] = {}
+
+    def weight(word: str) -> float:
+        w = weights.get(word)
+        if w is None:
+            w = weights[word] = idf(df(word), total)
+        return w
+
+    return pool, weight
+
+
+def _ranked(
+    query: Features, pool: list[tuple[Claim, Features, float]], same: list[float]
+) -> list[Match]:
+    """The pool as matches with their same-claim scores ``same``, best ``relevance`` first."""
+    signals = ranking_signals(query, [(f, s) for _, f, s in pool], same)
+    model = ranking_model()
+    ranked = [
+        Match(claim.id, sc, model.value(row), row)
+        for (claim, _, _), sc, row in zip(pool, same, signals, strict=True)
+    ]
+    ranked.sort(key=lambda m: (-m.relevance, m.claim))
+    return ranked
+
+
 def rerank(
     query: Features,
     candidates: Iterable[tuple[Claim, float]],
@@ -199,34 +243,131 @@ def rerank(
     Word weights are the words' rarity among the candidates, or among ``n`` claims when
     ``n`` and ``df(word)`` (how many of them hold the word) are given.
     """
-    pool = [(c, claim_features(c), s) for c, s in candidates]
+    pool, weight = _pool(candidates, n, df)
     if not pool or top <= 0:
         return []
-    if df is None or n is None:
-        counts: dict[str, int] = {}
-        for _, f, _ in pool:
-            for w in f.words:
-                counts[w] = counts.get(w, 0) + 1
-        n = len(pool)
-
-        def df(word: str) -> int:
-            return counts.get(word, 0)
-
-    total = n
-    weights: dict[str, float] = {}
-
-    def weight(word: str) -> float:
-        w = weights.get(word)
-        if w is None:
-            w = weights[word] = idf(df(word), total)
-        return w
-
     same = [round(score(query, feats, weight), 4) for _, feats, _ in pool]
-    signals = ranking_signals(query, [(f, s) for _, f, s in pool], same)
-    model = ranking_model()
-    ranked = [
-        Match(claim.id, sc, model.value(row), row)
-        for (claim, _, _), sc, row in zip(pool, same, signals, strict=True)
-    ]
-    ranked.sort(key=lambda m: (-m.relevance, m.claim))
-    return ranked[:top]
+    return _ranked(query, pool, same)[:top]
+
+
+def best_same_claim(
+    query: Features,
+    candidates: Iterable[tuple[Claim, float]],
+    *,
+    top: int = 3,
+    n: int | None = None,
+    df: Callable[[str], int] | None = None,
+) -> Match | None:
+    """The claim linking takes ``query`` to state: of the ``top`` candidates ``rerank`` ranks
+    first, the one with the highest same-claim score that ``is_same_claim`` accepts (ties: the
+    lower id); None when none of them is.
+
+    The answer of ``rerank(query, candidates, top=top)`` filtered by ``is_same_claim``, without
+    ranking when it need not: ``taken_as_same`` outweighs every other ranking feature
+    (``FIXED_WEIGHTS``; ``_same_claim_ranks_first`` checks it for the model and the pool), so
+    the candidates ``is_same_claim`` accepts rank above all the others. When no more than
+    ``top`` are accepted, they are the accepted ones among the first ``top``, and their
+    relevance is not needed. The returned match carries no relevance or signals.
+    """
+    pool, weight = _pool(candidates, n, df)
+    if not pool or top <= 0:
+        return None
+    words, subject = frozenset(query.words), frozenset(query.subject)
+    accepted = []
+    for claim, feats, _ in pool:
+        if _may_be_same_claim(query, words, subject, feats):
+            same = round(score(query, feats, weight), 4)
+            if is_same_claim(same):
+                accepted.append(Match(claim.id, same))
+    if len(accepted) > top or (accepted and not _same_claim_ranks_first(pool)):
+        # Which of them are the first ``top`` is the ranking model's call.
+        scores = [round(score(query, feats, weight), 4) for _, feats, _ in pool]
+        ranked = _ranked(query, pool, scores)[:top]
+        accepted = [m for m in ranked if is_same_claim(m.score)]
+    return min(accepted, key=lambda m: (-m.score, m.claim), default=None)
+
+
+def could_be_same_claim(query: Features, claims: Iterable[Features]) -> bool:
+    """False when none of ``claims`` can be the claim ``query`` states, whatever the word
+    weights (the bound ``best_same_claim`` spares candidates with): then ``best_same_claim``
+    over any of them is None."""
+    words, subject = frozenset(query.words), frozenset(query.subject)
+    return any(_may_be_same_claim(query, words, subject, claim) for claim in claims)
+
+
+def _may_be_same_claim(
+    query: Features, words: frozenset[str], subject: frozenset[str], claim: Features
+) -> bool:
+    """False when ``score(query, claim, weight)`` is below ``MATCH_THRESHOLD`` whatever the
+    word weights (``_same_claim_bound``): spares most candidates (9 in 10 when ingesting news)
+    their same-claim score. ``words``/``subject``: the query's, as sets."""
+    return _same_claim_bound(query, words, subject, claim) >= MATCH_THRESHOLD - 1e-3
+
+
+def _same_claim_bound(
+    query: Features, words: frozenset[str], subject: frozenset[str], claim: Features
+) -> float:
+    """The most ``score(query, claim, weight)`` can be, whatever the word weights, from
+    counts of shared words.
+
+    ``score`` is at most ``0.1 + 0.9 r``, ``r`` its value before the claimant and the names
+    are weighed (the same claimant raises it that much; another one or other names lower
+    it). The word overlaps are ``sqrt(cover * shared / claim's)`` with ``cover`` (the
+    weighted share of the query's words) at most 1. ``r`` is the lexical overlap ``L``, times
+    ``ONE_SIDED_FIGURES`` when one side states figures, times 0.4 when both do and none
+    agree, and ``0.5 L + (1 - 0.5 L) * 0.8 * subject`` at most when some agree, with
+    ``subject`` at most ``min(1, overlap of the subject words / 0.25)``.
+    tests/test_best_same_claim.py checks it against ``score`` on many pairs and weights.
+    """
+    claim_words = set(claim.words)
+    shared = len(words.intersection(claim_words))
+    lexical = math.sqrt(shared / len(claim_words)) if shared else 0.0
+    if query.figures and claim.figures:
+        if not any(f.agrees(g) for f in query.figures for g in claim.figures):
+            bound = 0.4 * lexical
+        else:
+            claim_subject = set(claim.subject)
+            common = len(subject.intersection(claim_subject))
+            overlap = math.sqrt(common / len(claim_subject)) if common else 0.0
+            bound = 0.5 * lexical + (1 - 0.5 * lexical) * 0.8 * min(1.0, overlap / 0.25)
+    elif query.figures or claim.figures:
+        bound = lexical * ONE_SIDED_FIGURES
+    else:
+        bound = lexical
+    return 0.1 + 0.9 * bound
+
+
+def _same_claim_ranks_first(pool: list[tuple[Claim, Features, float]]) -> bool:
+    """True when, for this pool, the ranking model values every candidate ``is_same_claim``
+    accepts above every candidate it does not, whatever their other features: the fixed
+    weight of ``taken_as_same`` exceeds the most the other features can add up to.
+
+    Their ranges: ``search`` a share of the best first-stage score (in [0, 1] when no score is
+    negative), ``same_claim`` in [0, 1] (accepted from ``MATCH_THRESHOLD``), the figure flags
+    0 or 1, and the rarity-weighted cosines in [0, log(m / 1.5)] for a pool of m - 1
+    candidates (``_local_cosines``: a cosine, times at most the largest idf of a shared key).
+    """
+    if any(s < 0 for _, _, s in pool):
+        return False
+    cosine = math.log((len(pool) + 1) / 1.5)
+    ranges = {
+        "search": (0.0, 1.0),
+        "figures_agree": (0.0, 1.0),
+        "figures_clash": (0.0, 1.0),
+        "trigrams": (0.0, cosine),
+        "tokens": (0.0, cosine),
+    }
+    accepted_low = other_high = 0.0
+    for name, w in zip(ranking_model().names, ranking_model().weights, strict=True):
+        if name == "taken_as_same":
+            accepted_low += w
+        elif name == "same_claim":
+            accepted_low += min(w * MATCH_THRESHOLD, w)
+            other_high += max(0.0, w * MATCH_THRESHOLD)
+        elif name in ranges:
+            lo, hi = ranges[name]
+            accepted_low += min(w * lo, w * hi)
+            other_high += max(w * lo, w * hi)
+        else:
+            return False  # a feature whose range is not known here
+    return accepted_low - other_high > 0.01  # beyond rounding (``RankingModel.value``)

@@ -1,0 +1,213 @@
+"""match.best_same_claim, where linking decides which claim a sentence states, gives exactly
+what it replaced: ``rerank(top=3)`` filtered by ``is_same_claim``, the best score first (ties:
+the lower id). Checked on random candidate pools drawn from the example case's claims, the
+fixture articles' sentences and generated paraphrases of one figure claim."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from claimtrack.extract import extract
+from claimtrack.match import (
+    ClaimIndex,
+    Features,
+    Match,
+    best_same_claim,
+    claim_features,
+    could_be_same_claim,
+    features,
+    is_same_claim,
+    rerank,
+    score,
+)
+from claimtrack.match.ranking import (
+    _may_be_same_claim,
+    _pool,
+    _same_claim_bound,
+    _same_claim_ranks_first,
+)
+from claimtrack.models import Claim
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+
+WHO = ["Klarna", "The company", "Klarna's chief executive", "Affirm", None]
+BOT = ["AI assistant", "chatbot", "assistant", "bot"]
+WORK = ["does the work of", "handles the workload of", "is doing the job of", "replaces"]
+COUNT = ["700", "nearly 700", "853", "about 700", "2,000", "more than 700"]
+STAFF = ["full-time agents", "customer service staff", "people", "employees", "human agents"]
+
+
+def paraphrases() -> list[tuple[str, str | None]]:
+    """(text, claimant) for many wordings of one figure claim and of its neighbours."""
+    out = []
+    for i, (who, bot, work, count, staff) in enumerate(
+        (w, b, k, c, s) for w in WHO for b in BOT for k in WORK for c in COUNT for s in STAFF
+    ):
+        if i % 7:
+            continue
+        subject = f"{who} says its" if who else "Its"
+        out.append((f"{subject} {bot} {work} {count} {staff}.", who))
+    return out
+
+
+def paraphrases_without_figures() -> list[tuple[str, str | None]]:
+    """(text, claimant) for wordings of claims that state no figure."""
+    out = []
+    for who in WHO:
+        subject = f"{who} says its" if who else "Its"
+        for bot in BOT:
+            for staff in STAFF:
+                out.append((f"{subject} {bot} now handles most of the work of its {staff}.", who))
+                out.append(
+                    (f"{subject} {bot} answers customer questions faster than {staff}.", who)
+                )
+    return out[::3]
+
+
+def example_claims() -> list[Claim]:
+    folder = ROOT / "claims" / "claims"
+    return [
+        Claim.model_validate(json.loads(p.read_text("utf-8"))) for p in sorted(folder.iterdir())
+    ]
+
+
+def fixture_sentences() -> list[tuple[str, str | None]]:
+    out = []
+    for folder in ("linking", "story"):
+        for path in sorted((FIXTURES / folder).glob("*.txt")):
+            for s in extract(path.read_text("utf-8"), all_sentences=True):
+                if s.is_claim or s.candidate:
+                    out.append((s.sentence, s.claimant))
+    return out
+
+
+def build_claims() -> list[Claim]:
+    claims = example_claims()
+    generated = paraphrases() + paraphrases_without_figures() + fixture_sentences()
+    for n, (text, claimant) in enumerate(generated):
+        claims.append(Claim(id=f"c-{n + 1:012x}", text=text, claimant=claimant))
+    return claims
+
+
+CLAIMS = build_claims()
+QUERIES = [c.text for c in CLAIMS] + [text for text, _ in paraphrases()]
+QUERIES += [text for text, _ in paraphrases_without_figures()]
+
+
+def old_answer(query: Features, pool: list[tuple[Claim, float]], top: int) -> Match | None:
+    """What linking decided before ``best_same_claim``."""
+    found = [m for m in rerank(query, pool, top=top) if is_same_claim(m.score)]
+    found.sort(key=lambda m: (-m.score, m.claim))
+    return found[0] if found else None
+
+
+def key(m: Match | None) -> tuple[str, float] | None:
+    return None if m is None else (m.claim, m.score)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    query=st.sampled_from(QUERIES),
+    claimant=st.sampled_from(WHO),
+    picked=st.lists(st.integers(0, len(CLAIMS) - 1), min_size=0, max_size=60, unique=True),
+    scores=st.lists(st.floats(0.0, 30.0), min_size=60, max_size=60),
+    top=st.integers(1, 5),
+)
+def test_the_same_answer_as_rerank_then_the_same_claim_filter(query, claimant, picked, scores, top):
+    feats = features(query, claimant=claimant)
+    pool = [(CLAIMS[i], round(s, 1)) for i, s in zip(picked, scores, strict=False)]
+    want = key(old_answer(feats, pool, top))
+    assert key(best_same_claim(feats, pool, top=top)) == want
+    # ClaimIndex skips its search when none of its claims could be the one.
+    if not could_be_same_claim(feats, [claim_features(c) for c, _ in pool]):
+        assert want is None
+
+
+def test_pools_of_paraphrases_reach_the_ranking_and_the_shortcut():
+    """The random pools above cover both ways through: more accepted candidates than ``top``
+    (the ranking decides) and a few (it is not needed)."""
+    query = features("Klarna says its chatbot does the work of 700 agents.", claimant="Klarna")
+    pool = [(c, 1.0) for c in CLAIMS]
+    accepted = [m for m in rerank(query, pool, top=len(pool)) if is_same_claim(m.score)]
+    assert len(accepted) > 3
+    assert key(best_same_claim(query, pool, top=3)) == key(old_answer(query, pool, 3))
+    assert key(best_same_claim(query, pool[:5], top=3)) == key(old_answer(query, pool[:5], 3))
+
+
+@pytest.mark.parametrize("size", [1, 2, 10, 100, 1000])
+def test_the_shipped_model_ranks_every_accepted_candidate_first(size):
+    pool, _ = _pool([(CLAIMS[i % len(CLAIMS)], 1.0) for i in range(size)], None, None)
+    assert _same_claim_ranks_first(pool)
+    # A negative first-stage score has no known share of the best: the ranking decides.
+    assert not _same_claim_ranks_first([*pool[:-1], (pool[-1][0], pool[-1][1], -1.0)])
+
+
+def test_claim_index_same_claim_is_its_query_filtered():
+    index = ClaimIndex(CLAIMS)
+    for text in QUERIES[::25]:
+        feats = features(text)
+        found = [m for m in index.query_features(feats, text=text, top=3) if is_same_claim(m.score)]
+        found.sort(key=lambda m: (-m.score, m.claim))
+        want = key(found[0]) if found else None
+        assert key(index.same_claim(feats, text=text, top=3)) == want
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    query=st.sampled_from(QUERIES),
+    claimant=st.sampled_from(WHO),
+    picked=st.lists(st.integers(0, len(CLAIMS) - 1), min_size=1, max_size=40, unique=True),
+    rarity=st.dictionaries(st.sampled_from(sorted({w for c in CLAIMS for w in c.text.split()})),
+                           st.floats(0.01, 20.0)),
+)  # fmt: skip
+def test_the_cheap_bound_never_spares_a_claim_the_score_accepts(query, claimant, picked, rarity):
+    """``_may_be_same_claim`` holds whatever the word weights: those of the pool, and any."""
+    feats = features(query, claimant=claimant)
+    pool, weight = _pool([(CLAIMS[i], 1.0) for i in picked], None, None)
+    words, subject = frozenset(feats.words), frozenset(feats.subject)
+    for _, claim, _ in pool:
+        if not _may_be_same_claim(feats, words, subject, claim):
+            assert not is_same_claim(round(score(feats, claim, weight), 4))
+            assert not is_same_claim(round(score(feats, claim, lambda w: rarity.get(w, 1.0)), 4))
+
+
+def test_the_cheap_bound_spares_most_candidates_and_keeps_the_paraphrases():
+    query = features("Klarna says its chatbot does the work of 700 agents.", claimant="Klarna")
+    pool, weight = _pool([(c, 1.0) for c in CLAIMS], None, None)
+    words, subject = frozenset(query.words), frozenset(query.subject)
+    kept = [f for _, f, _ in pool if _may_be_same_claim(query, words, subject, f)]
+    accepted = [f for _, f, _ in pool if is_same_claim(round(score(query, f, weight), 4))]
+    assert accepted and all(f in kept for f in accepted)
+    # Another figure for the same thing (853, 2,000) cannot be the same claim: spared.
+    clashing = [f for _, f, _ in pool if "853" in f.text or "2,000" in f.text]
+    assert clashing and not any(f in kept for f in clashing)
+    # The fixture articles' sentences (about Klarna and its assistant too): half are spared.
+    others = [f for _, f, _ in pool[-len(fixture_sentences()) :]]
+    assert sum(1 for f in others if f in kept) <= len(others) / 2
+
+
+def test_the_cheap_bound_holds_on_every_pair_of_a_sweep():
+    """Every query of a fixed sample against every claim: the score never exceeds the bound,
+    with the weights of the whole set and with the weights that favour the pair most (its
+    shared words weigh everything, the others nothing: where the score meets the bound), so
+    a change to ``score`` that the bound no longer covers fails here, not by chance."""
+    pool, weight = _pool([(c, 1.0) for c in CLAIMS], None, None)
+    met = 0
+    for text in QUERIES[::7]:
+        query = features(text, claimant="Klarna" if "Klarna" in text else None)
+        words, subject = frozenset(query.words), frozenset(query.subject)
+        for _, claim, _ in pool:
+            bound = _same_claim_bound(query, words, subject, claim)
+            shared = set(claim.words)
+            favoured = lambda w, shared=shared: 1e6 if w in shared else 1e-6  # noqa: E731
+            for weighing in (weight, favoured):
+                same = score(query, claim, weighing)
+                assert same <= bound + 1e-9, (text, claim.text, same, bound)
+                met += same > bound - 1e-3
+    assert met  # the bound is tight: some pairs reach it
