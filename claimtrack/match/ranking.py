@@ -18,6 +18,9 @@ from .features import Features, claim_features
 from .same_claim import idf, is_same_claim, score
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
     from ..models import Claim
 
 
@@ -43,6 +46,7 @@ RANKING_FEATURES = (
     "figures_clash",  # 1 when both state figures and none agree
     "trigrams",  # cosine of their letter trigrams, weighted by rarity among the candidates
     "tokens",  # cosine of all their words, unstemmed, weighted by rarity among the candidates
+    "word_vectors",  # cosine of their static word vectors (``claimtrack.wordvectors``)
 )
 """What ``rerank`` knows about each candidate; the ranking value is a weighted sum of them."""
 
@@ -152,6 +156,32 @@ def _local_cosines(
     return out
 
 
+_VECTORS: dict[str, npt.NDArray[np.float32]] = {}
+_VECTORS_KEPT = 65536
+"""Texts whose word vectors are kept (about 1 KB each): every claim that was a candidate,
+up to this many."""
+
+
+def word_vector_cosines(query: str, texts: list[str]) -> list[float]:
+    """Cosine of the static word vectors (``claimtrack.wordvectors``: mean token vectors of
+    WordLlama's model) of ``query`` and each of ``texts``, rounded so that it is the same on
+    any machine. A text's vector is computed once and kept."""
+    import numpy as np
+
+    from .. import wordvectors
+
+    missing = list(dict.fromkeys(t for t in [query, *texts] if t not in _VECTORS))
+    if missing:
+        if len(_VECTORS) + len(missing) > _VECTORS_KEPT:
+            _VECTORS.clear()
+        _VECTORS.update(zip(missing, wordvectors.vectors(missing), strict=True))
+    q = _VECTORS[query]
+    if not texts:
+        return []
+    cosines = np.stack([_VECTORS[t] for t in texts]) @ q
+    return [round(float(c), 4) for c in cosines]
+
+
 def ranking_signals(
     query: Features, pool: list[tuple[Features, float]], same_claim: list[float]
 ) -> list[tuple[float, ...]]:
@@ -162,8 +192,11 @@ def ranking_signals(
     surfaces = [_surface(f.text) for f, _ in pool]
     trigrams = _local_cosines(q.trigrams, [(s.trigrams, s.trigram_norm) for s in surfaces])
     tokens = _local_cosines(q.tokens, [(s.tokens, s.token_norm) for s in surfaces])
+    vectors = word_vector_cosines(query.text, [f.text for f, _ in pool])
     rows: list[tuple[float, ...]] = []
-    for (feats, first), same, tri, tok in zip(pool, same_claim, trigrams, tokens, strict=True):
+    for (feats, first), same, tri, tok, vec in zip(
+        pool, same_claim, trigrams, tokens, vectors, strict=True
+    ):
         agree = clash = 0.0
         if query.figures and feats.figures:
             if any(f.agrees(g) for f in query.figures for g in feats.figures):
@@ -172,7 +205,7 @@ def ranking_signals(
                 clash = 1.0
         share = first / best if best > 0 else 0.0
         taken = 1.0 if is_same_claim(same) else 0.0
-        rows.append((round(share, 6), same, taken, agree, clash, round(tri, 6), round(tok, 6)))
+        rows.append((round(share, 6), same, taken, agree, clash, round(tri, 6), round(tok, 6), vec))
     return rows
 
 
