@@ -13,6 +13,7 @@ from claimtrack.match import (
     RANKING_FEATURES,
     ClaimIndex,
     RankingModel,
+    claim_features,
     features,
     is_same_claim,
     ranking_model,
@@ -114,3 +115,19 @@ def test_letter_trigrams_find_words_run_together_in_a_hashtag():
 def test_rerank_of_nothing_is_nothing():
     assert rerank(features("anything at all"), [], top=5) == []
     assert rerank(features("anything at all"), [(AGENTS, 1.0)], top=0) == []
+
+
+def test_static_word_vectors_see_words_that_share_no_letters():
+    from claimtrack.match.ranking import word_vector_cosines
+
+    query = features("Wildfires in Australia have wiped out the marsupials of the bush")
+    ranked = rerank(query, [(WOMBATS, 1.0), (KOALAS, 1.0), (LAYOFFS, 1.0)], top=3)
+    named = {m.claim: dict(zip(RANKING_FEATURES, m.signals, strict=True)) for m in ranked}
+    near = named[WOMBATS.id]["word_vectors"], named[KOALAS.id]["word_vectors"]
+    assert min(near) > named[LAYOFFS.id]["word_vectors"]
+    assert all(-1.0 <= v["word_vectors"] <= 1.0 for v in named.values())
+    # A text's vector is kept: asking again gives the very same cosines, in the given order.
+    texts = [claim_features(c).text for c in (LAYOFFS, WOMBATS)]
+    first = word_vector_cosines(query.text, texts)
+    assert word_vector_cosines(query.text, texts[::-1]) == first[::-1]
+    assert word_vector_cosines(query.text, []) == []
