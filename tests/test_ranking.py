@@ -131,3 +131,16 @@ def test_static_word_vectors_see_words_that_share_no_letters():
     first = word_vector_cosines(query.text, texts)
     assert word_vector_cosines(query.text, texts[::-1]) == first[::-1]
     assert word_vector_cosines(query.text, []) == []
+
+
+def test_the_word_vectors_read_a_post_without_its_signature():
+    from claimtrack.match.ranking import without_signature
+    from claimtrack.search import prepare
+
+    post = "Koalas are gone from the bush — Jo Bloggs (@jobloggs) January 6, 2020"
+    assert without_signature(prepare(post)) == "Koalas are gone from the bush"
+    # A web address glued to the dash takes it along: the handle and the date still go.
+    glued = "Koalas are gone pic.twitter.com/abc— Jo Bloggs (@jobloggs) January 6, 2020"
+    assert without_signature(prepare(glued)) == "Koalas are gone Jo Bloggs"
+    for text in ("Klarna's revenue grew 27% in 2024", "Sales (in euros) rose on May 2, 2024"):
+        assert without_signature(prepare(text)) == prepare(text)

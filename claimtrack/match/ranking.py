@@ -46,7 +46,8 @@ RANKING_FEATURES = (
     "figures_clash",  # 1 when both state figures and none agree
     "trigrams",  # cosine of their letter trigrams, weighted by rarity among the candidates
     "tokens",  # cosine of all their words, unstemmed, weighted by rarity among the candidates
-    "word_vectors",  # cosine of their static word vectors (``claimtrack.wordvectors``)
+    "word_vectors",  # cosine of their static word vectors (``claimtrack.wordvectors``),
+    # the query without a post's signature (``without_signature``)
 )
 """What ``rerank`` knows about each candidate; the ranking value is a weighted sum of them."""
 
@@ -156,6 +157,25 @@ def _local_cosines(
     return out
 
 
+_SIGNATURE = re.compile(
+    r"(?:\s?[—–]\s?|\s-\s)[^—–()]{0,100}\([^()]*\) \w+ \d{1,2}, \d{4}$"
+    r"|\s\([^()]*\) \w+ \d{1,2}, \d{4}$"
+)
+
+
+def without_signature(text: str) -> str:
+    """``text`` (read as prose, ``search.prepare``) without the signature an embedded post
+    ends with ("... — Ilhan Omar (Ilhan MN) January 6, 2020"; when a web address swallowed
+    the dash, the handle and date only).
+
+    >>> without_signature("Trump needs to divest. — Ilhan Omar (Ilhan MN) January 6, 2020")
+    'Trump needs to divest.'
+    """
+    if not text.endswith(tuple("0123456789")):
+        return text
+    return _SIGNATURE.sub("", text)
+
+
 _VECTORS: dict[str, npt.NDArray[np.float32]] = {}
 _VECTORS_KEPT = 65536
 """Texts whose word vectors are kept (about 1 KB each): every claim that was a candidate,
@@ -192,7 +212,8 @@ def ranking_signals(
     surfaces = [_surface(f.text) for f, _ in pool]
     trigrams = _local_cosines(q.trigrams, [(s.trigrams, s.trigram_norm) for s in surfaces])
     tokens = _local_cosines(q.tokens, [(s.tokens, s.token_norm) for s in surfaces])
-    vectors = word_vector_cosines(query.text, [f.text for f, _ in pool])
+    # Who posted it and when help the words find the claim, not the word vectors.
+    vectors = word_vector_cosines(without_signature(query.text), [f.text for f, _ in pool])
     rows: list[tuple[float, ...]] = []
     for (feats, first), same, tri, tok, vec in zip(
         pool, same_claim, trigrams, tokens, vectors, strict=True
