@@ -206,24 +206,17 @@ def order(rows, weights) -> list[list[str]]:
     return out
 
 
-LEFT_OUT = {"semantic": ("word_vectors",)}
-"""Features a model gives no weight (0, not fitted), by the kind's prefix: beside the
-embedding's cosine the static word vectors did not help the semantic model (tune 0.920
-against 0.922, held out 0.930 against 0.931; ``--fit`` prints both)."""
-
-
-def fit_weights(rows, queries, c: float = 1.0, left_out: tuple[str, ...] = ()) -> list[float]:
+def fit_weights(rows, queries, c: float = 1.0) -> list[float]:
     """A pairwise logistic regression: for each query, the features of its relevant claim
     minus those of each other candidate, against their negation (scikit-learn). The features
-    with a fixed weight (``match.FIXED_WEIGHTS``) keep it and are left out of the fit, as are
-    those in ``left_out`` (weight 0)."""
+    with a fixed weight (``match.FIXED_WEIGHTS``) keep it and are left out of the fit."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
     from claimtrack.match import FIXED_WEIGHTS, RANKING_FEATURES
 
     names = [*RANKING_FEATURES, "cosine"][: len(rows[0][0][1])]
-    free = [i for i, n in enumerate(names) if n not in FIXED_WEIGHTS and n not in left_out]
+    free = [i for i, n in enumerate(names) if n not in FIXED_WEIGHTS]
     diffs = []
     for cands, (_, _, relevant) in zip(rows, queries, strict=True):
         pos = [np.array(sig)[free] for cid, sig in cands if cid in relevant]
@@ -310,14 +303,11 @@ def fit(train: Runs, write: bool) -> None:
                 f"  paraphrases {mean_ap(order(para, w), para_queries):.4f}"
             )
 
-        left_out = next((v for k, v in LEFT_OUT.items() if kind.startswith(k)), ())
         for c in (0.1, 1.0, 10.0):
-            w = fit_weights(rows, queries, c, left_out)
+            w = fit_weights(rows, queries, c)
             line(f"C={c}", w)
             if c == 1.0:
                 fitted[kind] = dict(zip(names, w, strict=True))
-        if left_out:
-            line(f"+{','.join(left_out)}", fit_weights(rows, queries, 1.0))
         try:
             line("shipped", list(ranking_model(kind).weights))
         except KeyError:
