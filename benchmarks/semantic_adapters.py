@@ -37,17 +37,22 @@ from bench_checkthat import (
     order,
 )
 
+from claimtrack.match import RANKING_FEATURES
+
 FOLDS = 4
+COS = len(RANKING_FEATURES)
+"""The column of the cosine among a candidate's features (after ``RANKING_FEATURES``)."""
 
 
 def arrays(runs: Runs, qvec: np.ndarray, index: dict[str, int]) -> dict:
     """Each tweet's candidates as padded arrays: ranking features with the cosine (F), a mask
     (M), relevance (Y), the row of each claim's embedding (R), and the query vectors (Q)."""
     n = len(runs.queries)
-    f = np.zeros((n, CANDIDATES, 8))
-    m = np.zeros((n, CANDIDATES), bool)
-    y = np.zeros((n, CANDIDATES))
-    r = np.zeros((n, CANDIDATES), np.int64)
+    width = max(len(fused) for fused in runs.semantic)  # BM25's 100 and those by meaning
+    f = np.zeros((n, width, COS + 1))
+    m = np.zeros((n, width), bool)
+    y = np.zeros((n, width))
+    r = np.zeros((n, width), np.int64)
     ids = []
     for k, (fused, (_, _, relevant)) in enumerate(zip(runs.semantic, runs.queries, strict=True)):
         ids.append([x.claim for x in fused])
@@ -77,11 +82,11 @@ def map5(a: dict, scores: np.ndarray) -> float:
 
 
 class QueryMap:
-    """Ranking value ``F[:7] @ w + a * (c . (q + D q))`` with ``D`` (a matrix, or a vector for
+    """Ranking value ``F[:COS] @ w + a * (c . (q + D q))`` with ``D`` (a matrix, or a vector for
     a diagonal map) learned from zero; ``w`` and ``a`` start at the shipped weights."""
 
     def __init__(self, shipped: np.ndarray, lam: float, diagonal: bool, fit_rest: bool):
-        self.w, self.a = shipped[:7].copy(), float(shipped[7])
+        self.w, self.a = shipped[:COS].copy(), float(shipped[COS])
         self.lam, self.diagonal, self.fit_rest = lam, diagonal, fit_rest
         self.d: np.ndarray = np.zeros(0)
 
@@ -90,7 +95,7 @@ class QueryMap:
 
     def scores(self, a: dict, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         cos = np.einsum("nkd,nd->nk", vectors[a["R"]], self.query(a["Q"])) * a["M"]
-        return a["F"][..., :7] @ self.w + self.a * cos, cos
+        return a["F"][..., :COS] @ self.w + self.a * cos, cos
 
     def fit(self, a: dict, vectors: np.ndarray, epochs: int, rate: float) -> QueryMap:
         dim = vectors.shape[1]
@@ -98,7 +103,7 @@ class QueryMap:
         cands = vectors[a["R"]] * a["M"][..., None]
         target = a["Y"] / np.maximum(a["Y"].sum(1, keepdims=True), 1)
         has = (a["Y"].sum(1) > 0)[:, None] / max(1, int((a["Y"].sum(1) > 0).sum()))
-        moments = [[np.zeros_like(self.d), np.zeros(7), 0.0] for _ in range(2)]
+        moments = [[np.zeros_like(self.d), np.zeros(COS), 0.0] for _ in range(2)]
         for t in range(1, epochs + 1):
             s, cos = self.scores(a, vectors)
             s = np.where(a["M"], s, -1e9)
@@ -106,7 +111,7 @@ class QueryMap:
             g = (p / p.sum(1, keepdims=True) - target) * has  # softmax loss gradient
             gu = self.a * np.einsum("nk,nkd->nd", g, cands)
             gd = (gu * a["Q"]).sum(0) if self.diagonal else gu.T @ a["Q"]
-            gw = np.einsum("nk,nkf->f", g, a["F"][..., :7]) * self.fit_rest
+            gw = np.einsum("nk,nkf->f", g, a["F"][..., :COS]) * self.fit_rest
             gw[2] = 0.0  # taken_as_same keeps its rule weight
             grads = [gd + 2 * self.lam * self.d, gw, float((g * cos).sum()) * self.fit_rest]
             params = [self.d, self.w, self.a]
@@ -124,7 +129,7 @@ class QueryMap:
 def relative_features(a: dict) -> np.ndarray:
     """The ranking features, then the cosine minus the best candidate's, 1 for the candidate
     nearest in meaning, and 1 / (1 + its rank by cosine)."""
-    cos = np.where(a["M"], a["F"][..., 7], -9.0)
+    cos = np.where(a["M"], a["F"][..., COS], -9.0)
     rank = (-cos).argsort(1).argsort(1)
     extra = [cos - cos.max(1, keepdims=True), rank == 0, 1.0 / (1 + rank)]
     return np.concatenate([a["F"], np.stack(extra, -1) * a["M"][..., None]], -1)
@@ -198,11 +203,11 @@ def main() -> int:
         line(label, float(np.mean(cv)), lambda a, m=adapter: m.scores(a, vectors)[0])
 
     extended = {n: relative_features(a) for n, a in sets.items()}
-    base = [0, 1, 3, 4, 5, 6, 7]  # taken_as_same keeps its rule weight
+    base = [i for i in range(COS + 1) if i != 2]  # taken_as_same keeps its rule weight
     for label, cols in {
         "ranking refitted (pairwise, C=1)": base,
-        "+ cosine minus the best candidate's": [*base, 8],
-        "+ nearest in meaning, 1 / (1 + rank by cosine)": [*base, 9, 10],
+        "+ cosine minus the best candidate's": [*base, COS + 1],
+        "+ nearest in meaning, 1 / (1 + rank by cosine)": [*base, COS + 2, COS + 3],
     }.items():
         x = extended["tune"]
         cv = []

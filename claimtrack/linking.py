@@ -361,17 +361,22 @@ def match_queries(
                     found.append((claim, m.score))
             out.append(found)
         return out
-    from .semantic import EmbeddingCache, load_embedder, semantic_rerank
+    from .semantic import (
+        EmbeddingCache,
+        NearestClaims,
+        embedded_text,
+        load_embedder,
+        semantic_match,
+    )
 
     embedder = load_embedder()
     cache = EmbeddingCache.in_folder(ws.root / ".cache")  # type: ignore[attr-defined]
+    every = ((r["id"], embedded_text(r["text"], r["title"])) for r in ws.query_claims())
+    nearest = NearestClaims(embedder, cache, every)
     out = []
     for text in texts:
-        ranked = matcher.rank(features(text), text, top=100)
-        claims = {m.claim: c for m in ranked if (c := matcher.get(m.claim)) is not None}
-        ranked = [m for m in ranked if m.claim in claims]
-        fused = semantic_rerank(text, ranked, claims, embedder, cache, top=top)
-        out.append([(claims[m.claim], m.score) for m in fused])
+        fused = semantic_match(text, ws.search, matcher.get, nearest, embedder, cache, top=top)
+        out.append([(c, m.score) for m in fused if (c := matcher.get(m.claim)) is not None])
     return out
 
 

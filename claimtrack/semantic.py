@@ -11,6 +11,9 @@ downloaded when it runs). Without the extra, matching works on BM25 and ``match.
 - ``EmbeddingCache(conn)``: claim embeddings kept in a SQLite database (a table in the case
   index, or a file of its own), keyed by model and claim id and checked against a hash of the
   text embedded, so a claim is embedded once and again only when its text or title changes.
+- ``NearestClaims`` and ``semantic_candidates``: the claims nearest a query in meaning,
+  added to the first stage's (BM25's) candidates, so that a claim stated in other words
+  than the query's is still ranked.
 - ``semantic_rerank(text, matches, claims, embedder, cache)``: the lexical ranking
   (``match.rerank``) fused with the cosine similarity of the query (``query_text``) and each
   claim (``SEMANTIC_WEIGHT``, fitted on the CheckThat training tweets with the core weights).
@@ -22,7 +25,7 @@ import hashlib
 import os
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -223,7 +226,13 @@ def query_text(text: str) -> str:
 
 def claim_text(claim: Claim) -> str:
     """What is embedded for a claim: its text, then its title."""
-    return f"{claim.text} {claim.title}" if claim.title else claim.text
+    return embedded_text(claim.text, claim.title)
+
+
+def embedded_text(text: str, title: str | None) -> str:
+    """``claim_text`` of a claim with this text and title (e.g. a ``Store.query_claims``
+    row)."""
+    return f"{text} {title}" if title else text
 
 
 class EmbeddingCache:
@@ -247,11 +256,19 @@ class EmbeddingCache:
 
     def vectors(self, embedder: Embedder, claims: Iterable[Claim]) -> dict[str, np.ndarray]:
         """The embedding of each claim, computing (and storing) the ones missing or stale."""
+        return self.embedded(embedder, ((c.id, claim_text(c)) for c in claims))
+
+    def embedded(
+        self, embedder: Embedder, texts: Iterable[tuple[str, str]]
+    ) -> dict[str, np.ndarray]:
+        """The embedding of each (claim id, ``claim_text``) pair, computing (and storing) the
+        ones missing or stale."""
         import numpy as np
 
-        claims = list(claims)
+        text_of = dict(texts)
         digests = {
-            c.id: hashlib.sha256(claim_text(c).encode("utf-8")).hexdigest()[:16] for c in claims
+            cid: hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+            for cid, text in text_of.items()
         }
         found: dict[str, np.ndarray] = {}
         ids = list(digests)
@@ -265,19 +282,72 @@ class EmbeddingCache:
             ):
                 if digest == digests[cid]:
                     found[cid] = np.frombuffer(blob, dtype=np.float32)
-        missing = [c for c in claims if c.id not in found]
+        missing = [cid for cid in text_of if cid not in found]
         if missing:
-            vectors = embedder.embed([claim_text(c) for c in missing])
+            vectors = embedder.embed([text_of[cid] for cid in missing])
             with self.conn:
                 self.conn.executemany(
                     f"INSERT OR REPLACE INTO {self.table} VALUES (?, ?, ?, ?)",
                     [
-                        (embedder.name, c.id, digests[c.id], v.astype(np.float32).tobytes())
-                        for c, v in zip(missing, vectors, strict=True)
+                        (embedder.name, cid, digests[cid], v.astype(np.float32).tobytes())
+                        for cid, v in zip(missing, vectors, strict=True)
                     ],
                 )
-            found.update((c.id, v) for c, v in zip(missing, vectors, strict=True))
+            found.update(zip(missing, vectors, strict=True))
         return found
+
+
+NEAREST = 10
+"""Claims nearest the query in meaning that join the first stage's candidates."""
+
+DEEP = 1000
+"""How deep the first stage is read for the BM25 score of a claim that joins by meaning
+(deeper than that, it counts 0)."""
+
+
+class NearestClaims:
+    """Every claim's embedding held in memory (from the cache; those missing are computed
+    and stored), to find the claims nearest a query in meaning."""
+
+    def __init__(self, embedder: Embedder, cache: EmbeddingCache, texts: Iterable[tuple[str, str]]):
+        """``texts``: (claim id, ``claim_text``) of every claim that may be found."""
+        import numpy as np
+
+        vectors = cache.embedded(embedder, texts)
+        self.ids = sorted(vectors)
+        self.matrix = np.vstack([vectors[c] for c in self.ids]) if self.ids else np.zeros((0, 0))
+
+    def nearest(self, query: np.ndarray, k: int = NEAREST) -> list[str]:
+        """The ids of the ``k`` claims of highest cosine with ``query``, nearest first."""
+        import numpy as np
+
+        k = min(k, len(self.ids))
+        if k <= 0:
+            return []
+        cosines = self.matrix @ query
+        best = np.argpartition(-cosines, k - 1)[:k]
+        ranked = sorted(best, key=lambda j: (-round(float(cosines[j]), 6), self.ids[j]))
+        return [self.ids[j] for j in ranked]
+
+
+def semantic_candidates(
+    text: str,
+    query: np.ndarray,
+    search: Callable[[str, int], list[tuple[str, float]]],
+    nearest: NearestClaims,
+    *,
+    candidates: int = 100,
+) -> list[tuple[str, float]]:
+    """The candidates the semantic extra ranks, as (claim id, BM25 score): the first stage's
+    best ``candidates`` (``search``, e.g. ``Store.search``) and the ``NEAREST`` claims nearest
+    ``query`` (the query's embedding) in meaning, each with its BM25 score when it is among
+    the first stage's best ``DEEP`` (else 0)."""
+    found = search(text, max(DEEP, candidates))
+    pool = found[:candidates]
+    have = {cid for cid, _ in pool}
+    scores = dict(found)
+    pool += [(cid, scores.get(cid, 0.0)) for cid in nearest.nearest(query) if cid not in have]
+    return pool
 
 
 def semantic_kind(model_name: str) -> str:
@@ -298,11 +368,12 @@ def semantic_rerank(
     cache: EmbeddingCache,
     *,
     top: int = 5,
+    query: np.ndarray | None = None,
 ) -> list[Match]:
     """``matches`` (``match.rerank``'s ranking of many candidates, with their ranking
     features) ranked again by the semantic ranking model (``match.ranking_model``,
-    ``semantic_kind``): the same features and the cosine similarity of ``text`` and each
-    claim; the best ``top``.
+    ``semantic_kind``): the same features and the cosine similarity of ``text`` (or its
+    embedding ``query``, when already computed) and each claim; the best ``top``.
     Scores stay the same-claim scores. A match without features (not from ``rerank``) keeps
     its relevance and gets ``SEMANTIC_WEIGHT`` times its cosine added."""
     from .match import ranking_model
@@ -310,7 +381,8 @@ def semantic_rerank(
     if not matches:
         return []
     model = ranking_model(semantic_kind(embedder.name))
-    query = embedder.embed_query(query_text(text))
+    if query is None:
+        query = embedder.embed_query(query_text(text))
     vectors = cache.vectors(embedder, [claims[m.claim] for m in matches])
     fused = []
     for m in matches:
@@ -322,3 +394,31 @@ def semantic_rerank(
             fused.append(replace(m, relevance=round(m.relevance + SEMANTIC_WEIGHT * cosine, 4)))
     fused.sort(key=lambda m: (-m.relevance, m.claim))
     return fused[:top]
+
+
+def semantic_match(
+    text: str,
+    search: Callable[[str, int], list[tuple[str, float]]],
+    get: Callable[[str], Claim | None],
+    nearest: NearestClaims,
+    embedder: Embedder,
+    cache: EmbeddingCache,
+    *,
+    top: int = 5,
+    candidates: int = 100,
+) -> list[Match]:
+    """The semantic extra's matching of one text: ``semantic_candidates`` (BM25's best
+    ``candidates`` from ``search`` and the claims nearest in meaning), ``match.rerank`` over
+    them, then ``semantic_rerank``; the best ``top``. ``get`` loads a claim by id (None when
+    it is gone)."""
+    from .match import features, rerank
+
+    query = embedder.embed_query(query_text(text))
+    pool = []
+    for cid, first in semantic_candidates(text, query, search, nearest, candidates=candidates):
+        claim = get(cid)
+        if claim is not None:
+            pool.append((claim, first))
+    ranked = rerank(features(text), pool, top=len(pool))
+    claims = {c.id: c for c, _ in pool}
+    return semantic_rerank(text, ranked, claims, embedder, cache, top=top, query=query)

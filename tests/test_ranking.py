@@ -13,6 +13,7 @@ from claimtrack.match import (
     RANKING_FEATURES,
     ClaimIndex,
     RankingModel,
+    claim_features,
     features,
     is_same_claim,
     ranking_model,
@@ -114,3 +115,32 @@ def test_letter_trigrams_find_words_run_together_in_a_hashtag():
 def test_rerank_of_nothing_is_nothing():
     assert rerank(features("anything at all"), [], top=5) == []
     assert rerank(features("anything at all"), [(AGENTS, 1.0)], top=0) == []
+
+
+def test_static_word_vectors_see_words_that_share_no_letters():
+    from claimtrack.match.ranking import word_vector_cosines
+
+    query = features("Wildfires in Australia have wiped out the marsupials of the bush")
+    ranked = rerank(query, [(WOMBATS, 1.0), (KOALAS, 1.0), (LAYOFFS, 1.0)], top=3)
+    named = {m.claim: dict(zip(RANKING_FEATURES, m.signals, strict=True)) for m in ranked}
+    near = named[WOMBATS.id]["word_vectors"], named[KOALAS.id]["word_vectors"]
+    assert min(near) > named[LAYOFFS.id]["word_vectors"]
+    assert all(-1.0 <= v["word_vectors"] <= 1.0 for v in named.values())
+    # A text's vector is kept: asking again gives the very same cosines, in the given order.
+    texts = [claim_features(c).text for c in (LAYOFFS, WOMBATS)]
+    first = word_vector_cosines(query.text, texts)
+    assert word_vector_cosines(query.text, texts[::-1]) == first[::-1]
+    assert word_vector_cosines(query.text, []) == []
+
+
+def test_the_word_vectors_read_a_post_without_its_signature():
+    from claimtrack.match.ranking import without_signature
+    from claimtrack.search import prepare
+
+    post = "Koalas are gone from the bush — Jo Bloggs (@jobloggs) January 6, 2020"
+    assert without_signature(prepare(post)) == "Koalas are gone from the bush"
+    # A web address glued to the dash takes it along: the handle and the date still go.
+    glued = "Koalas are gone pic.twitter.com/abc— Jo Bloggs (@jobloggs) January 6, 2020"
+    assert without_signature(prepare(glued)) == "Koalas are gone Jo Bloggs"
+    for text in ("Klarna's revenue grew 27% in 2024", "Sales (in euros) rose on May 2, 2024"):
+        assert without_signature(prepare(text)) == prepare(text)

@@ -232,3 +232,52 @@ def test_each_embedding_model_is_ranked_with_the_weights_fitted_for_it(embedder)
         assert len(m.signals) == len(model.names) and model.names[-1] == "cosine"
         assert m.relevance == model.value(m.signals)
     assert fused[0].claim == WOMBATS.id
+
+
+def test_claims_nearest_in_meaning_join_the_words_candidates(embedder):
+    from claimtrack.search import MemorySearch
+
+    claims = {c.id: c for c in (WOMBATS, FROGS, BUDGET)}
+    cache = EmbeddingCache(sqlite3.connect(":memory:"))
+    counting = Counting(embedder)
+    nearest = semantic.NearestClaims(
+        counting, cache, [(c.id, semantic.claim_text(c)) for c in claims.values()]
+    )
+    assert len(counting.texts) == 3  # every claim embedded once, and cached
+    semantic.NearestClaims(counting, cache, [(WOMBATS.id, semantic.claim_text(WOMBATS))])
+    assert len(counting.texts) == 3
+    # No word in common with the wombat claim: BM25 cannot find it; its meaning can.
+    text = "Marsupials offered refuge to creatures running from the blazes"
+    search = MemorySearch(claims.values())
+    assert WOMBATS.id not in [cid for cid, _ in search.search(text)]
+    query = embedder.embed_query(query_text(text))
+    assert nearest.nearest(query, k=1) == [WOMBATS.id]
+    assert sorted(nearest.nearest(query, k=10)) == sorted(claims)  # at most every claim
+    pool = semantic.semantic_candidates(text, query, search.search, nearest)
+    assert (WOMBATS.id, 0.0) in pool and len({cid for cid, _ in pool}) == len(pool)
+    matched = semantic.semantic_match(
+        text, search.search, claims.get, nearest, embedder, cache, top=2
+    )
+    assert matched[0].claim == WOMBATS.id and len(matched) == 2
+    # A claim the case no longer holds is skipped.
+    gone = semantic.semantic_match(
+        text, search.search, {FROGS.id: FROGS}.get, nearest, embedder, cache, top=3
+    )
+    assert [m.claim for m in gone] == [FROGS.id]
+
+
+def test_the_first_stage_score_of_a_claim_joining_by_meaning_is_its_bm25_score():
+    import numpy as np
+
+    class Fixed:
+        ids = ["c-near", "c-deep"]
+
+        def nearest(self, query, k=semantic.NEAREST):
+            return self.ids[:k]
+
+    found = [(f"c-{i:03d}", 100.0 - i) for i in range(150)] + [("c-deep", 1.5)]
+    pool = semantic.semantic_candidates(
+        "anything", np.zeros(3), lambda text, top: found[:top], Fixed(), candidates=100
+    )
+    assert pool[:100] == found[:100]
+    assert pool[100:] == [("c-near", 0.0), ("c-deep", 1.5)]

@@ -19,6 +19,9 @@ from .features import Features, claim_features
 from .same_claim import MATCH_THRESHOLD, ONE_SIDED_FIGURES, idf, is_same_claim, score
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
     from ..models import Claim
 
 
@@ -44,6 +47,8 @@ RANKING_FEATURES = (
     "figures_clash",  # 1 when both state figures and none agree
     "trigrams",  # cosine of their letter trigrams, weighted by rarity among the candidates
     "tokens",  # cosine of all their words, unstemmed, weighted by rarity among the candidates
+    "word_vectors",  # cosine of their static word vectors (``claimtrack.wordvectors``),
+    # the query without a post's signature (``without_signature``)
 )
 """What ``rerank`` knows about each candidate; the ranking value is a weighted sum of them."""
 
@@ -153,6 +158,51 @@ def _local_cosines(
     return out
 
 
+_SIGNATURE = re.compile(
+    r"(?:\s?[—–]\s?|\s-\s)[^—–()]{0,100}\([^()]*\) \w+ \d{1,2}, \d{4}$"
+    r"|\s\([^()]*\) \w+ \d{1,2}, \d{4}$"
+)
+
+
+def without_signature(text: str) -> str:
+    """``text`` (read as prose, ``search.prepare``) without the signature an embedded post
+    ends with ("... — Ilhan Omar (Ilhan MN) January 6, 2020"; when a web address swallowed
+    the dash, the handle and date only).
+
+    >>> without_signature("Trump needs to divest. — Ilhan Omar (Ilhan MN) January 6, 2020")
+    'Trump needs to divest.'
+    """
+    if not text.endswith(tuple("0123456789")):
+        return text
+    return _SIGNATURE.sub("", text)
+
+
+_VECTORS: dict[str, npt.NDArray[np.float32]] = {}
+_VECTORS_KEPT = 65536
+"""Texts whose word vectors are kept (about 1 KB each): every claim that was a candidate,
+up to this many."""
+
+
+def word_vector_cosines(query: str, texts: list[str]) -> list[float]:
+    """Cosine of the static word vectors (``claimtrack.wordvectors``: mean token vectors of
+    WordLlama's model) of ``query`` and each of ``texts``, rounded so that it is the same on
+    any machine. A text's vector is computed once and kept."""
+    import numpy as np
+
+    from .. import wordvectors
+
+    missing = list(dict.fromkeys(t for t in [query, *texts] if t not in _VECTORS))
+    if missing:
+        if len(_VECTORS) + len(missing) > _VECTORS_KEPT:
+            _VECTORS.clear()
+        _VECTORS.update(zip(missing, wordvectors.vectors(missing), strict=True))
+    q = _VECTORS[query]
+    if not texts:
+        return []
+    cosines = np.stack([_VECTORS[t] for t in texts]) @ q
+    return [round(float(c), 4) for c in cosines]
+
+
 def ranking_signals(
     query: Features, pool: list[tuple[Features, float]], same_claim: list[float]
 ) -> list[tuple[float, ...]]:
@@ -163,8 +213,12 @@ def ranking_signals(
     surfaces = [_surface(f.text) for f, _ in pool]
     trigrams = _local_cosines(q.trigrams, [(s.trigrams, s.trigram_norm) for s in surfaces])
     tokens = _local_cosines(q.tokens, [(s.tokens, s.token_norm) for s in surfaces])
+    # Who posted it and when help the words find the claim, not the word vectors.
+    vectors = word_vector_cosines(without_signature(query.text), [f.text for f, _ in pool])
     rows: list[tuple[float, ...]] = []
-    for (feats, first), same, tri, tok in zip(pool, same_claim, trigrams, tokens, strict=True):
+    for (feats, first), same, tri, tok, vec in zip(
+        pool, same_claim, trigrams, tokens, vectors, strict=True
+    ):
         agree = clash = 0.0
         if query.figures and feats.figures:
             if any(f.agrees(g) for f in query.figures for g in feats.figures):
@@ -173,7 +227,7 @@ def ranking_signals(
                 clash = 1.0
         share = first / best if best > 0 else 0.0
         taken = 1.0 if is_same_claim(same) else 0.0
-        rows.append((round(share, 6), same, taken, agree, clash, round(tri, 6), round(tok, 6)))
+        rows.append((round(share, 6), same, taken, agree, clash, round(tri, 6), round(tok, 6), vec))
     return rows
 
 
