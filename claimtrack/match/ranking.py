@@ -398,8 +398,9 @@ def _same_claim_ranks_first(pool: list[tuple[Claim, Features, float]]) -> bool:
 
     Their ranges: ``search`` a share of the best first-stage score (in [0, 1] when no score is
     negative), ``same_claim`` in [0, 1] (accepted from ``MATCH_THRESHOLD``), the figure flags
-    0 or 1, and the rarity-weighted cosines in [0, log(m / 1.5)] for a pool of m - 1
-    candidates (``_local_cosines``: a cosine, times at most the largest idf of a shared key).
+    0 or 1, the rarity-weighted cosines in [0, log(m / 1.5)] for a pool of m - 1
+    candidates (``_local_cosines``: a cosine, times at most the largest idf of a shared key),
+    and the word vectors' cosine in [-1, 1].
     """
     if any(s < 0 for _, _, s in pool):
         return False
@@ -410,6 +411,7 @@ def _same_claim_ranks_first(pool: list[tuple[Claim, Features, float]]) -> bool:
         "figures_clash": (0.0, 1.0),
         "trigrams": (0.0, cosine),
         "tokens": (0.0, cosine),
+        "word_vectors": (-1.0, 1.0),  # the cosine of two unit vectors
     }
     accepted_low = other_high = 0.0
     for name, w in zip(ranking_model().names, ranking_model().weights, strict=True):
