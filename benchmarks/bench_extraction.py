@@ -77,6 +77,33 @@ def _vector_cost(sample: str, ssize: float, seconds_per_mb: float) -> None:
     )
 
 
+def _embedding_cost(text: str, seconds_per_mb: float, mb: float = 0.2) -> None:
+    """What a contextual sentence embedding would cost (tried for check-worthiness, not
+    shipped): the semantic extra's all-MiniLM-L6-v2 (``semantic.load_embedder``, one thread)
+    over every sentence that extraction scores (not a non-assertion) in the first ``mb`` MB
+    of ``text``: sentences per second, and the speed extract() would have with it."""
+    from claimtrack.semantic import SemanticUnavailable, load_embedder
+
+    sample = text[: int(mb * 1_000_000)]
+    ssize = len(sample.encode("utf-8")) / 1e6
+    scored = [s.sentence for s in extract(sample, all_sentences=True) if s.checkworthy > 0]
+    try:
+        embedder = load_embedder(threads=1)
+    except SemanticUnavailable:
+        print(
+            "sentence embedding: the semantic extra is not installed (pip install -e '.[semantic]')"
+        )
+        return
+    embedder.embed(scored[:32])  # warms the session
+    t = cpu(lambda: embedder.embed(scored))
+    print(
+        f"sentence embedding (tried, not shipped): {len(scored)} scored sentences of "
+        f"{ssize:.2f} MB in {t:.1f} s CPU ({len(scored) / t:.0f} sentences/s, "
+        f"{ssize / t:.3f} MB/s alone); extract() with it would run at "
+        f"{1 / (seconds_per_mb + t / ssize):.3f} MB/s"
+    )
+
+
 def main(mb: float = 10.0) -> None:
     text = corpus(int(mb * 1_000_000))
     size = len(text.encode("utf-8")) / 1e6
@@ -124,6 +151,7 @@ def main(mb: float = 10.0) -> None:
         f"(x{rules / full:.2f})"
     )
     _vector_cost(text[: len(text) // 5], size / 5, full / size)
+    _embedding_cost(text, full / size)
     print()
     verdict = "meets" if size / full >= 2.0 else "is below"
     print(f"extract() runs at {size / full:.2f} MB/s on one core: {verdict} the 2 MB/s target")
