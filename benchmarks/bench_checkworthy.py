@@ -26,6 +26,11 @@ features, claim at ``checkworthy.THRESHOLD``).
 3. The team's labelled sets (tests/quality/, written for claimtrack): precision and recall of
    ``is_claim`` on labelled.txt (trained on; the quality gate's floor is 0.97) and on
    heldout.txt (never trained on).
+
+``--explore`` adds the recipes that were tried and not shipped (:func:`explore_section`),
+each cross-validated like the shipped one; they never see the fresh sample. Its contextual
+sentence-embedding recipes (:func:`embedding_recipes`) need the semantic extra
+(``pip install -e '.[bench,semantic]'``) and a minute and a half of CPU to embed the sentences.
 """
 
 from __future__ import annotations
@@ -315,6 +320,266 @@ def quality_section() -> None:
     print(f"  heldout.txt (never trained on):                     P {p:.3f} R {r:.3f} F1 {f:.3f}")
 
 
+# -- recipes tried and not shipped (--explore) ------------------------------------------------------
+
+VECTOR_SCALE = 0.5
+"""The sentence vectors (unit length) are multiplied by this before fitting, so that the same
+regularisation suits them and the TF-IDF part (chosen by cross-validation: 0.25 to 4 tried)."""
+
+
+def _explore_fit(
+    train,
+    tests,
+    *,
+    vectors=None,
+    flag=False,
+    weights=None,
+    figure_bar=None,
+    tfidf=True,
+    figures_plain=False,
+):
+    """Scores of ``tests`` (lists of examples) by a logistic regression fitted on ``train``
+    over the shipped recipe's columns (``checkworthy_data.fit``), plus, with ``vectors`` (text
+    -> 256-d WordLlama sentence vector), the vector times :data:`VECTOR_SCALE`, and with
+    ``flag``, a column that is 1 for a debate-transcript sentence (ClaimBuster); without
+    ``tfidf``, no word columns (the named features and the vector only). With
+    ``figure_bar``, a sentence without a figure is listed only at that score or more (its
+    score is set to 0 below it). With ``figures_plain``, a sentence with a figure gets the
+    score of the same recipe without ``vectors``."""
+    if figures_plain:
+        plain = _explore_fit(train, tests, flag=flag, weights=weights, figure_bar=figure_bar)
+        mixed = _explore_fit(
+            train, tests, vectors=vectors, flag=flag, weights=weights, figure_bar=figure_bar,
+            tfidf=tfidf,
+        )  # fmt: skip
+        return [
+            [p if "figure" in ex.fired else m for ex, p, m in zip(test, ps, ms, strict=True)]
+            for test, ps, ms in zip(tests, plain, mixed, strict=True)
+        ]
+    import numpy as np
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = CountVectorizer(analyzer=checkworthy.terms, min_df=data.MIN_DF)
+    vec.fit([ex.text for ex in train])
+    counts = vec.transform([ex.text for ex in train]).tocsr().astype(float)
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    idf = np.log((1 + len(train)) / (1 + df)) + 1
+
+    def design(examples):
+        c = vec.transform([ex.text for ex in examples]).tocsr().astype(float)
+        mass = np.sqrt(np.asarray((c @ sparse.diags(idf * idf)).sum(axis=1)).ravel())
+        scale = np.divide(1.0, mass, out=np.zeros_like(mass), where=mass > 0)
+        parts = [sparse.diags(scale) @ c @ sparse.diags(idf)] if tfidf else []
+        names = [[1.0 if f in ex.fired else 0.0 for f in checkworthy.FEATURES] for ex in examples]
+        parts.append(sparse.csr_matrix(np.array(names)))
+        if vectors is not None:
+            parts.append(sparse.csr_matrix(np.array([vectors[ex.text] for ex in examples])))
+        if flag:
+            debate = [[1.0 if data.source(ex) == "claimbuster" else 0.0] for ex in examples]
+            parts.append(sparse.csr_matrix(np.array(debate)))
+        return sparse.hstack(parts).tocsr()
+
+    lr = LogisticRegression(C=data.C, max_iter=10000)
+    w = weights(train) if weights else data.training_weights(train)
+    lr.fit(design(train), [ex.positive for ex in train], sample_weight=w)
+    out = []
+    for test in tests:
+        p = lr.predict_proba(design(test))[:, 1]
+        scores = []
+        for ex, pi in zip(test, p, strict=True):
+            vetoed = bool(checkworthy.NON_ASSERTIONS.intersection(ex.fired))
+            low = figure_bar is not None and "figure" not in ex.fired and pi < figure_bar
+            scores.append(0.0 if vetoed or low else float(pi))
+        out.append(scores)
+    return out
+
+
+def _reweighted(debate_ratio: float, news_ratio: float, news_no_figure: float):
+    """Training weights with ClaimBuster's and the news' check-worthy shares changed
+    (``checkworthy_data.SOURCES``), and news claims without a figure weighing
+    ``news_no_figure`` times as much."""
+
+    def weights(train):
+        saved = dict(data.SOURCES)
+        data.SOURCES["claimbuster"] = (1.0, debate_ratio)
+        data.SOURCES["news"] = (1.0, news_ratio)
+        try:
+            out = data.training_weights(train)
+        finally:
+            data.SOURCES.clear()
+            data.SOURCES.update(saved)
+        return [
+            w * news_no_figure if data.source(ex) == "news" and ex.label == 1 else w
+            for w, ex in zip(out, train, strict=True)
+        ]
+
+    return weights
+
+
+def explore_section(cb_dev, team, news) -> None:
+    """The recipes tried for issue 14's second round and not shipped, cross-validated exactly
+    like the shipped recipe (ClaimBuster: 5 folds of the development 80%; news: 5 folds of the
+    development articles), and fitted on all the training data for the first round's labels
+    of the held-out articles. The fresh sample is never scored here."""
+    from claimtrack import wordvectors
+
+    t = checkworthy.THRESHOLD
+    print(f"4. recipes tried and not shipped (claim at {t} unless said):")
+    texts = sorted({ex.text for ex in cb_dev + team + news})
+    vectors = dict(zip(texts, wordvectors.vectors(texts) * VECTOR_SCALE, strict=True))
+    # "reweighted a/b/c": ClaimBuster's check-worthy sentences weigh a times its others, the
+    # news sentences worth checking b times the others, and news claims without a figure c
+    # times the other news claims (data.SOURCES ships 2/0.5/1). "known debate source": a
+    # column that is 1 for every ClaimBuster sentence, so the model learns the debates' own
+    # offset: the best a decision that knows the kind of source could do.
+    recipes = [
+        ("shipped recipe", {}),
+        ("+ sentence vectors", {"vectors": vectors}),
+        ("+ vectors, no-figure bar 0.85", {"vectors": vectors, "figure_bar": 0.85}),
+        ("no-figure bar 0.9", {"figure_bar": 0.9}),
+        ("+ vectors, reweighted 2/0.7/0.5",
+         {"vectors": vectors, "weights": _reweighted(2.0, 0.7, 0.5)}),
+        ("+ vectors, known debate source, reweighted 6/0.5/0.3",
+         {"vectors": vectors, "flag": True, "weights": _reweighted(6.0, 0.5, 0.3)}),
+    ]  # fmt: skip
+    for name, options in recipes:
+        explore_recipe(name, options, cb_dev, team, news)
+    embedding_recipes(cb_dev, team, news)
+    print()
+
+
+EMBEDDING_SCALES = (0.5, 1.0)
+"""The contextual sentence embedding (unit length, 384-d) is multiplied by these before
+fitting (0.5 to 4 tried by cross-validation on the development parts; no TF-IDF: 1 to 4)."""
+
+
+def embedding_recipes(cb_dev, team, news) -> None:
+    """The shipped recipe with a contextual sentence embedding added: the semantic extra's
+    all-MiniLM-L6-v2 (``semantic.load_embedder``, int8 ONNX, one thread) of each sentence,
+    scaled, as 384 more columns of the same logistic regression; and the embedding with the
+    named features and no word columns. Tried as an optional layer (the embedder runs at a
+    few hundred sentences a second: benchmarks/bench_extraction.py) and not shipped."""
+    from claimtrack.semantic import SemanticUnavailable, load_embedder
+
+    try:
+        embedder = load_embedder(threads=1)
+    except SemanticUnavailable:
+        print(
+            "  (sentence embedding: the semantic extra is not installed; pip install -e .[semantic])"
+        )
+        return
+    texts = sorted({ex.text for ex in cb_dev + team + news})
+    t0 = time.process_time()
+    embedded = embedder.embed(texts)
+    seconds = time.process_time() - t0
+    print(
+        f"  sentence embedding ({embedder.name}): {len(texts)} sentences in {seconds:.0f} s "
+        f"CPU ({len(texts) / seconds:.0f} a second)"
+    )
+    for scale in EMBEDDING_SCALES:
+        vectors = dict(zip(texts, embedded * scale, strict=True))
+        explore_recipe(f"+ sentence embedding x{scale}", {"vectors": vectors}, cb_dev, team, news)
+    vectors = dict(zip(texts, embedded * 0.5, strict=True))
+    recipes = [
+        ("+ embedding x0.5, a figure's sentence keeps the shipped recipe's score",
+         {"vectors": vectors, "figures_plain": True}),
+        ("+ embedding x0.5, no-figure bar 0.8", {"vectors": vectors, "figure_bar": 0.8}),
+    ]  # fmt: skip
+    for name, options in recipes:
+        explore_recipe(name, options, cb_dev, team, news)
+    vectors = dict(zip(texts, embedded, strict=True))
+    explore_recipe(
+        "sentence embedding x1 and named features, no TF-IDF",
+        {"vectors": vectors, "tfidf": False},
+        cb_dev,
+        team,
+        news,
+    )
+
+
+def explore_recipe(name: str, options: dict, cb_dev, team, news) -> None:
+    """Print one recipe's cross-validated numbers (``_explore_fit`` with ``options``): the
+    ClaimBuster folds and the news development folds of the shipped recipe, then the recipe
+    fitted on all the training data for the first round's labels of the held-out articles."""
+    t = checkworthy.THRESHOLD
+    news_dev = [ex for ex in news if ex.split == "dev"]
+    held = [ex for ex in news if ex.split == "heldout"]
+    grid = [x / 100 for x in range(20, 96)]
+    gold = [ex.positive for ex in cb_dev]
+    arts = sorted({ex.group for ex in news_dev})
+    cb = [0.0] * len(cb_dev)
+    for test in folds(len(cb_dev)):
+        held_set = set(test)
+        train = [ex for i, ex in enumerate(cb_dev) if i not in held_set] + news_dev + team
+        (part,) = _explore_fit(train, [[cb_dev[i] for i in test]], **options)
+        for i, s in zip(test, part, strict=True):
+            cb[i] = s
+    nd = [0.0] * len(news_dev)
+    for k in range(5):
+        test_arts = set(arts[k::5])
+        train = cb_dev + team + [ex for ex in news_dev if ex.group not in test_arts]
+        idx = [i for i, ex in enumerate(news_dev) if ex.group in test_arts]
+        (part,) = _explore_fit(train, [[news_dev[i] for i in idx]], **options)
+        for i, s in zip(idx, part, strict=True):
+            nd[i] = s
+    (hs,) = _explore_fit(cb_dev + team + news_dev, [held], **options)
+    bw = balance(gold)
+    f_at = prf([s >= t for s in cb], gold, bw)[2]
+    best = max((prf([s >= c for s in cb], gold, bw)[2], c) for c in grid)
+    print(f"  {name}:")
+    print(f"    ClaimBuster CV balanced F1 {f_at:.3f} (best {best[0]:.3f} at {best[1]:.2f})")
+    print(f"    news dev CV {news_metrics(news_dev, [s >= t for s in nd])}")
+    ok = [(news_precision(news_dev, [s >= c for s in nd]), c) for c in grid]
+    ok = [(p, c) for (p, r), c in ok if r >= 0.9]
+    if ok:
+        p, c = max(ok)
+        print(f"    news dev CV best precision with figure-claim recall >= 0.9: {p:.2f} at {c:.2f}")
+    print(
+        f"    held-out articles, first round's labels: {news_metrics(held, [s >= t for s in hs])}"
+    )
+    if ok:
+        print(
+            f"    held-out articles, first round's labels, at the development cut-off {c:.2f}: "
+            f"{news_metrics(held, [s >= c for s in hs])}"
+        )
+    print(
+        "    ranking of the news labels (weighted; any cut-off): development CV "
+        f"{_ranking(news_dev, nd)}, held-out first round {_ranking(held, hs)}"
+    )
+    print(f"    ranking of ClaimBuster (CV): AUC {_auc(gold, cb):.3f}")
+    sys.stdout.flush()
+
+
+def _auc(gold: list[int], scores: list[float]) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(gold, scores))
+
+
+def _ranking(examples, scores: list[float]) -> str:
+    """ROC AUC and average precision of worth-checking (label 1 or 2), each label weighted as
+    in :func:`news_metrics`: how well the scores order the sentences, whatever the cut-off."""
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    gold = [ex.positive for ex in examples]
+    weights = [ex.weight for ex in examples]
+    auc = roc_auc_score(gold, scores, sample_weight=weights)
+    ap = average_precision_score(gold, scores, sample_weight=weights)
+    return f"AUC {auc:.3f} AP {ap:.3f}"
+
+
+def news_precision(examples, listed: list[bool]) -> tuple[float, float]:
+    """(precision, figure-claim recall) as :func:`news_metrics` counts them."""
+    shown = [ex for ex, li in zip(examples, listed, strict=True) if li]
+    weight = sum(ex.weight for ex in shown)
+    precision = sum(ex.weight for ex in shown if ex.label > 0) / weight if weight else 0.0
+    figs = [(ex, li) for ex, li in zip(examples, listed, strict=True) if ex.label == 2]
+    recall = sum(ex.weight for ex, li in figs if li) / sum(ex.weight for ex, _ in figs)
+    return precision, recall
+
+
 def main() -> None:
     t0 = time.perf_counter()
     cb_dev, cb_held = data.claimbuster()
@@ -326,6 +591,9 @@ def main() -> None:
     claimbuster_section(cb_dev, cb_held, news_dev + team)
     news_section(cb_dev, team, news)
     quality_section()
+    if "--explore" in sys.argv[1:]:
+        print()
+        explore_section(cb_dev, team, news)
     print(f"\n({time.perf_counter() - t0:.0f} s)")
 
 

@@ -56,6 +56,54 @@ def _with_rules_scorer(fn):
         checkworthy.score, checkworthy.score_at = learned
 
 
+def _vector_cost(sample: str, ssize: float, seconds_per_mb: float) -> None:
+    """What scoring with static sentence vectors would cost (tried for check-worthiness, not
+    shipped): WordLlama's 256-d vector (``claimtrack.wordvectors``, in one batch) of every
+    sentence of ``sample`` that extraction scores (not a non-assertion), and the speed
+    extract() would have with them."""
+    from claimtrack import wordvectors
+
+    scored = [s.sentence for s in extract(sample, all_sentences=True) if s.checkworthy > 0]
+    try:
+        wordvectors.vectors(scored[:10])  # loads the model
+    except ImportError:
+        print("sentence vectors: wordllama is not installed (pip install -e .)")
+        return
+    t = cpu(lambda: wordvectors.vectors(scored), repeat=2)
+    print(
+        f"sentence vectors (tried, not shipped): {len(scored)} scored sentences of "
+        f"{ssize:.1f} MB in {t:.2f} s CPU ({ssize / t:.2f} MB/s alone); extract() with them "
+        f"would run at {1 / (seconds_per_mb + t / ssize):.2f} MB/s"
+    )
+
+
+def _embedding_cost(text: str, seconds_per_mb: float, mb: float = 0.2) -> None:
+    """What a contextual sentence embedding would cost (tried for check-worthiness, not
+    shipped): the semantic extra's all-MiniLM-L6-v2 (``semantic.load_embedder``, one thread)
+    over every sentence that extraction scores (not a non-assertion) in the first ``mb`` MB
+    of ``text``: sentences per second, and the speed extract() would have with it."""
+    from claimtrack.semantic import SemanticUnavailable, load_embedder
+
+    sample = text[: int(mb * 1_000_000)]
+    ssize = len(sample.encode("utf-8")) / 1e6
+    scored = [s.sentence for s in extract(sample, all_sentences=True) if s.checkworthy > 0]
+    try:
+        embedder = load_embedder(threads=1)
+    except SemanticUnavailable:
+        print(
+            "sentence embedding: the semantic extra is not installed (pip install -e '.[semantic]')"
+        )
+        return
+    embedder.embed(scored[:32])  # warms the session
+    t = cpu(lambda: embedder.embed(scored))
+    print(
+        f"sentence embedding (tried, not shipped): {len(scored)} scored sentences of "
+        f"{ssize:.2f} MB in {t:.1f} s CPU ({len(scored) / t:.0f} sentences/s, "
+        f"{ssize / t:.3f} MB/s alone); extract() with it would run at "
+        f"{1 / (seconds_per_mb + t / ssize):.3f} MB/s"
+    )
+
+
 def main(mb: float = 10.0) -> None:
     text = corpus(int(mb * 1_000_000))
     size = len(text.encode("utf-8")) / 1e6
@@ -102,6 +150,8 @@ def main(mb: float = 10.0) -> None:
         f"{size / rules:.2f} MB/s, with the learned layer {size / full:.2f} MB/s "
         f"(x{rules / full:.2f})"
     )
+    _vector_cost(text[: len(text) // 5], size / 5, full / size)
+    _embedding_cost(text, full / size)
     print()
     verdict = "meets" if size / full >= 2.0 else "is below"
     print(f"extract() runs at {size / full:.2f} MB/s on one core: {verdict} the 2 MB/s target")
