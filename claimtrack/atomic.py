@@ -107,28 +107,34 @@ def write_batch(
     from concurrent.futures import ThreadPoolExecutor
 
     files = [(path, data) for path, data in [*blobs, *records] if data is not None]
+    order = {path: i for i, (path, _) in enumerate(files)}
     n_blobs = sum(1 for _, data in blobs if data is not None)
     temps: list[tuple[Path, str, tuple[int, int]]] = []
     try:
         for folder in sorted({f.parent for f in _make_folders({p.parent for p, _ in files})}):
             _fsync_dir(folder)  # a new folder's own entry, in the folder above it
         fsync_each = not _syncfs_available()
-        with ThreadPoolExecutor(max_workers=max(1, min(WRITE_THREADS, len(files)))) as pool:
-            futures = [pool.submit(_write_temp, p, d, fsync=fsync_each) for p, d in files]
+        threads = max(1, min(WRITE_THREADS, len(files)))
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            # Each thread takes a share of the files (a task per file costs more in Python
+            # than creating the file does).
+            shares = [files[k::threads] for k in range(threads)]
+            futures = [pool.submit(_write_temps, share, temps, fsync_each) for share in shares]
             failure = None
             for future in futures:
                 try:
-                    temps.append(future.result())
+                    future.result()
                 except OSError as exc:
                     failure = failure or exc
             if failure is not None:
                 raise failure
+            temps.sort(key=lambda t: order[t[0]])  # as given: snapshots first
             if not fsync_each:
                 sync_files([tmp for _, tmp, _ in temps])
             # Snapshots first: a record never names a snapshot that is not there.
             for group, removals in ((temps[:n_blobs], []), (temps[n_blobs:], records)):
                 folders = {path.parent for path, _, _ in group}
-                list(pool.map(lambda t: os.replace(t[1], t[0]), group))
+                list(pool.map(_rename_all, [group[k::threads] for k in range(threads)]))
                 for path, data in removals:
                     if data is None:
                         try:
@@ -164,6 +170,20 @@ def _make_folders(folders: Iterable[Path]) -> list[Path]:
             except FileExistsError:
                 pass
     return made
+
+
+def _write_temps(
+    files: list[tuple[Path, bytes]], out: list[tuple[Path, str, tuple[int, int]]], fsync: bool
+) -> None:
+    """``_write_temp`` of each file, one after the other; each done is added to ``out`` at
+    once (so that it is removed if a later one fails)."""
+    for path, data in files:
+        out.append(_write_temp(path, data, fsync=fsync))
+
+
+def _rename_all(temps: list[tuple[Path, str, tuple[int, int]]]) -> None:
+    for path, tmp, _ in temps:
+        os.replace(tmp, path)
 
 
 def _write_temp(path: Path, data: bytes, *, fsync: bool) -> tuple[Path, str, tuple[int, int]]:

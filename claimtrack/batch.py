@@ -106,14 +106,14 @@ class Batch:
             )
             if self.index is not None:
                 try:
+                    written = []
                     for (kind, record_id), staged in self.records.items():
                         if staged.data is None:
                             self.index.forgot(kind, record_id)
                         elif stats.get(staged.path) is not None:
-                            self.index.wrote(
-                                kind, record_id, stats[staged.path],
-                                hashlib.sha256(staged.data).hexdigest(),
-                            )  # fmt: skip
+                            sha = hashlib.sha256(staged.data).hexdigest()
+                            written.append((kind, record_id, stats[staged.path], sha))
+                    self.index.wrote_many(written)
                     self.index.commit()
                 except Exception as exc:
                     self._drop_index(exc)

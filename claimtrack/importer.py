@@ -278,10 +278,14 @@ def import_items(
         claims: dict[str, Claim] = {}
         sources: dict[str, Source] = {}
         changed: set[str] = set()
+        # The case's claims and sources, listed once (an exact match by id is all an import
+        # looks for: the same text and claimant make the same id).
+        stored = {kind: set(ws.ids(kind)) for kind in ("claim", "source")}
+        source_ids: dict[str, str] = {}
         for item in items:
             cid = item.claim_id or make_id("claim", item.text, item.claimant)
             claim = claims.get(cid)
-            if claim is None and ws.exists("claim", cid):
+            if claim is None and cid in stored["claim"]:
                 claim = claims[cid] = expect(ws.load("claim", cid), Claim)
             if claim is None:
                 created = now
@@ -311,8 +315,8 @@ def import_items(
                     claim.tags.append(tag)
                     changed.add(cid)
             for ref in item.sources:
-                sid = source_id(ref)
-                if sid not in sources and not ws.exists("source", sid):
+                sid = source_ids.get(ref) or source_ids.setdefault(ref, source_id(ref))
+                if sid not in sources and sid not in stored["source"]:
                     sources[sid] = source_for(ref, now)
                     result.new_sources.append(sid)
                 if not any(m.source == sid and m.quote == item.text for m in claim.mentions):

@@ -56,8 +56,10 @@ class _Stemmer(Protocol):
 _STEMMER: _Stemmer = snowballstemmer.stemmer("english")
 
 
+@functools.lru_cache(maxsize=65536)
 def _strip(word: str) -> str:
-    """The Snowball (Porter 2) stem of a word, so inflections compare equal."""
+    """The Snowball (Porter 2) stem of a word, so inflections compare equal (remembered: the
+    stemmer is pure Python, and ``proper_names`` asks for every claim's first word)."""
     if word.endswith(("'s", "’s")):
         word = word[:-2]
     return _STEMMER.stemWord(word)

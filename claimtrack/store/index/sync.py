@@ -265,6 +265,18 @@ class IndexSync(IndexUpdates):
         """Remember the stamp and hash of a file this process has just written."""
         self._record_file(kind, record_id, stat, sha, time.time_ns())
 
+    def wrote_many(self, files: list[tuple[str, str, Stat, str]]) -> None:
+        """``wrote`` for many files (kind, id, stamp, hash): a statement for all of them."""
+        now = time.time_ns()
+        self.db.executemany(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+            [(kind, record_id, stat[0], stat[1], sha, now) for kind, record_id, stat, sha in files],
+        )
+        self.db.executemany(
+            "UPDATE folders SET digest = NULL WHERE kind = ?",
+            [(kind,) for kind in sorted({kind for kind, _, _, _ in files})],
+        )
+
     def forgot(self, kind: str, record_id: str) -> None:
         self.db.execute("DELETE FROM files WHERE kind = ? AND id = ?", (kind, record_id))
         self.db.execute("UPDATE folders SET digest = NULL WHERE kind = ?", (kind,))
