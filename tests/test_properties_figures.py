@@ -99,3 +99,25 @@ def pytest_approx(value: float):
     import pytest
 
     return pytest.approx(value)
+
+
+def _with_positions(text: str) -> list[Figure]:
+    """The figures ``extract`` reads: the keyword scan's number-word positions given."""
+    from claimtrack.extract.triggers import scan_columns
+
+    at, cats, _ = scan_columns(text)
+    return parse(text, word_positions=[p for p, c in zip(at, cats, strict=True) if "number" in c])
+
+
+@SETTINGS
+@given(text=texts | st.text(alphabet="onetwhrfivsxalfdq '’\"-.,", max_size=80))
+@example(text="A woman was 'cut in half' in an accident.")
+@example(text="Officials said 'well over half' of the crowd stayed.")
+@example(text="An episode of Three’s Company aired at nine.")
+@example(text="It is one's own choice; two's company.")
+def test_a_text_gives_the_same_figures_with_and_without_the_keyword_positions(text):
+    # extract() hands the reader the keyword scan's positions; import, matching and the
+    # case index call parse(text) alone: they must read the same figures.
+    assert [(f.value, f.start, f.end) for f in _with_positions(text)] == [
+        (f.value, f.start, f.end) for f in parse(text)
+    ]

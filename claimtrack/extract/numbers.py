@@ -89,6 +89,14 @@ MULTIPLIER_WORDS = {
 }
 
 
+NUMBER_WORD_END = r"(?!\w|['’]\w)"
+"""Where a number word ends: not inside a longer word, nor before a possessive or a
+contraction ("one's", "Three’s Company"), but before a closing quotation mark ("cut in
+'half'"). The keyword scan (``claimtrack.extract.triggers``) and the figure reader
+(``claimtrack.extract.figures.scan``) both end number words here, so a text read with and
+without the keyword scan's positions gives the same figures."""
+
+
 def word_regex(words: Iterable[str], *, capitalized: bool = True) -> str:
     """A non-capturing regex matching any of ``words`` (and their capitalized forms).
 

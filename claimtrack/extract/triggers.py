@@ -15,7 +15,7 @@ import re
 from .attribution import CUE_VERBS
 from .figures import NUMBER_TRIGGERS
 from .hedges import HEDGE_PHRASES, HEDGE_WORDS
-from .numbers import word_regex
+from .numbers import NUMBER_WORD_END, word_regex
 
 CATEGORIES: dict[str, list[str]] = {
     "cue": [*CUE_VERBS, "according to", "reportedly", "allegedly", "as reported by", "per"],
@@ -129,7 +129,9 @@ _TRIGGER = re.compile(
     + re.escape("".join(sorted(set(_FIRST))))
     + r"])\b(?:(?P<n>"
     + word_regex(NUMBER_TRIGGERS)
-    + r")(?![\w'’])|"
+    + r")"
+    + NUMBER_WORD_END
+    + "|"
     + word_regex(sorted(_VARIANTS))
     + r"(?![\w'’-]))"
 )

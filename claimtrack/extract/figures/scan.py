@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from ..numbers import (
     FRACTIONS,
     MULTIPLIER_WORDS,
+    NUMBER_WORD_END,
     NUMBER_WORDS,
     SCALES,
     UNITS,
@@ -106,7 +107,7 @@ _WORDS = re.compile(
   | (?P<dbl>(?:double|triple|Double|Triple)(?=[ ](?:the|that|what|its|their|his|her|our)\b))
   | (?P<mult>{word_regex(list(MULTIPLIER_WORDS))}(?!\w))
   | (?P<words>(?:an?[ ]|An?[ ])?{_W}(?:(?:[ -]|[ ]-[ ]|[ ](?:and|&)[ ]|,[ ](?={_SCALE_PART})){_W})*(?![\w]))
-    )
+    ){NUMBER_WORD_END}
     """,
     re.X,
 )
