@@ -206,16 +206,17 @@ def order(rows, weights) -> list[list[str]]:
     return out
 
 
-def fit_weights(rows, queries, c: float = 1.0) -> list[float]:
+def fit_weights(rows, queries, c: float = 1.0, names: list[str] | None = None) -> list[float]:
     """A pairwise logistic regression: for each query, the features of its relevant claim
     minus those of each other candidate, against their negation (scikit-learn). The features
-    with a fixed weight (``match.FIXED_WEIGHTS``) keep it and are left out of the fit."""
+    with a fixed weight (``match.FIXED_WEIGHTS``) keep it and are left out of the fit.
+    ``names``: the features' names (default: ``RANKING_FEATURES`` and the cosine)."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
     from claimtrack.match import FIXED_WEIGHTS, RANKING_FEATURES
 
-    names = [*RANKING_FEATURES, "cosine"][: len(rows[0][0][1])]
+    names = names or [*RANKING_FEATURES, "cosine"][: len(rows[0][0][1])]
     free = [i for i, n in enumerate(names) if n not in FIXED_WEIGHTS]
     diffs = []
     for cands, (_, _, relevant) in zip(rows, queries, strict=True):
