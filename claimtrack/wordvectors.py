@@ -3,14 +3,14 @@ token embeddings of a large language model distilled for sentence similarity), s
 the ``wordllama`` package, so nothing is downloaded. A sentence's vector is the mean of its
 tokens' vectors, L2-normalised; 10,000 sentences take about 0.1 s on one core.
 
-Loaded once, lazily (numpy, tokenizers and the 16 MB weights cost about 0.3 s).
-``CLAIMTRACK_WORDVECTORS`` names another WordLlama configuration directory (holding
-``weights/`` and ``tokenizers/``) for users who bring their own."""
+Loaded once, lazily (numpy, tokenizers and the 16 MB weights cost about 0.3 s). There is no
+setting for another model: the ranking weights that use these vectors
+(``claimtrack/data/ranking.json``) were fitted for this one. The semantic extra's model is
+the one to configure (``CLAIMTRACK_SEMANTIC_MODEL``)."""
 
 from __future__ import annotations
 
 import functools
-import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -28,8 +28,7 @@ def _model():  # type: ignore[no-untyped-def]  # wordllama ships no types
     # The package holds its weights and tokenizer; read them from its folder and never fetch
     # (WordLlama looks for the tokenizer under ``tokenizer/`` before its cache folder, which
     # is why the package folder is passed as the cache).
-    folder = os.environ.get("CLAIMTRACK_WORDVECTORS") or str(Path(wordllama.__file__).parent)
-    return WordLlama.load(cache_dir=Path(folder), disable_download=True)
+    return WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
 
 
 def vectors(texts: list[str]) -> npt.NDArray[np.float32]:
