@@ -219,7 +219,7 @@ def prepare_then_commit(paths: list[Path], scratch: Path, n: int) -> tuple[Times
     preparing = since(started)
     started = clock()
     with ws.batch():
-        matcher = Matcher(ws)
+        matcher = Matcher(ws, prefilter=True)
         for item in prepared:
             commit(ws, item, matcher=matcher)
     return preparing, since(started)

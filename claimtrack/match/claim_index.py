@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -93,6 +94,47 @@ class ClaimIndex:
             return []
         found = self.search.search(text if text is not None else " ".join(query.words))
         return [(self.claims[cid], s) for cid, s in found]
+
+
+class SameClaimFilter:
+    """Which of many claims could be the claim a text states, without searching: the claims
+    that share a content word with it, tested with ``could_be_same_claim``. A claim that
+    shares no content word with a text is never the claim it states (its same-claim score
+    is at most 0.1: ``_same_claim_bound``), so only those that share one are tested.
+
+    Linking asks it before the full-text search (``linking.Matcher.same_claim``): when no
+    claim of the case could be the one, ``best_same_claim`` of the search's candidates is
+    None, so neither the search nor the ranking is needed.
+    """
+
+    def __init__(self, claims: Iterable[Claim] = ()):
+        self.features: dict[str, Features] = {}
+        self.holding: defaultdict[str, set[str]] = defaultdict(set)  # word -> claim ids
+        for claim in claims:
+            self.add(claim)
+
+    def __len__(self) -> int:
+        return len(self.features)
+
+    def add(self, claim: Claim) -> None:
+        """Add ``claim``, or take it as it is now when it is held already."""
+        feats = claim_features(claim)
+        old = self.features.get(claim.id)
+        if old is feats:
+            return
+        if old is not None:
+            for word in old.words:
+                self.holding[word].discard(claim.id)
+        self.features[claim.id] = feats
+        for word in feats.words:
+            self.holding[word].add(claim.id)
+
+    def could_be_stated(self, query: Features) -> bool:
+        """False when none of the claims can be the claim ``query`` states."""
+        sharing: set[str] = set()
+        for word in query.words:
+            sharing.update(self.holding.get(word, ()))
+        return could_be_same_claim(query, (self.features[cid] for cid in sharing))
 
 
 def rank(
