@@ -373,16 +373,15 @@ def _same_claim_bound(
     ``subject`` at most ``min(1, overlap of the subject words / 0.25)``.
     tests/test_best_same_claim.py checks it against ``score`` on many pairs and weights.
     """
-    claim_words = set(claim.words)
-    shared = len(words.intersection(claim_words))
-    lexical = math.sqrt(shared / len(claim_words)) if shared else 0.0
+    # ``features`` gives the words and subject words sorted and unique.
+    shared = len(words.intersection(claim.words))
+    lexical = math.sqrt(shared / len(claim.words)) if shared else 0.0
     if query.figures and claim.figures:
         if not any(f.agrees(g) for f in query.figures for g in claim.figures):
             bound = 0.4 * lexical
         else:
-            claim_subject = set(claim.subject)
-            common = len(subject.intersection(claim_subject))
-            overlap = math.sqrt(common / len(claim_subject)) if common else 0.0
+            common = len(subject.intersection(claim.subject))
+            overlap = math.sqrt(common / len(claim.subject)) if common else 0.0
             bound = 0.5 * lexical + (1 - 0.5 * lexical) * 0.8 * min(1.0, overlap / 0.25)
     elif query.figures or claim.figures:
         bound = lexical * ONE_SIDED_FIGURES
