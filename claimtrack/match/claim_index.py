@@ -15,6 +15,7 @@ from .same_claim import idf, score
 
 if TYPE_CHECKING:
     from ..models import Claim, Figure
+    from ..search import MemorySearch
 
 CANDIDATES = 40
 """How many claims, pre-ranked by shared rare words and figures, get a full score per query."""
@@ -31,13 +32,21 @@ class ClaimIndex:
     """
 
     def __init__(self, claims: Iterable[Claim] = ()):
-        from ..search import MemorySearch
-
         self.claims: dict[str, Claim] = {}
-        self.search = MemorySearch()
+        self._search: MemorySearch | None = None  # made when first searched
         self.counts: dict[str, int] = {}  # claims holding each word (``df``)
         for claim in claims:
             self.add(claim)
+
+    @property
+    def search(self) -> MemorySearch:
+        """The first stage over the claims held (made at the first search: linking keeps one
+        index per source, and most are never searched)."""
+        if self._search is None:
+            from ..search import MemorySearch
+
+            self._search = MemorySearch(self.claims.values())
+        return self._search
 
     def __len__(self) -> int:
         return len(self.claims)
@@ -50,14 +59,16 @@ class ClaimIndex:
         if claim.id in self.claims:
             self.remove(claim.id)
         self.claims[claim.id] = claim
-        self.search.add([claim])
+        if self._search is not None:
+            self._search.add([claim])
         for w in claim_features(claim).words:
             self.counts[w] = self.counts.get(w, 0) + 1
 
     def remove(self, claim_id: str) -> None:
         claim = self.claims.pop(claim_id, None)
         if claim is not None:
-            self.search.remove([claim_id])
+            if self._search is not None:
+                self._search.remove([claim_id])
             for w in claim_features(claim).words:
                 self.counts[w] -= 1
                 if not self.counts[w]:
