@@ -28,6 +28,7 @@ from .match import (
     Features,
     Match,
     best_same_claim,
+    claim_features,
     features,
     idf,
     lexical_similarity,
@@ -110,6 +111,14 @@ class Candidates:
     def __init__(self, store: Searchable):
         self.store = store
         self.claims: dict[str, Claim | None] = {}
+        self.features: dict[str, Features] = {}
+
+    def features_of(self, claim: Claim) -> Features:
+        """``match.claim_features`` of a claim loaded here, worked out once."""
+        feats = self.features.get(claim.id)
+        if feats is None:
+            feats = self.features[claim.id] = claim_features(claim)
+        return feats
 
     def get(self, cid: str) -> Claim | None:
         """A claim loaded once (None when it is gone or does not load)."""
@@ -136,7 +145,9 @@ class Candidates:
     def same_claim(self, query: Features, text: str) -> Match | None:
         """The claim ``text`` states among the candidates, if any (``match.best_same_claim``
         of the first ``SAME_CLAIM_TOP`` that ``rank`` orders)."""
-        return best_same_claim(query, self.candidates(text), top=SAME_CLAIM_TOP)
+        return best_same_claim(
+            query, self.candidates(text), top=SAME_CLAIM_TOP, features_of=self.features_of
+        )
 
 
 class Matcher(Candidates):

@@ -232,13 +232,16 @@ def ranking_signals(
 
 
 def _pool(
-    candidates: Iterable[tuple[Claim, float]], n: int | None, df: Callable[[str], int] | None
+    candidates: Iterable[tuple[Claim, float]],
+    n: int | None,
+    df: Callable[[str], int] | None,
+    features_of: Callable[[Claim], Features] = claim_features,
 ) -> tuple[list[tuple[Claim, Features, float]], Callable[[str], float]]:
-    """The candidates with their features, and the word weights the same-claim score uses:
-    each word's rarity among the candidates, or among ``n`` claims when ``n`` and ``df`` are
-    given. The candidates' words are counted when a weight is first asked for (most pools
-    ``best_same_claim`` sees need none)."""
-    pool = [(c, claim_features(c), s) for c, s in candidates]
+    """The candidates with their features (``features_of``), and the word weights the
+    same-claim score uses: each word's rarity among the candidates, or among ``n`` claims when
+    ``n`` and ``df`` are given. The candidates' words are counted when a weight is first asked
+    for (most pools ``best_same_claim`` sees need none)."""
+    pool = [(c, features_of(c), s) for c, s in candidates]
     if df is None or n is None:
         counts: Counter[str] = Counter()
         n = len(pool)
@@ -311,10 +314,12 @@ def best_same_claim(
     top: int = 3,
     n: int | None = None,
     df: Callable[[str], int] | None = None,
+    features_of: Callable[[Claim], Features] = claim_features,
 ) -> Match | None:
     """The claim linking takes ``query`` to state: of the ``top`` candidates ``rerank`` ranks
     first, the one with the highest same-claim score that ``is_same_claim`` accepts (ties: the
-    lower id); None when none of them is.
+    lower id); None when none of them is. ``features_of``: ``claim_features``, or a caller's
+    store of them (linking keeps each claim's for a batch).
 
     The answer of ``rerank(query, candidates, top=top)`` filtered by ``is_same_claim``, without
     ranking when it need not: ``taken_as_same`` outweighs every other ranking feature
@@ -323,7 +328,7 @@ def best_same_claim(
     ``top`` are accepted, they are the accepted ones among the first ``top``, and their
     relevance is not needed. The returned match carries no relevance or signals.
     """
-    pool, weight = _pool(candidates, n, df)
+    pool, weight = _pool(candidates, n, df, features_of)
     if not pool or top <= 0:
         return None
     words, subject = frozenset(query.words), frozenset(query.subject)
