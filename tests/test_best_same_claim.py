@@ -244,10 +244,59 @@ def test_the_same_claim_filter_only_spares_texts_no_claim_could_state(
     found = SameClaimFilter(claims)
     possible = found.could_be_stated(feats)
     assert possible == could_be_same_claim(feats, [claim_features(c) for c in claims])
+    pool = [(c, round(s, 1)) for c, s in zip(claims, scores, strict=False)]
     if not possible:
-        pool = [(c, round(s, 1)) for c, s in zip(claims, scores, strict=False)]
         assert best_same_claim(feats, pool, top=3) is None
         assert best_same_claim(feats, pool[: len(pool) // 2], top=1) is None
+    # Among at most 30 candidates weighed by their rarity among them (linking's first stage
+    # names at most ``linking.CANDIDATES``): fewer could be, and none that is is missed.
+    if not found.could_be_stated(feats, 30):
+        for part in (pool[:30], pool[:5], pool[10:25]):
+            assert best_same_claim(feats, part, top=3) is None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    query=st.sampled_from(QUERIES),
+    claimant=st.sampled_from(WHO),
+    picked=st.lists(st.integers(0, len(CLAIMS) - 1), min_size=1, max_size=60, unique=True),
+)
+def test_the_bound_for_a_pool_never_spares_a_claim_the_pool_weights_accept(query, claimant, picked):
+    """With the word weights ``best_same_claim`` uses when it is given none (rarity among
+    the pool), the score never exceeds the bound for a pool of that size or larger."""
+    feats = features(query, claimant=claimant)
+    pool, weight = _pool([(CLAIMS[i], 1.0) for i in picked], None, None)
+    words, subject = frozenset(feats.words), frozenset(feats.subject)
+    for _, claim, _ in pool:
+        same = score(feats, claim, weight)
+        for size in (len(pool), len(pool) + 7, 100):
+            assert same <= _same_claim_bound(feats, words, subject, claim, size) + 1e-9
+        assert _same_claim_bound(feats, words, subject, claim, len(pool)) <= (
+            _same_claim_bound(feats, words, subject, claim) + 1e-12
+        )
+
+
+def test_the_bound_for_a_pool_is_tight_on_a_sweep():
+    """Every query of a fixed sample against pools of the claims: the pool bound holds with
+    the pool's own weights and with the most favourable weights a pool of that size allows
+    (shared words as rare as can be, the others as common), where some pairs reach it."""
+    import math
+
+    met = 0
+    for text in QUERIES[::11]:
+        query = features(text, claimant="Klarna" if "Klarna" in text else None)
+        words, subject = frozenset(query.words), frozenset(query.subject)
+        pool, weight = _pool([(c, 1.0) for c in CLAIMS[:100]], None, None)
+        for _, claim, _ in pool:
+            bound = _same_claim_bound(query, words, subject, claim, len(pool))
+            shared = set(claim.words)
+            high, low = math.log(len(pool) + 2), math.log(2)
+            favoured = lambda w, shared=shared, h=high, lo=low: h if w in shared else lo  # noqa: E731
+            for weighing in (weight, favoured):
+                same = score(query, claim, weighing)
+                assert same <= bound + 1e-9, (text, claim.text, same, bound)
+                met += same > bound - 1e-3
+    assert met
 
 
 def test_the_same_claim_filter_takes_claims_added_and_changed():

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .features import Features, claim_features, features
 from .figures import figure_keys, query_figure_keys
-from .ranking import Match, best_same_claim, could_be_same_claim, rerank
+from .ranking import Match, _may_be_same_claim, best_same_claim, could_be_same_claim, rerank
 from .same_claim import idf, score
 
 if TYPE_CHECKING:
@@ -140,12 +140,18 @@ class SameClaimFilter:
         for word in feats.words:
             self.holding[word].add(claim.id)
 
-    def could_be_stated(self, query: Features) -> bool:
-        """False when none of the claims can be the claim ``query`` states."""
+    def could_be_stated(self, query: Features, pool: int | None = None) -> bool:
+        """False when none of the claims can be the claim ``query`` states: whatever the word
+        weights (``could_be_same_claim``), or, given ``pool``, among at most that many
+        candidates weighed by their rarity among them (``best_same_claim`` of the first
+        stage's candidates)."""
         sharing: set[str] = set()
         for word in query.words:
             sharing.update(self.holding.get(word, ()))
-        return could_be_same_claim(query, (self.features[cid] for cid in sharing))
+        words, subject = frozenset(query.words), frozenset(query.subject)
+        return any(
+            _may_be_same_claim(query, words, subject, self.features[cid], pool) for cid in sharing
+        )
 
 
 def rank(
