@@ -171,7 +171,7 @@ class Matcher(Candidates):
         """``Candidates.same_claim``; None without a search when the prefilter knows that no
         claim of the case could be the one (``best_same_claim`` would find none)."""
         found = self._same_claim_filter()
-        if found is not None and not found.could_be_stated(query, CANDIDATES):
+        if found is not None and not found.could_be_stated(query, min(CANDIDATES, len(found))):
             return None
         return super().same_claim(query, text)
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .features import Features, claim_features, features
 from .figures import figure_keys, query_figure_keys
-from .ranking import Match, _may_be_same_claim, best_same_claim, could_be_same_claim, rerank
+from .ranking import Match, _may_be_same_claim, best_same_claim, rerank
 from .same_claim import idf, score
 
 if TYPE_CHECKING:
@@ -95,8 +95,14 @@ class ClaimIndex:
     def same_claim(self, query: Features, *, text: str | None = None, top: int = 3) -> Match | None:
         """The claim ``query`` states, if any: ``best_same_claim`` of the first ``top`` that
         ``query_features`` ranks. Not searched when no claim held could be the one
-        (``could_be_same_claim``)."""
-        if not could_be_same_claim(query, map(claim_features, self.claims.values())):
+        (``_may_be_same_claim`` for a pool of at most all of them)."""
+        # Its candidates are some of the claims held, weighed by their rarity among them.
+        words, subject = frozenset(query.words), frozenset(query.subject)
+        size = len(self.claims)
+        if not any(
+            _may_be_same_claim(query, words, subject, claim_features(c), size)
+            for c in self.claims.values()
+        ):
             return None
         return best_same_claim(query, self._candidates(query, text), top=top)
 

@@ -421,8 +421,13 @@ def _cover(shared: int, words: int, pool: int | None) -> float:
     ones weighing ``log(pool + 2)`` and the others ``log 2``."""
     if pool is None or shared >= words:
         return 1.0
-    high = shared * math.log(pool + 2)
-    return high / (high + (words - shared) * math.log(2))
+    return shared / (shared + (words - shared) * _rarity_ratio(pool))
+
+
+@functools.lru_cache(maxsize=256)
+def _rarity_ratio(pool: int) -> float:
+    """The least over the most a word's rarity among ``pool`` candidates can weigh."""
+    return math.log(2) / math.log(pool + 2)
 
 
 def _same_claim_ranks_first(pool: list[tuple[Claim, Features, float]]) -> bool:
