@@ -531,16 +531,20 @@ def _records(ws) -> dict[str, object]:
     }
 
 
-def test_a_batch_prefilter_links_every_sentence_as_searching_does(tmp_path, monkeypatch):
+@pytest.mark.parametrize("batch", [50, 3])
+def test_a_batch_prefilter_links_every_sentence_as_searching_does(tmp_path, monkeypatch, batch):
     """Ingest in batches tells the sentences no claim could be the same as without searching
     (``Matcher(prefilter=True)``): the case it builds is the one searching every sentence
-    builds, with fewer searches."""
+    builds, with fewer searches; in one batch (claims added as they are written) and in
+    batches of 3 inputs (each batch's matcher reads the claims of the ones before)."""
     from pathlib import Path
 
     from claimtrack import linking
-    from claimtrack.ingest import ingest_many
+    from claimtrack.ingest import ingest_many, pipeline
     from claimtrack.workspace import Workspace
 
+    monkeypatch.setattr(pipeline, "BATCH_INPUTS", batch)
+    monkeypatch.setattr(pipeline, "BATCH_SECONDS", 3600.0)
     fixtures = Path(__file__).parent / "fixtures"
     files = sorted(str(p) for d in ("linking", "story") for p in (fixtures / d).glob("*.txt"))
     cases = {}
