@@ -28,11 +28,13 @@ from .match import (
     Features,
     Match,
     best_same_claim,
+    claim_features,
     features,
     idf,
     lexical_similarity,
     rerank,
 )
+from .match.claim_index import SameClaimFilter
 from .models import Claim, Evidence, Mention, Question, QuestionOrigin, expect
 
 if TYPE_CHECKING:
@@ -49,6 +51,11 @@ CANDIDATES = 100
 SAME_CLAIM_TOP = 3
 """A sentence is linked to a claim among the first this many that ``match.rerank`` ranks
 (``match.best_same_claim``)."""
+
+PREFILTER_CLAIMS = 2000
+"""A matcher shared by the inputs of a batch (``Matcher(ws, prefilter=True)``) loads every
+claim of a case of at most this many claims, to tell which sentences no claim could be the
+same as before searching for them (``SameClaimFilter``)."""
 
 SUBJECT_THRESHOLD = 0.2
 """Word similarity above which a non-answer is taken to be about a claim's subject."""
@@ -104,6 +111,14 @@ class Candidates:
     def __init__(self, store: Searchable):
         self.store = store
         self.claims: dict[str, Claim | None] = {}
+        self.features: dict[str, Features] = {}
+
+    def features_of(self, claim: Claim) -> Features:
+        """``match.claim_features`` of a claim loaded here, worked out once."""
+        feats = self.features.get(claim.id)
+        if feats is None:
+            feats = self.features[claim.id] = claim_features(claim)
+        return feats
 
     def get(self, cid: str) -> Claim | None:
         """A claim loaded once (None when it is gone or does not load)."""
@@ -130,18 +145,49 @@ class Candidates:
     def same_claim(self, query: Features, text: str) -> Match | None:
         """The claim ``text`` states among the candidates, if any (``match.best_same_claim``
         of the first ``SAME_CLAIM_TOP`` that ``rank`` orders)."""
-        return best_same_claim(query, self.candidates(text), top=SAME_CLAIM_TOP)
+        return best_same_claim(
+            query, self.candidates(text), top=SAME_CLAIM_TOP, features_of=self.features_of
+        )
 
 
 class Matcher(Candidates):
     """Matching against a case's claims (``Candidates``), with word statistics from the store
-    for telling which claim a non-answer is about."""
+    for telling which claim a non-answer is about.
 
-    def __init__(self, ws: Workspace):
+    ``prefilter``: for a matcher that serves many sentences (the inputs of a batch), the
+    claims of a case of at most ``PREFILTER_CLAIMS`` claims are loaded at the first sentence,
+    and a sentence that none of them could be the same as (``SameClaimFilter``) is not
+    searched for; the claims ``attach`` writes are added (``wrote``)."""
+
+    def __init__(self, ws: Workspace, *, prefilter: bool = False):
         super().__init__(ws)
         self.ws = ws
         self._n: int | None = None
         self._df: defaultdict[str, int] = defaultdict(int)
+        self._prefilter = prefilter
+        self._filter: SameClaimFilter | None = None
+
+    def same_claim(self, query: Features, text: str) -> Match | None:
+        """``Candidates.same_claim``; None without a search when the prefilter knows that no
+        claim of the case could be the one (``best_same_claim`` would find none)."""
+        found = self._same_claim_filter()
+        if found is not None and not found.could_be_stated(query, min(CANDIDATES, len(found))):
+            return None
+        return super().same_claim(query, text)
+
+    def wrote(self, claims: Iterable[Claim]) -> None:
+        """Claims written to the case since the prefilter was built."""
+        if self._filter is not None:
+            for claim in claims:
+                self._filter.add(claim)
+
+    def _same_claim_filter(self) -> SameClaimFilter | None:
+        if self._prefilter and self._filter is None:
+            self._prefilter = False  # built once (or never, for a large case)
+            ids = self.ws.ids("claim")
+            if len(ids) <= PREFILTER_CLAIMS:
+                self._filter = SameClaimFilter(c for cid in ids if (c := self.get(cid)))
+        return self._filter
 
     def refresh(self) -> None:
         """Count words again (claims were added): the claims loaded stay (the writes this
@@ -340,6 +386,7 @@ def attach(
                 plan.add_question(s, now)
         if plan.changed or plan.questions:
             ws.save_many([*plan.changed.values(), *plan.questions])
+            plan.matcher.wrote(plan.changed.values())
     return plan.result
 
 

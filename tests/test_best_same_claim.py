@@ -25,6 +25,7 @@ from claimtrack.match import (
     rerank,
     score,
 )
+from claimtrack.match.claim_index import SameClaimFilter
 from claimtrack.match.ranking import (
     _may_be_same_claim,
     _pool,
@@ -211,3 +212,106 @@ def test_the_cheap_bound_holds_on_every_pair_of_a_sweep():
                 assert same <= bound + 1e-9, (text, claim.text, same, bound)
                 met += same > bound - 1e-3
     assert met  # the bound is tight: some pairs reach it
+
+
+def test_every_subject_word_is_a_word():
+    """``SameClaimFilter`` tests only the claims that share a word with a text: sound because
+    the subject words (the only other overlap the same-claim score reads) are words too."""
+    for text in QUERIES:
+        for claimant in (None, "Klarna", "The company"):
+            feats = features(text, claimant=claimant)
+            assert set(feats.subject) <= set(feats.words)
+    for claim in CLAIMS:
+        feats = claim_features(claim)
+        assert set(feats.subject) <= set(feats.words)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    query=st.sampled_from(QUERIES),
+    claimant=st.sampled_from(WHO),
+    picked=st.lists(st.integers(0, len(CLAIMS) - 1), min_size=0, max_size=80, unique=True),
+    scores=st.lists(st.floats(0.0, 30.0), min_size=80, max_size=80),
+)
+def test_the_same_claim_filter_only_spares_texts_no_claim_could_state(
+    query, claimant, picked, scores
+):
+    """``SameClaimFilter.could_be_stated`` is ``could_be_same_claim`` over all its claims; when
+    it is False, ``best_same_claim`` of any pool of them is None (what linking would have
+    found after searching)."""
+    feats = features(query, claimant=claimant)
+    claims = [CLAIMS[i] for i in picked]
+    found = SameClaimFilter(claims)
+    possible = found.could_be_stated(feats)
+    assert possible == could_be_same_claim(feats, [claim_features(c) for c in claims])
+    pool = [(c, round(s, 1)) for c, s in zip(claims, scores, strict=False)]
+    if not possible:
+        assert best_same_claim(feats, pool, top=3) is None
+        assert best_same_claim(feats, pool[: len(pool) // 2], top=1) is None
+    # Among at most 30 candidates weighed by their rarity among them (linking's first stage
+    # names at most ``linking.CANDIDATES``): fewer could be, and none that is is missed.
+    if not found.could_be_stated(feats, 30):
+        for part in (pool[:30], pool[:5], pool[10:25]):
+            assert best_same_claim(feats, part, top=3) is None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    query=st.sampled_from(QUERIES),
+    claimant=st.sampled_from(WHO),
+    picked=st.lists(st.integers(0, len(CLAIMS) - 1), min_size=1, max_size=60, unique=True),
+)
+def test_the_bound_for_a_pool_never_spares_a_claim_the_pool_weights_accept(query, claimant, picked):
+    """With the word weights ``best_same_claim`` uses when it is given none (rarity among
+    the pool), the score never exceeds the bound for a pool of that size or larger."""
+    feats = features(query, claimant=claimant)
+    pool, weight = _pool([(CLAIMS[i], 1.0) for i in picked], None, None)
+    words, subject = frozenset(feats.words), frozenset(feats.subject)
+    for _, claim, _ in pool:
+        same = score(feats, claim, weight)
+        for size in (len(pool), len(pool) + 7, 100):
+            assert same <= _same_claim_bound(feats, words, subject, claim, size) + 1e-9
+        assert _same_claim_bound(feats, words, subject, claim, len(pool)) <= (
+            _same_claim_bound(feats, words, subject, claim) + 1e-12
+        )
+
+
+def test_the_bound_for_a_pool_is_tight_on_a_sweep():
+    """Every query of a fixed sample against pools of the claims: the pool bound holds with
+    the pool's own weights and with the most favourable weights a pool of that size allows
+    (shared words as rare as can be, the others as common), where some pairs reach it."""
+    import math
+
+    met = 0
+    for text in QUERIES[::11]:
+        query = features(text, claimant="Klarna" if "Klarna" in text else None)
+        words, subject = frozenset(query.words), frozenset(query.subject)
+        pool, weight = _pool([(c, 1.0) for c in CLAIMS[:100]], None, None)
+        for _, claim, _ in pool:
+            bound = _same_claim_bound(query, words, subject, claim, len(pool))
+            shared = set(claim.words)
+            high, low = math.log(len(pool) + 2), math.log(2)
+            favoured = lambda w, shared=shared, h=high, lo=low: h if w in shared else lo  # noqa: E731
+            for weighing in (weight, favoured):
+                same = score(query, claim, weighing)
+                assert same <= bound + 1e-9, (text, claim.text, same, bound)
+                met += same > bound - 1e-3
+    assert met
+
+
+def test_the_same_claim_filter_takes_claims_added_and_changed():
+    first, second = CLAIMS[0], CLAIMS[1]
+    found = SameClaimFilter()
+    query = claim_features(second)
+    assert not found.could_be_stated(query)
+    found.add(first)
+    found.add(first)  # again: held once
+    assert len(found) == 1
+    found.add(second)
+    assert found.could_be_stated(query)
+    # The same id with another text: its old words no longer name it.
+    found.add(second.model_copy(update={"text": "Shares of a grocer fell on Tuesday."}))
+    assert len(found) == 2
+    assert found.could_be_stated(query) == could_be_same_claim(
+        query, [claim_features(first), found.features[second.id]]
+    )

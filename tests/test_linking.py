@@ -513,3 +513,54 @@ def is_same(score):
     from claimtrack.match import is_same_claim
 
     return is_same_claim(score)
+
+
+def _records(ws) -> dict[str, object]:
+    """Every record of a case, without the times it was written at."""
+
+    def strip(value):
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if not k.endswith("_at")}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    return {
+        str(p.relative_to(ws.root)): strip(json.loads(p.read_text("utf-8")))
+        for p in sorted(ws.root.glob("*/*.json"))
+    }
+
+
+@pytest.mark.parametrize("batch", [50, 3])
+def test_a_batch_prefilter_links_every_sentence_as_searching_does(tmp_path, monkeypatch, batch):
+    """Ingest in batches tells the sentences no claim could be the same as without searching
+    (``Matcher(prefilter=True)``): the case it builds is the one searching every sentence
+    builds, with fewer searches; in one batch (claims added as they are written) and in
+    batches of 3 inputs (each batch's matcher reads the claims of the ones before)."""
+    from pathlib import Path
+
+    from claimtrack import linking
+    from claimtrack.ingest import ingest_many, pipeline
+    from claimtrack.workspace import Workspace
+
+    monkeypatch.setattr(pipeline, "BATCH_INPUTS", batch)
+    monkeypatch.setattr(pipeline, "BATCH_SECONDS", 3600.0)
+    fixtures = Path(__file__).parent / "fixtures"
+    files = sorted(str(p) for d in ("linking", "story") for p in (fixtures / d).glob("*.txt"))
+    cases = {}
+    searches = {}
+    for name, limit in (("prefilter", linking.PREFILTER_CLAIMS), ("search", -1)):
+        monkeypatch.setattr(linking, "PREFILTER_CLAIMS", limit)
+        ws, _ = Workspace.init(tmp_path / name)
+        calls = []
+        search = ws.search
+        monkeypatch.setattr(
+            ws, "search", lambda text, top=100, s=search, c=calls: c.append(1) or s(text, top)
+        )
+        assert all(r.ok for r in ingest_many(ws, files, jobs=1))
+        cases[name], searches[name] = _records(ws), len(calls)
+    claims = [r for k, r in cases["search"].items() if k.startswith("claims/")]
+    assert len(claims) > 10
+    assert any(len({m["source"] for m in c["mentions"]}) > 1 for c in claims)  # linked
+    assert cases["prefilter"] == cases["search"]
+    assert searches["prefilter"] < searches["search"]

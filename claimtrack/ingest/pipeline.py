@@ -601,7 +601,7 @@ def iter_ingest(
 
                 batch = ws.batch()
                 batch.__enter__()
-                matcher = Matcher(ws)
+                matcher = Matcher(ws, prefilter=True)
                 started = time.monotonic()
             if index in repeats:
                 earlier = done[repeats[index]]

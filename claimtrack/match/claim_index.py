@@ -4,16 +4,18 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from .features import Features, claim_features, features
 from .figures import figure_keys, query_figure_keys
-from .ranking import Match, best_same_claim, could_be_same_claim, rerank
+from .ranking import Match, _may_be_same_claim, best_same_claim, rerank
 from .same_claim import idf, score
 
 if TYPE_CHECKING:
     from ..models import Claim, Figure
+    from ..search import MemorySearch
 
 CANDIDATES = 40
 """How many claims, pre-ranked by shared rare words and figures, get a full score per query."""
@@ -30,13 +32,21 @@ class ClaimIndex:
     """
 
     def __init__(self, claims: Iterable[Claim] = ()):
-        from ..search import MemorySearch
-
         self.claims: dict[str, Claim] = {}
-        self.search = MemorySearch()
+        self._search: MemorySearch | None = None  # made when first searched
         self.counts: dict[str, int] = {}  # claims holding each word (``df``)
         for claim in claims:
             self.add(claim)
+
+    @property
+    def search(self) -> MemorySearch:
+        """The first stage over the claims held (made at the first search: linking keeps one
+        index per source, and most are never searched)."""
+        if self._search is None:
+            from ..search import MemorySearch
+
+            self._search = MemorySearch(self.claims.values())
+        return self._search
 
     def __len__(self) -> int:
         return len(self.claims)
@@ -49,14 +59,16 @@ class ClaimIndex:
         if claim.id in self.claims:
             self.remove(claim.id)
         self.claims[claim.id] = claim
-        self.search.add([claim])
+        if self._search is not None:
+            self._search.add([claim])
         for w in claim_features(claim).words:
             self.counts[w] = self.counts.get(w, 0) + 1
 
     def remove(self, claim_id: str) -> None:
         claim = self.claims.pop(claim_id, None)
         if claim is not None:
-            self.search.remove([claim_id])
+            if self._search is not None:
+                self._search.remove([claim_id])
             for w in claim_features(claim).words:
                 self.counts[w] -= 1
                 if not self.counts[w]:
@@ -83,8 +95,14 @@ class ClaimIndex:
     def same_claim(self, query: Features, *, text: str | None = None, top: int = 3) -> Match | None:
         """The claim ``query`` states, if any: ``best_same_claim`` of the first ``top`` that
         ``query_features`` ranks. Not searched when no claim held could be the one
-        (``could_be_same_claim``)."""
-        if not could_be_same_claim(query, map(claim_features, self.claims.values())):
+        (``_may_be_same_claim`` for a pool of at most all of them)."""
+        # Its candidates are some of the claims held, weighed by their rarity among them.
+        words, subject = frozenset(query.words), frozenset(query.subject)
+        size = len(self.claims)
+        if not any(
+            _may_be_same_claim(query, words, subject, claim_features(c), size)
+            for c in self.claims.values()
+        ):
             return None
         return best_same_claim(query, self._candidates(query, text), top=top)
 
@@ -93,6 +111,53 @@ class ClaimIndex:
             return []
         found = self.search.search(text if text is not None else " ".join(query.words))
         return [(self.claims[cid], s) for cid, s in found]
+
+
+class SameClaimFilter:
+    """Which of many claims could be the claim a text states, without searching: the claims
+    that share a content word with it, tested with ``could_be_same_claim``. A claim that
+    shares no content word with a text is never the claim it states (its same-claim score
+    is at most 0.1: ``_same_claim_bound``), so only those that share one are tested.
+
+    Linking asks it before the full-text search (``linking.Matcher.same_claim``): when no
+    claim of the case could be the one, ``best_same_claim`` of the search's candidates is
+    None, so neither the search nor the ranking is needed.
+    """
+
+    def __init__(self, claims: Iterable[Claim] = ()):
+        self.features: dict[str, Features] = {}
+        self.holding: defaultdict[str, set[str]] = defaultdict(set)  # word -> claim ids
+        for claim in claims:
+            self.add(claim)
+
+    def __len__(self) -> int:
+        return len(self.features)
+
+    def add(self, claim: Claim) -> None:
+        """Add ``claim``, or take it as it is now when it is held already."""
+        feats = claim_features(claim)
+        old = self.features.get(claim.id)
+        if old is feats:
+            return
+        if old is not None:
+            for word in old.words:
+                self.holding[word].discard(claim.id)
+        self.features[claim.id] = feats
+        for word in feats.words:
+            self.holding[word].add(claim.id)
+
+    def could_be_stated(self, query: Features, pool: int | None = None) -> bool:
+        """False when none of the claims can be the claim ``query`` states: whatever the word
+        weights (``could_be_same_claim``), or, given ``pool``, among at most that many
+        candidates weighed by their rarity among them (``best_same_claim`` of the first
+        stage's candidates)."""
+        sharing: set[str] = set()
+        for word in query.words:
+            sharing.update(self.holding.get(word, ()))
+        words, subject = frozenset(query.words), frozenset(query.subject)
+        return any(
+            _may_be_same_claim(query, words, subject, self.features[cid], pool) for cid in sharing
+        )
 
 
 def rank(

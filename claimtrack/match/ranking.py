@@ -232,13 +232,16 @@ def ranking_signals(
 
 
 def _pool(
-    candidates: Iterable[tuple[Claim, float]], n: int | None, df: Callable[[str], int] | None
+    candidates: Iterable[tuple[Claim, float]],
+    n: int | None,
+    df: Callable[[str], int] | None,
+    features_of: Callable[[Claim], Features] = claim_features,
 ) -> tuple[list[tuple[Claim, Features, float]], Callable[[str], float]]:
-    """The candidates with their features, and the word weights the same-claim score uses:
-    each word's rarity among the candidates, or among ``n`` claims when ``n`` and ``df`` are
-    given. The candidates' words are counted when a weight is first asked for (most pools
-    ``best_same_claim`` sees need none)."""
-    pool = [(c, claim_features(c), s) for c, s in candidates]
+    """The candidates with their features (``features_of``), and the word weights the
+    same-claim score uses: each word's rarity among the candidates, or among ``n`` claims when
+    ``n`` and ``df`` are given. The candidates' words are counted when a weight is first asked
+    for (most pools ``best_same_claim`` sees need none)."""
+    pool = [(c, features_of(c), s) for c, s in candidates]
     if df is None or n is None:
         counts: Counter[str] = Counter()
         n = len(pool)
@@ -311,10 +314,12 @@ def best_same_claim(
     top: int = 3,
     n: int | None = None,
     df: Callable[[str], int] | None = None,
+    features_of: Callable[[Claim], Features] = claim_features,
 ) -> Match | None:
     """The claim linking takes ``query`` to state: of the ``top`` candidates ``rerank`` ranks
     first, the one with the highest same-claim score that ``is_same_claim`` accepts (ties: the
-    lower id); None when none of them is.
+    lower id); None when none of them is. ``features_of``: ``claim_features``, or a caller's
+    store of them (linking keeps each claim's for a batch).
 
     The answer of ``rerank(query, candidates, top=top)`` filtered by ``is_same_claim``, without
     ranking when it need not: ``taken_as_same`` outweighs every other ranking feature
@@ -323,13 +328,15 @@ def best_same_claim(
     ``top`` are accepted, they are the accepted ones among the first ``top``, and their
     relevance is not needed. The returned match carries no relevance or signals.
     """
-    pool, weight = _pool(candidates, n, df)
+    pool, weight = _pool(candidates, n, df, features_of)
     if not pool or top <= 0:
         return None
     words, subject = frozenset(query.words), frozenset(query.subject)
+    # Word weights are rarities among the pool's candidates unless ``n`` and ``df`` are given.
+    size = len(pool) if n is None or df is None else None
     accepted = []
     for claim, feats, _ in pool:
-        if _may_be_same_claim(query, words, subject, feats):
+        if _may_be_same_claim(query, words, subject, feats, size):
             same = round(score(query, feats, weight), 4)
             if is_same_claim(same):
                 accepted.append(Match(claim.id, same))
@@ -350,45 +357,77 @@ def could_be_same_claim(query: Features, claims: Iterable[Features]) -> bool:
 
 
 def _may_be_same_claim(
-    query: Features, words: frozenset[str], subject: frozenset[str], claim: Features
+    query: Features,
+    words: frozenset[str],
+    subject: frozenset[str],
+    claim: Features,
+    pool: int | None = None,
 ) -> bool:
     """False when ``score(query, claim, weight)`` is below ``MATCH_THRESHOLD`` whatever the
-    word weights (``_same_claim_bound``): spares most candidates (9 in 10 when ingesting news)
-    their same-claim score. ``words``/``subject``: the query's, as sets."""
-    return _same_claim_bound(query, words, subject, claim) >= MATCH_THRESHOLD - 1e-3
+    word weights, or whatever the rarities among at most ``pool`` candidates
+    (``_same_claim_bound``): spares most candidates (9 in 10 when ingesting news) their
+    same-claim score. ``words``/``subject``: the query's, as sets."""
+    return _same_claim_bound(query, words, subject, claim, pool) >= MATCH_THRESHOLD - 1e-3
 
 
 def _same_claim_bound(
-    query: Features, words: frozenset[str], subject: frozenset[str], claim: Features
+    query: Features,
+    words: frozenset[str],
+    subject: frozenset[str],
+    claim: Features,
+    pool: int | None = None,
 ) -> float:
-    """The most ``score(query, claim, weight)`` can be, whatever the word weights, from
-    counts of shared words.
+    """The most ``score(query, claim, weight)`` can be, whatever the word weights (or, given
+    ``pool``, whatever the rarities among at most that many candidates), from counts of shared
+    words.
 
     ``score`` is at most ``0.1 + 0.9 r``, ``r`` its value before the claimant and the names
     are weighed (the same claimant raises it that much; another one or other names lower
     it). The word overlaps are ``sqrt(cover * shared / claim's)`` with ``cover`` (the
-    weighted share of the query's words) at most 1. ``r`` is the lexical overlap ``L``, times
-    ``ONE_SIDED_FIGURES`` when one side states figures, times 0.4 when both do and none
-    agree, and ``0.5 L + (1 - 0.5 L) * 0.8 * subject`` at most when some agree, with
-    ``subject`` at most ``min(1, overlap of the subject words / 0.25)``.
+    weighted share of the query's words) at most 1; with word weights that are rarities
+    among ``m <= pool`` candidates (``idf(df, m)``, from ``log 2`` to ``log(m + 2)``), at
+    most ``s hi / (s hi + u lo)`` for ``s`` shared and ``u`` unshared query words. ``r`` is
+    the lexical overlap ``L``, times ``ONE_SIDED_FIGURES`` when one side states figures, times
+    0.4 when both do and none agree, and ``0.5 L + (1 - 0.5 L) * 0.8 * subject`` at most when
+    some agree, with ``subject`` at most ``min(1, overlap of the subject words / 0.25)``.
     tests/test_best_same_claim.py checks it against ``score`` on many pairs and weights.
     """
-    claim_words = set(claim.words)
-    shared = len(words.intersection(claim_words))
-    lexical = math.sqrt(shared / len(claim_words)) if shared else 0.0
+    # ``features`` gives the words and subject words sorted and unique.
+    shared = len(words.intersection(claim.words))
+    lexical = (
+        math.sqrt(_cover(shared, len(words), pool) * shared / len(claim.words)) if shared else 0.0
+    )
     if query.figures and claim.figures:
         if not any(f.agrees(g) for f in query.figures for g in claim.figures):
             bound = 0.4 * lexical
         else:
-            claim_subject = set(claim.subject)
-            common = len(subject.intersection(claim_subject))
-            overlap = math.sqrt(common / len(claim_subject)) if common else 0.0
+            common = len(subject.intersection(claim.subject))
+            overlap = (
+                math.sqrt(_cover(common, len(subject), pool) * common / len(claim.subject))
+                if common
+                else 0.0
+            )
             bound = 0.5 * lexical + (1 - 0.5 * lexical) * 0.8 * min(1.0, overlap / 0.25)
     elif query.figures or claim.figures:
         bound = lexical * ONE_SIDED_FIGURES
     else:
         bound = lexical
     return 0.1 + 0.9 * bound
+
+
+def _cover(shared: int, words: int, pool: int | None) -> float:
+    """The most the weighted share of ``words`` query words that ``shared`` of them make can
+    be: 1 whatever the weights; with rarities among at most ``pool`` candidates, the shared
+    ones weighing ``log(pool + 2)`` and the others ``log 2``."""
+    if pool is None or shared >= words:
+        return 1.0
+    return shared / (shared + (words - shared) * _rarity_ratio(pool))
+
+
+@functools.lru_cache(maxsize=256)
+def _rarity_ratio(pool: int) -> float:
+    """The least over the most a word's rarity among ``pool`` candidates can weigh."""
+    return math.log(2) / math.log(pool + 2)
 
 
 def _same_claim_ranks_first(pool: list[tuple[Claim, Features, float]]) -> bool:

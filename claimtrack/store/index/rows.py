@@ -35,18 +35,26 @@ def record_json(record: Record, figures: Sequence[Figure] = ()) -> str:
     return record.model_dump_json()
 
 
-def claim_derived(claim: Claim) -> ClaimDerived:
+Scored = dict[str, tuple[float, list[list[str | float]]]]
+"""Check-worthiness already derived, by claim text: (score, why) as ``claim_derived`` gives
+them."""
+
+
+def claim_derived(claim: Claim, scored: Scored | None = None) -> ClaimDerived:
     """What the index derives from a claim's own record: its check-worthiness and the reasons
-    for it (``extract.explain_checkworthiness`` of its text, what ``checkworthiness`` gives),
-    its matching words (``match.claim_features``) and its conflict entries
-    (``conflicts.claim_entries``)."""
+    for it (``extract.explain_checkworthiness`` of its text, what ``checkworthiness`` gives;
+    taken from ``scored`` when that holds the text), its matching words
+    (``match.claim_features``) and its conflict entries (``conflicts.claim_entries``)."""
     from ...extract import explain_checkworthiness
     from ...match import claim_features
 
-    score, why = explain_checkworthiness(claim.text)
+    known = scored.get(claim.text) if scored else None
+    if known is None:
+        score, reasons = explain_checkworthiness(claim.text)
+        known = (round(score, 3), [[reason, weight] for reason, weight in reasons])
     return (
-        round(score, 3),
-        [[reason, weight] for reason, weight in why],
+        known[0],
+        known[1],
         sorted(set(claim_features(claim).words)),
         derive.entries_of(claim),
     )
@@ -64,9 +72,10 @@ def _derive_range(start: int, end: int) -> list[ClaimDerived]:
     return [claim_derived(claim) for claim in _FORKED[start:end]]
 
 
-def derive_many(claims: list[Claim]) -> list[ClaimDerived]:
-    """``claim_derived`` for many claims: shared with forked worker processes when there are
-    many, more than one core, and no other thread that a fork could catch holding a lock."""
+def derive_many(claims: list[Claim], scored: Scored | None = None) -> list[ClaimDerived]:
+    """``claim_derived`` for many claims (``scored``: check-worthiness already derived):
+    shared with forked worker processes when there are many, more than one core, and no
+    other thread that a fork could catch holding a lock."""
     import threading
 
     cores = min(os.cpu_count() or 1, 8)
@@ -76,7 +85,7 @@ def derive_many(claims: list[Claim]) -> list[ClaimDerived]:
         or not hasattr(os, "fork")
         or threading.active_count() > 1
     ):
-        return [claim_derived(claim) for claim in claims]
+        return [claim_derived(claim, scored) for claim in claims]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 

@@ -35,6 +35,9 @@ class StoredClaim:
     claimant: str | None
     figures: list[Figure]
     aliases: list[str]
+    checkworthy: tuple[float, list[list[str | float]]] | None = None
+    """The check-worthiness stored for ``text`` and the reasons for it (reused while the text
+    stays the same: a claim gaining a mention is not scored again)."""
 
 
 @dataclass
@@ -123,7 +126,8 @@ class IndexUpdates(IndexReads):
                 )
         rows = Rows()
         claims = [record for record, _ in latest.values() if isinstance(record, Claim)]
-        derived = dict(zip((c.id for c in claims), derive_many(claims), strict=True))
+        scored = {o.text: o.checkworthy for o in olds.claims.values() if o.checkworthy}
+        derived = dict(zip((c.id for c in claims), derive_many(claims, scored), strict=True))
         for (kind, record_id), (record, problem) in latest.items():
             if problem is not None:
                 self._put_problem(kind, record_id, problem)
@@ -150,9 +154,9 @@ class IndexUpdates(IndexReads):
             for chunk in chunks(ids):
                 in_chunk = marks(chunk)
                 if kind == "claim":
-                    for cid, text, claimant, figures, aliases in conn.execute(
-                        f"SELECT id, text, claimant, figures, aliases FROM claims "
-                        f"WHERE id IN ({in_chunk})",
+                    for cid, text, claimant, figures, aliases, worthy, why in conn.execute(
+                        f"SELECT id, text, claimant, figures, aliases, checkworthy, why "
+                        f"FROM claims WHERE id IN ({in_chunk})",
                         chunk,
                     ):
                         out.claims[cid] = StoredClaim(
@@ -161,6 +165,7 @@ class IndexUpdates(IndexReads):
                             claimant,
                             [Figure.model_validate(f) for f in json.loads(figures)],
                             json.loads(aliases),
+                            (worthy, json.loads(why)) if worthy is not None and why else None,
                         )
                 elif kind == "source":
                     parents: dict[str, list[str]] = {}
