@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .features import Features, claim_features, features
 from .figures import figure_keys, query_figure_keys
-from .ranking import Match, _may_be_same_claim, best_same_claim, rerank
+from .ranking import Match, best_same_claim, could_be_same_claim, rerank
 from .same_claim import idf, score
 
 if TYPE_CHECKING:
@@ -95,14 +95,10 @@ class ClaimIndex:
     def same_claim(self, query: Features, *, text: str | None = None, top: int = 3) -> Match | None:
         """The claim ``query`` states, if any: ``best_same_claim`` of the first ``top`` that
         ``query_features`` ranks. Not searched when no claim held could be the one
-        (``_may_be_same_claim`` for a pool of at most all of them)."""
-        # Its candidates are some of the claims held, weighed by their rarity among them.
-        words, subject = frozenset(query.words), frozenset(query.subject)
-        size = len(self.claims)
-        if not any(
-            _may_be_same_claim(query, words, subject, claim_features(c), size)
-            for c in self.claims.values()
-        ):
+        (``could_be_same_claim`` for a pool of at most all of them: its candidates are some of
+        the claims held, weighed by their rarity among them)."""
+        held = map(claim_features, self.claims.values())
+        if not could_be_same_claim(query, held, len(self.claims)):
             return None
         return best_same_claim(query, self._candidates(query, text), top=top)
 
@@ -154,10 +150,7 @@ class SameClaimFilter:
         sharing: set[str] = set()
         for word in query.words:
             sharing.update(self.holding.get(word, ()))
-        words, subject = frozenset(query.words), frozenset(query.subject)
-        return any(
-            _may_be_same_claim(query, words, subject, self.features[cid], pool) for cid in sharing
-        )
+        return could_be_same_claim(query, (self.features[cid] for cid in sharing), pool)
 
 
 def rank(

@@ -348,12 +348,15 @@ def best_same_claim(
     return min(accepted, key=lambda m: (-m.score, m.claim), default=None)
 
 
-def could_be_same_claim(query: Features, claims: Iterable[Features]) -> bool:
+def could_be_same_claim(
+    query: Features, claims: Iterable[Features], pool: int | None = None
+) -> bool:
     """False when none of ``claims`` can be the claim ``query`` states, whatever the word
-    weights (the bound ``best_same_claim`` spares candidates with): then ``best_same_claim``
-    over any of them is None."""
+    weights, or, given ``pool``, whatever the rarities among at most that many candidates
+    (the bound ``best_same_claim`` spares candidates with): then ``best_same_claim`` over
+    any of them (in a pool of at most ``pool``) is None."""
     words, subject = frozenset(query.words), frozenset(query.subject)
-    return any(_may_be_same_claim(query, words, subject, claim) for claim in claims)
+    return any(_may_be_same_claim(query, words, subject, claim, pool) for claim in claims)
 
 
 def _may_be_same_claim(
