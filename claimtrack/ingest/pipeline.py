@@ -601,7 +601,8 @@ def iter_ingest(
 
                 batch = ws.batch()
                 batch.__enter__()
-                matcher = Matcher(ws, prefilter=True)
+                # The pre-check pays for loading the case's claims only over several inputs.
+                matcher = Matcher(ws, prefilter=len(expanded) - index > 1)
                 started = time.monotonic()
             if index in repeats:
                 earlier = done[repeats[index]]
