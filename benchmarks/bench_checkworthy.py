@@ -245,21 +245,24 @@ def claimbuster_section(dev, heldout, others) -> None:
 def news_section(cb_dev, team, news) -> None:
     t = checkworthy.THRESHOLD
     print("2. news-dev: is this sentence worth a fact-checker's time? (our labels)")
-    dev = [ex for ex in news if ex.split == "dev"]
+    # Scored on every label of the development articles; trained only on the "dev" split
+    # (the "devtest" labels measure and are never trained on: checkworthy_data).
+    dev = [ex for ex in news if ex.split in data.DEVELOPMENT]
     arts = sorted({ex.group for ex in dev})
     new = [0.0] * len(dev)
     old = [0.0] * len(dev)
     for k in range(5):
         test_arts = set(arts[k::5])
-        train = cb_dev + team + [ex for ex in dev if ex.group not in test_arts]
+        train = cb_dev + team + [ex for ex in dev if ex.group not in test_arts and data.trained(ex)]
         idx = [i for i, ex in enumerate(dev) if ex.group in test_arts]
         part = [dev[i] for i in idx]
         for i, s in zip(idx, scores_of(data.fit(train), part), strict=True):
             new[i] = s
         for i, s in zip(idx, scores_of(round1_fit(train), part), strict=True):
             old[i] = s
+    n_trained = sum(1 for ex in dev if data.trained(ex))
     print(f"development articles ({len(arts)}), 5-fold cross-validation by article, "
-          f"{len(dev)} labels:")  # fmt: skip
+          f"{len(dev)} labels ({n_trained} trained on):")  # fmt: skip
     rules = [rules_score(ex.fired) >= RULES_THRESHOLD for ex in dev]
     print(f"  {'rules (before)':28s}", news_metrics(dev, rules))
     print(
@@ -507,7 +510,8 @@ def explore_recipe(name: str, options: dict, cb_dev, team, news) -> None:
     ClaimBuster folds and the news development folds of the shipped recipe, then the recipe
     fitted on all the training data for the first round's labels of the held-out articles."""
     t = checkworthy.THRESHOLD
-    news_dev = [ex for ex in news if ex.split == "dev"]
+    news_dev = [ex for ex in news if ex.split in data.DEVELOPMENT]  # scored
+    trainable = [ex for ex in news_dev if data.trained(ex)]
     held = [ex for ex in news if ex.split == "heldout"]
     grid = [x / 100 for x in range(20, 96)]
     gold = [ex.positive for ex in cb_dev]
@@ -515,19 +519,19 @@ def explore_recipe(name: str, options: dict, cb_dev, team, news) -> None:
     cb = [0.0] * len(cb_dev)
     for test in folds(len(cb_dev)):
         held_set = set(test)
-        train = [ex for i, ex in enumerate(cb_dev) if i not in held_set] + news_dev + team
+        train = [ex for i, ex in enumerate(cb_dev) if i not in held_set] + trainable + team
         (part,) = _explore_fit(train, [[cb_dev[i] for i in test]], **options)
         for i, s in zip(test, part, strict=True):
             cb[i] = s
     nd = [0.0] * len(news_dev)
     for k in range(5):
         test_arts = set(arts[k::5])
-        train = cb_dev + team + [ex for ex in news_dev if ex.group not in test_arts]
+        train = cb_dev + team + [ex for ex in trainable if ex.group not in test_arts]
         idx = [i for i, ex in enumerate(news_dev) if ex.group in test_arts]
         (part,) = _explore_fit(train, [[news_dev[i] for i in idx]], **options)
         for i, s in zip(idx, part, strict=True):
             nd[i] = s
-    (hs,) = _explore_fit(cb_dev + team + news_dev, [held], **options)
+    (hs,) = _explore_fit(cb_dev + team + trainable, [held], **options)
     bw = balance(gold)
     f_at = prf([s >= t for s in cb], gold, bw)[2]
     best = max((prf([s >= c for s in cb], gold, bw)[2], c) for c in grid)
@@ -597,12 +601,13 @@ def curve_section(cb_dev, team, news) -> None:
     import random
 
     t = checkworthy.THRESHOLD
-    dev = [ex for ex in news if ex.split == "dev"]
+    dev = [ex for ex in news if ex.split in data.DEVELOPMENT]
     arts = sorted({ex.group for ex in dev})
     gold = [ex.positive for ex in dev]
     cuts = [c / 100 for c in range(30, 99)]
-    print(f"5. learning curve: share of the {len(dev)} development news labels trained on "
-          f"(mean of {len(CURVE_SEEDS)} seeds):")  # fmt: skip
+    n_trained = sum(1 for ex in dev if data.trained(ex))
+    print(f"5. learning curve: share of the {n_trained} development news labels trained on, "
+          f"scored on all {len(dev)} (mean of {len(CURVE_SEEDS)} seeds):")  # fmt: skip
     for share in CURVE_SHARES:
         runs = []
         for seed in CURVE_SEEDS if 0.0 < share < 1.0 else CURVE_SEEDS[:1]:
@@ -610,7 +615,11 @@ def curve_section(cb_dev, team, news) -> None:
             scores = [0.0] * len(dev)
             for k in range(5):
                 test_arts = set(arts[k::5])
-                kept = [ex for ex in dev if ex.group not in test_arts and rng.random() < share]
+                kept = [
+                    ex
+                    for ex in dev
+                    if ex.group not in test_arts and data.trained(ex) and rng.random() < share
+                ]
                 model = data.fit(cb_dev + team + kept)
                 idx = [i for i, ex in enumerate(dev) if ex.group in test_arts]
                 for i, s in zip(idx, scores_of(model, [dev[i] for i in idx]), strict=True):

@@ -80,7 +80,7 @@ if __name__ == "__main__":  # pragma: no cover
     rest = "--dev-rest" in sys.argv
     dev = rest or "--dev" in sys.argv
     for art, start, end, digest, sample in draw(dev, rest):
-        split = "dev" if dev else "fresh"
+        split = "devtest" if rest else "dev" if dev else "fresh"
         line = f"{art}\t{start}\t{end}\t{digest}\t{sample}\t{split}\t"
         if "--text" in sys.argv:
             line += "\t" + " ".join(texts[art][start:end].split())
