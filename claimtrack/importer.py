@@ -269,7 +269,7 @@ def import_items(
     claimant), with their sources and mentions. Everything is built before anything is written; the records are then written in
     batches (``Store.batch``).
     """
-    from .linking import figures_of
+    from .extract import claim_figures
     from .models import Claim, Mention, expect, utcnow
 
     now = now or utcnow()
@@ -296,7 +296,7 @@ def import_items(
                     text=item.text,
                     title=item.title,
                     claimant=item.claimant,
-                    figures=figures_of(item.text) if figures else [],
+                    figures=claim_figures(item.text) if figures else [],
                     ref=item.ref,
                     tags=list(item.tags),
                     created_at=created,

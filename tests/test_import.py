@@ -207,3 +207,23 @@ def test_claims_that_differ_only_in_quotation_marks_are_one_claim(ws, run, tmp_p
     claims = ws.load_all("claim")
     # The first of each wording keeps its reference; the variants add nothing.
     assert sorted(c.ref for c in claims) == ["fc-0101", "fc-0104"]
+
+
+def test_figures_read_for_an_import_score_the_claim_as_reading_them_again(monkeypatch):
+    from claimtrack import extract
+
+    texts = [
+        "Klarna says its assistant does the work of 700 agents.",
+        "Revenue grew 27% to $40 million in 2024, the firm said. Costs fell by a third.",
+        "At 4-7, including 2-6 in the AFC, the team lost 3 of 5 away games.",
+        "No figure in this claim at all, the minister said.",
+    ]
+    monkeypatch.setattr(extract, "_CLAIM_FIGURES", {})
+    fresh = [extract.explain_checkworthiness(t) for t in texts]
+    assert [extract.claim_figures(t) for t in texts] == [extract.parse_figures(t) for t in texts]
+    assert set(extract._CLAIM_FIGURES) == set(texts)
+    assert [extract.explain_checkworthiness(t) for t in texts] == fresh
+    assert [extract.checkworthiness(t) for t in texts] == [score for score, _ in fresh]
+    monkeypatch.setattr(extract, "CLAIM_FIGURES_KEPT", 2)
+    extract.claim_figures("A third text with 3 figures, 4 and 5.")
+    assert len(extract._CLAIM_FIGURES) == 2  # the oldest are forgotten
