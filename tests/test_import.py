@@ -227,3 +227,31 @@ def test_figures_read_for_an_import_score_the_claim_as_reading_them_again(monkey
     monkeypatch.setattr(extract, "CLAIM_FIGURES_KEPT", 2)
     extract.claim_figures("A third text with 3 figures, 4 and 5.")
     assert len(extract._CLAIM_FIGURES) == 2  # the oldest are forgotten
+
+
+def test_an_import_pauses_the_cycle_collector_and_restores_it(ws, monkeypatch):
+    import gc
+
+    from claimtrack.workspace import Workspace
+
+    seen = []
+    save_many = Workspace.save_many
+
+    def watched(self, records):
+        seen.append(gc.isenabled())
+        return save_many(self, records)
+
+    monkeypatch.setattr(Workspace, "save_many", watched)
+    assert gc.isenabled()
+    import_items(ws, parse("".join(json.dumps(r) + "\n" for r in LINES)))
+    assert seen == [False] and gc.isenabled()
+
+    def failing(self, records):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Workspace, "save_many", failing)
+    try:
+        import_items(ws, parse(json.dumps({"text": "Costs fell 3%"})))
+    except OSError:
+        pass
+    assert gc.isenabled()
