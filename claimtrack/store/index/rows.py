@@ -15,6 +15,7 @@ from .schema import dumps
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     from ...models import Claim, Evidence, Figure, Question, Record, Source
 
@@ -65,47 +66,80 @@ BUILD_CHUNK = 20_000
 PARALLEL_BUILD = 2000
 """More claims than this at once are derived in worker processes, one per core."""
 
-_FORKED: list[Claim] = []  # the claims a build's forked workers derive (inherited, not sent)
+# The claims forked workers derive, and ``scored`` (inherited, not sent).
+_FORKED: tuple[list[Claim], Scored | None] = ([], None)
 
 
 def _derive_range(start: int, end: int) -> list[ClaimDerived]:
-    return [claim_derived(claim) for claim in _FORKED[start:end]]
+    claims, scored = _FORKED
+    return [claim_derived(claim, scored) for claim in claims[start:end]]
 
 
 def derive_many(claims: list[Claim], scored: Scored | None = None) -> list[ClaimDerived]:
-    """``claim_derived`` for many claims (``scored``: check-worthiness already derived):
-    shared with forked worker processes when there are many, more than one core, and no
-    other thread that a fork could catch holding a lock."""
-    import threading
+    """``claim_derived`` for many claims (``scored``: check-worthiness already derived), shared
+    with forked worker processes when there are many (``Deriving``)."""
+    return Deriving(claims, scored).result()
 
-    cores = min(os.cpu_count() or 1, 8)
-    if (
-        len(claims) <= PARALLEL_BUILD
-        or cores < 2
-        or not hasattr(os, "fork")
-        or threading.active_count() > 1
-    ):
-        return [claim_derived(claim, scored) for claim in claims]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
-    global _FORKED
-    _FORKED = claims
-    bounds = [len(claims) * k // cores for k in range(cores + 1)]
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=cores - 1, mp_context=context) as pool:
-            futures = [
-                pool.submit(_derive_range, bounds[k], bounds[k + 1]) for k in range(1, cores)
+class Deriving:
+    """``claim_derived`` for many claims (``scored``: check-worthiness already derived), under
+    way. With many claims, more than one core and no other thread that a fork could catch
+    holding a lock, forked worker processes derive them: a share each beside this process's
+    own share, or, ``ahead``, all of them, leaving this process free meanwhile (a batch
+    commit writes its files). ``result()`` gives them in order; ``close()`` ends the workers
+    (``result`` does)."""
+
+    def __init__(self, claims: list[Claim], scored: Scored | None = None, *, ahead: bool = False):
+        import threading
+
+        self.claims = claims
+        self.scored = scored
+        self.own = len(claims)  # this process derives claims[:own]
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: list[Future[list[ClaimDerived]]] = []
+        cores = min(os.cpu_count() or 1, 8)
+        if (
+            len(claims) <= PARALLEL_BUILD
+            or cores < 2
+            or not hasattr(os, "fork")
+            or threading.active_count() > 1
+        ):
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        global _FORKED
+        _FORKED = (claims, scored)
+        bounds = [len(claims) * k // cores for k in range(cores + 1)]
+        first = 0 if ahead else 1  # the shares the workers take
+        try:
+            context = multiprocessing.get_context("fork")
+            self.pool = ProcessPoolExecutor(max_workers=cores - first, mp_context=context)
+            # A forking pool starts every worker at the first submit (before its own thread).
+            self.futures = [
+                self.pool.submit(_derive_range, bounds[k], bounds[k + 1])
+                for k in range(first, cores)
             ]
-            out = _derive_range(bounds[0], bounds[1])
-            for future in futures:
+            self.own = bounds[first]
+        except (OSError, RuntimeError):  # no worker processes here: do it all in this one
+            self.close()
+        finally:
+            _FORKED = ([], None)
+
+    def result(self) -> list[ClaimDerived]:
+        try:
+            out = [claim_derived(claim, self.scored) for claim in self.claims[: self.own]]
+            for future in self.futures:
                 out += future.result()
-        return out
-    except (OSError, RuntimeError):  # no worker processes here: do it all in this one
-        return [claim_derived(claim) for claim in claims]
-    finally:
-        _FORKED = []
+            return out
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        pool, self.pool = self.pool, None
+        self.futures = []
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 class Rows:
