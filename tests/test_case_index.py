@@ -480,8 +480,8 @@ def test_a_batch_whose_claims_are_derived_in_worker_processes_keeps_the_answers(
     forked = []
     submit = rows.Deriving.__init__
 
-    def watched(self, claims, scored=None, *, ahead=False):
-        submit(self, claims, scored, ahead=ahead)
+    def watched(self, claims, work, scored=None, *, ahead=False):
+        submit(self, claims, work, scored, ahead=ahead)
         forked.append((ahead, len(self.futures), self.own))
 
     monkeypatch.setattr(rows.Deriving, "__init__", watched)

@@ -14,7 +14,7 @@ from ...errors import CorruptRecord
 from .. import derive
 from .reads import IndexReads
 from .relations import Conflicts, Related, Relations
-from .rows import Deriving, Rows
+from .rows import ClaimRows, Deriving, Rows, claim_rows
 from .schema import FULL_DERIVE_SHARE, KIND_TABLES, chunks, dumps, marks
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class Applying:
     latest: dict[tuple[str, str], tuple[Record | None, CorruptRecord | None]]
     moved: list[str]
     claims: list[Claim]
-    deriving: Deriving
+    deriving: Deriving[ClaimRows]
 
     def close(self) -> None:
         """Abandon it (its worker processes end)."""
@@ -151,20 +151,22 @@ class IndexUpdates(IndexReads):
                 )
         claims = [record for record, _ in latest.values() if isinstance(record, Claim)]
         scored = {o.text: o.checkworthy for o in olds.claims.values() if o.checkworthy}
-        return Applying(latest, moved, claims, Deriving(claims, scored, ahead=ahead))
+        return Applying(latest, moved, claims, Deriving(claims, claim_rows, scored, ahead=ahead))
 
     def finish_applying(self, applying: Applying) -> None:
         """The second half of ``apply_many``: the new rows of what ``start_applying`` took."""
         conn = self.db
-        derived = dict(
+        of_claims = dict(
             zip((c.id for c in applying.claims), applying.deriving.result(), strict=True)
         )
         rows = Rows()
         for (kind, record_id), (record, problem) in applying.latest.items():
             if problem is not None:
                 self._put_problem(kind, record_id, problem)
-            if record is not None:
-                rows.add(record, derived.get(record_id) if kind == "claim" else None)
+            if kind == "claim" and record_id in of_claims:
+                rows.add_claim_rows(of_claims[record_id])
+            elif record is not None:
+                rows.add(record)
         rows.write(conn)
         counts: dict[str, int] = {}
         for word in rows.words:
