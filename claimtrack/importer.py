@@ -302,6 +302,7 @@ def import_items(
         # looks for: the same text and claimant make the same id).
         stored = {kind: set(ws.ids(kind)) for kind in ("claim", "source")}
         source_ids: dict[str, str] = {}
+        dates: dict[str, datetime] = {}  # many claims share a date
         for item in items:
             cid = item.claim_id or make_id("claim", item.text, item.claimant)
             claim = claims.get(cid)
@@ -310,7 +311,10 @@ def import_items(
             if claim is None:
                 created = now
                 if item.date:
-                    created = datetime.strptime(item.date, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+                    created = dates.get(item.date) or dates.setdefault(
+                        item.date,
+                        datetime.strptime(item.date, "%Y-%m-%d").replace(tzinfo=timezone.utc),
+                    )
                 claim = Claim(
                     id=cid,
                     text=item.text,
