@@ -252,30 +252,53 @@ def _is_url(ref: str) -> bool:
 
 def source_id(ref: str) -> str:
     """The id of the source a URL (as ingest would give it) or a name names."""
-    if _is_url(ref):
-        from .fetch import normalize_url
-
-        return make_id("source", normalize_url(ref))
-    return make_id("source", ref)
+    return _Sources().id(ref)
 
 
 def source_for(ref: str, now: datetime) -> Source:
     """A source record for a URL or a publication's name given in an import file."""
-    from .models import Source
+    return _Sources().record(ref, now)
 
-    is_url = _is_url(ref)
-    if is_url:
-        from .fetch import normalize_url
 
-        ref = normalize_url(ref)
-    return Source(
-        id=source_id(ref),
-        url=ref if is_url else None,
-        title=None if is_url else ref,
-        input=ref,
-        retrieved_at=now,
-        kind="article",
-    )
+class _Sources:
+    """``source_id`` and ``source_for``, each URL normalised and each id made once (an import
+    names the same sources many times, and a record's id is the id of its normalised URL)."""
+
+    def __init__(self) -> None:
+        self.normal: dict[str, str] = {}
+        self.ids: dict[str, str] = {}
+
+    def normalized(self, ref: str) -> str:
+        found = self.normal.get(ref)
+        if found is None:
+            found = ref
+            if _is_url(ref):
+                from .fetch import normalize_url
+
+                found = normalize_url(ref)
+            self.normal[ref] = found
+        return found
+
+    def id(self, ref: str) -> str:
+        found = self.ids.get(ref)
+        if found is None:
+            found = self.ids[ref] = make_id("source", self.normalized(ref))
+        return found
+
+    def record(self, ref: str, now: datetime) -> Source:
+        from .models import Source
+
+        is_url = _is_url(ref)
+        if is_url:
+            ref = self.normalized(ref)
+        return Source(
+            id=self.id(ref),
+            url=ref if is_url else None,
+            title=None if is_url else ref,
+            input=ref,
+            retrieved_at=now,
+            kind="article",
+        )
 
 
 def import_items(
@@ -301,7 +324,7 @@ def import_items(
         # The case's claims and sources, listed once (an exact match by id is all an import
         # looks for: the same text and claimant make the same id).
         stored = {kind: set(ws.ids(kind)) for kind in ("claim", "source")}
-        source_ids: dict[str, str] = {}
+        named = _Sources()
         dates: dict[str, datetime] = {}  # many claims share a date
         for item in items:
             cid = item.claim_id or make_id("claim", item.text, item.claimant)
@@ -339,9 +362,9 @@ def import_items(
                     claim.tags.append(tag)
                     changed.add(cid)
             for ref in item.sources:
-                sid = source_ids.get(ref) or source_ids.setdefault(ref, source_id(ref))
+                sid = named.id(ref)
                 if sid not in sources and sid not in stored["source"]:
-                    sources[sid] = source_for(ref, now)
+                    sources[sid] = named.record(ref, now)
                     result.new_sources.append(sid)
                 if not any(m.source == sid and m.quote == item.text for m in claim.mentions):
                     claim.mentions.append(
