@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from .workspace import Workspace
 
 
+PARALLEL_FIGURES = 2000
+"""More new claims than this: their figures are read in worker processes (``forked.Forked``)
+while the importer builds the records and writes the sources."""
 IMPORT_BATCH = 5000
 """Records an import commits at a time (larger than ``Workspace.batch``'s default: an import
 is decided before it writes, and its claims are derived in worker processes a batch at a
@@ -312,7 +315,8 @@ def import_items(
     claimant), with their sources and mentions. Everything is built before anything is written; the records are then written in
     batches (``Store.batch``).
     """
-    from .extract import claim_figures
+    from .extract import claim_figures, remember_claim_figures
+    from .forked import Forked
     from .models import Claim, Mention, expect, utcnow
 
     now = now or utcnow()
@@ -324,57 +328,77 @@ def import_items(
         # The case's claims and sources, listed once (an exact match by id is all an import
         # looks for: the same text and claimant make the same id).
         stored = {kind: set(ws.ids(kind)) for kind in ("claim", "source")}
-        named = _Sources()
-        dates: dict[str, datetime] = {}  # many claims share a date
-        for item in items:
-            cid = item.claim_id or make_id("claim", item.text, item.claimant)
-            claim = claims.get(cid)
-            if claim is None and cid in stored["claim"]:
-                claim = claims[cid] = expect(ws.load("claim", cid), Claim)
-            if claim is None:
-                created = now
-                if item.date:
-                    created = dates.get(item.date) or dates.setdefault(
-                        item.date,
-                        datetime.strptime(item.date, "%Y-%m-%d").replace(tzinfo=timezone.utc),
+        ids = [item.claim_id or make_id("claim", item.text, item.claimant) for item in items]
+        # The figures of the new claims' texts are read in worker processes (when there are
+        # many) while this one builds the records and writes the sources.
+        new_ids = [cid not in stored["claim"] for cid in ids]
+        texts = list(dict.fromkeys(i.text for i, n in zip(items, new_ids, strict=True) if n))
+        reading = None
+        if figures:
+            reading = Forked(texts, claim_figures, ahead=True, at_least=PARALLEL_FIGURES)
+        try:
+            fresh = []  # the new claims, their figures to come
+            named = _Sources()
+            dates: dict[str, datetime] = {}  # many claims share a date
+            for item, cid in zip(items, ids, strict=True):
+                claim = claims.get(cid)
+                if claim is None and cid in stored["claim"]:
+                    claim = claims[cid] = expect(ws.load("claim", cid), Claim)
+                if claim is None:
+                    created = now
+                    if item.date:
+                        created = dates.get(item.date) or dates.setdefault(
+                            item.date,
+                            datetime.strptime(item.date, "%Y-%m-%d").replace(tzinfo=timezone.utc),
+                        )
+                    claim = Claim(
+                        id=cid,
+                        text=item.text,
+                        title=item.title,
+                        claimant=item.claimant,
+                        ref=item.ref,
+                        tags=list(item.tags),
+                        created_at=created,
                     )
-                claim = Claim(
-                    id=cid,
-                    text=item.text,
-                    title=item.title,
-                    claimant=item.claimant,
-                    figures=claim_figures(item.text) if figures else [],
-                    ref=item.ref,
-                    tags=list(item.tags),
-                    created_at=created,
-                )
-                claims[cid] = claim
-                changed.add(cid)
-                result.new_claims.append(cid)
-            if item.ref and not claim.ref:
-                claim.ref = item.ref
-                changed.add(cid)
-            if item.title and not claim.title:
-                claim.title = item.title
-                changed.add(cid)
-            for tag in item.tags:
-                if tag not in claim.tags:
-                    claim.tags.append(tag)
+                    claims[cid] = claim
+                    fresh.append(claim)
                     changed.add(cid)
-            for ref in item.sources:
-                sid = named.id(ref)
-                if sid not in sources and sid not in stored["source"]:
-                    sources[sid] = named.record(ref, now)
-                    result.new_sources.append(sid)
-                if not any(m.source == sid and m.quote == item.text for m in claim.mentions):
-                    claim.mentions.append(
-                        Mention(source=sid, quote=item.text, claimant=item.claimant)
-                    )
+                    result.new_claims.append(cid)
+                if item.ref and not claim.ref:
+                    claim.ref = item.ref
                     changed.add(cid)
+                if item.title and not claim.title:
+                    claim.title = item.title
+                    changed.add(cid)
+                for tag in item.tags:
+                    if tag not in claim.tags:
+                        claim.tags.append(tag)
+                        changed.add(cid)
+                for ref in item.sources:
+                    sid = named.id(ref)
+                    if sid not in sources and sid not in stored["source"]:
+                        sources[sid] = named.record(ref, now)
+                        result.new_sources.append(sid)
+                    if not any(m.source == sid and m.quote == item.text for m in claim.mentions):
+                        claim.mentions.append(
+                            Mention(source=sid, quote=item.text, claimant=item.claimant)
+                        )
+                        changed.add(cid)
+            if sources:  # first: a claim never names a source that is not written
+                ws.save_many(list(sources.values()))
+            if reading is not None:
+                read = dict(zip(texts, reading.result(), strict=True))
+                for text, found in read.items():
+                    remember_claim_figures(text, found)
+                for claim in fresh:
+                    claim.figures = list(read[claim.text])
+        finally:
+            if reading is not None:
+                reading.close()
         new = set(result.new_claims)
         result.updated_claims = sorted(changed - new)
         result.unchanged = len(claims) - len(changed)
         to_write = [claims[c] for c in claims if c in changed]
-        if to_write or sources:
-            ws.save_many([*sources.values(), *to_write])
+        if to_write:
+            ws.save_many(to_write)
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 from conftest import snapshot_tree
 
@@ -244,7 +245,7 @@ def test_an_import_pauses_the_cycle_collector_and_restores_it(ws, monkeypatch):
     monkeypatch.setattr(Workspace, "save_many", watched)
     assert gc.isenabled()
     import_items(ws, parse("".join(json.dumps(r) + "\n" for r in LINES)))
-    assert seen == [False] and gc.isenabled()
+    assert seen and not any(seen) and gc.isenabled()
 
     def failing(self, records):
         raise OSError("disk full")
@@ -255,3 +256,25 @@ def test_an_import_pauses_the_cycle_collector_and_restores_it(ws, monkeypatch):
     except OSError:
         pass
     assert gc.isenabled()
+
+
+def test_figures_read_in_worker_processes_make_the_same_records(tmp_path, monkeypatch):
+    from claimtrack import extract, importer
+    from claimtrack.workspace import Workspace
+
+    lines = [
+        {"text": f"Firm {i} cut {100 + i} jobs and spent ${i}.5 million in 202{i % 10}.",
+         "claimant": f"Firm {i % 7}", "source": f"https://news.example/{i % 13}"}
+        for i in range(40)
+    ]  # fmt: skip
+    items = parse("".join(json.dumps(r) + "\n" for r in lines))
+    cases = {}
+    for parallel in (10**9, 5):
+        monkeypatch.setattr(importer, "PARALLEL_FIGURES", parallel)
+        monkeypatch.setattr(extract, "_CLAIM_FIGURES", {})
+        ws, _ = Workspace.init(tmp_path / f"case-{parallel}")
+        import_items(ws, items, now=datetime(2025, 1, 2, tzinfo=timezone.utc))
+        cases[parallel] = snapshot_tree(ws.root)
+        assert set(extract._CLAIM_FIGURES) == {r["text"] for r in lines}
+    assert cases[10**9] == cases[5]
+    assert any(c.figures for c in Workspace.open(tmp_path / "case-5").load_all("claim"))

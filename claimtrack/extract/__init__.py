@@ -32,6 +32,7 @@ __all__ = [
     "checkworthiness",
     "claim_figures",
     "explain_checkworthiness",
+    "remember_claim_figures",
     "extract",
     "parse_figures",
     "shift",
@@ -195,10 +196,17 @@ def claim_figures(text: str) -> list[Figure]:
     found = _CLAIM_FIGURES.get(text)
     if found is None:
         found = tuple(parse_figures(text))
-        while _CLAIM_FIGURES and len(_CLAIM_FIGURES) >= CLAIM_FIGURES_KEPT:
-            del _CLAIM_FIGURES[next(iter(_CLAIM_FIGURES))]
-        _CLAIM_FIGURES[text] = found
+        remember_claim_figures(text, found)
     return list(found)
+
+
+def remember_claim_figures(text: str, figures: Sequence[Figure]) -> None:
+    """Remember ``figures`` as ``claim_figures(text)``'s: read by ``claim_figures`` in another
+    process (an import's worker processes)."""
+    _CLAIM_FIGURES.pop(text, None)
+    while _CLAIM_FIGURES and len(_CLAIM_FIGURES) >= CLAIM_FIGURES_KEPT:
+        del _CLAIM_FIGURES[next(iter(_CLAIM_FIGURES))]
+    _CLAIM_FIGURES[text] = tuple(figures)
 
 
 def explain_checkworthiness(text: str, top: int = 3) -> tuple[float, list[tuple[str, float]]]:

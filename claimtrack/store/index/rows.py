@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import sqlite3
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ...conflicts import Bucket, Entry, bucket_order
+from ...forked import Forked
 from .. import derive
 from .schema import dumps
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
-    from concurrent.futures import Future, ProcessPoolExecutor
 
     from ...models import Claim, Evidence, Figure, Question, Record, Source
 
@@ -68,19 +67,6 @@ PARALLEL_BUILD = 2000
 
 T = TypeVar("T")
 
-# What forked workers work on: the claims, ``scored`` and the work (inherited, not sent).
-_FORKED: tuple[list[Claim], Scored | None, Callable[[Claim, Scored | None], Any] | None] = (
-    [],
-    None,
-    None,
-)
-
-
-def _work_range(start: int, end: int) -> list[Any]:
-    claims, scored, work = _FORKED
-    assert work is not None
-    return [work(claim, scored) for claim in claims[start:end]]
-
 
 def derive_many(claims: list[Claim], scored: Scored | None = None) -> list[ClaimDerived]:
     """``claim_derived`` for many claims (``scored``: check-worthiness already derived), shared
@@ -88,13 +74,10 @@ def derive_many(claims: list[Claim], scored: Scored | None = None) -> list[Claim
     return Deriving(claims, claim_derived, scored).result()
 
 
-class Deriving(Generic[T]):
+class Deriving(Forked["Claim", T]):
     """``work(claim, scored)`` (``claim_derived``, ``claim_rows``) for many claims (``scored``:
-    check-worthiness already derived), under way. With many claims, more than one core and
-    no other thread that a fork could catch holding a lock, forked worker processes do it: a
-    share each beside this process's own share, or, ``ahead``, all of it, leaving this
-    process free meanwhile (a batch commit writes its files). ``result()`` gives the answers
-    in order; ``close()`` ends the workers (``result`` does)."""
+    check-worthiness already derived), under way (``forked.Forked``: in worker processes
+    when there are more than ``PARALLEL_BUILD``; ``ahead``, all of it there)."""
 
     def __init__(
         self,
@@ -104,56 +87,9 @@ class Deriving(Generic[T]):
         *,
         ahead: bool = False,
     ):
-        import threading
-
-        self.claims = claims
-        self.work = work
-        self.scored = scored
-        self.own = len(claims)  # this process does claims[:own]
-        self.pool: ProcessPoolExecutor | None = None
-        self.futures: list[Future[list[T]]] = []
-        cores = min(os.cpu_count() or 1, 8)
-        if (
-            len(claims) <= PARALLEL_BUILD
-            or cores < 2
-            or not hasattr(os, "fork")
-            or threading.active_count() > 1
-        ):
-            return
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        global _FORKED
-        _FORKED = (claims, scored, work)
-        bounds = [len(claims) * k // cores for k in range(cores + 1)]
-        first = 0 if ahead else 1  # the shares the workers take
-        try:
-            context = multiprocessing.get_context("fork")
-            self.pool = ProcessPoolExecutor(max_workers=cores - first, mp_context=context)
-            # A forking pool starts every worker at the first submit (before its own thread).
-            self.futures = [
-                self.pool.submit(_work_range, bounds[k], bounds[k + 1]) for k in range(first, cores)
-            ]
-            self.own = bounds[first]
-        except (OSError, RuntimeError):  # no worker processes here: do it all in this one
-            self.close()
-        finally:
-            _FORKED = ([], None, None)
-
-    def result(self) -> list[T]:
-        try:
-            out = [self.work(claim, self.scored) for claim in self.claims[: self.own]]
-            for future in self.futures:
-                out += future.result()
-            return out
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        pool, self.pool = self.pool, None
-        self.futures = []
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        super().__init__(
+            claims, lambda claim: work(claim, scored), ahead=ahead, at_least=PARALLEL_BUILD
+        )
 
 
 ClaimRows = tuple[
