@@ -46,6 +46,7 @@ class Forked(Generic[A, T]):
         self.own = len(items)  # this process does items[:own]
         self.pool: ProcessPoolExecutor | None = None
         self.futures: list[Future[list[T]]] = []
+        self.shares: list[tuple[int, int]] = []  # the workers' shares, as the futures
         cores = min(os.cpu_count() or 1, 8)
         if (
             len(items) <= at_least
@@ -65,9 +66,8 @@ class Forked(Generic[A, T]):
             context = multiprocessing.get_context("fork")
             self.pool = ProcessPoolExecutor(max_workers=cores - first, mp_context=context)
             # A forking pool starts every worker at the first submit (before its own thread).
-            self.futures = [
-                self.pool.submit(_work_range, bounds[k], bounds[k + 1]) for k in range(first, cores)
-            ]
+            self.shares = [(bounds[k], bounds[k + 1]) for k in range(first, cores)]
+            self.futures = [self.pool.submit(_work_range, *share) for share in self.shares]
             self.own = bounds[first]
         except (OSError, RuntimeError):  # no worker processes here: do it all in this one
             self.close()
@@ -75,10 +75,15 @@ class Forked(Generic[A, T]):
             _FORKED = ([], None)
 
     def result(self) -> list[T]:
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             out = [self.work(item) for item in self.items[: self.own]]
-            for future in self.futures:
-                out += future.result()
+            for future, (start, end) in zip(self.futures, self.shares, strict=True):
+                try:
+                    out += future.result()
+                except BrokenProcessPool:  # a worker was killed: its share is done here
+                    out += [self.work(item) for item in self.items[start:end]]
             return out
         finally:
             self.close()
@@ -86,5 +91,6 @@ class Forked(Generic[A, T]):
     def close(self) -> None:
         pool, self.pool = self.pool, None
         self.futures = []
+        self.shares = []
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
