@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -15,6 +17,21 @@ T = TypeVar("T")
 
 # What forked workers work on: the items and the work (inherited, not sent).
 _FORKED: tuple[list[Any], Callable[[Any], Any] | None] = ([], None)
+
+
+def _end_with_parent(parent: int) -> None:
+    """Make this worker end when the process that forked it does: killed, that one cannot
+    tell its workers to stop, and they would wait for work forever (Linux's
+    ``PR_SET_PDEATHSIG``; elsewhere they end at their next read of the pool's queue)."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # it died before that
+        os._exit(0)
 
 
 def _work_range(start: int, end: int) -> list[Any]:
@@ -64,7 +81,12 @@ class Forked(Generic[A, T]):
         first = 0 if ahead else 1  # the shares the workers take
         try:
             context = multiprocessing.get_context("fork")
-            self.pool = ProcessPoolExecutor(max_workers=cores - first, mp_context=context)
+            self.pool = ProcessPoolExecutor(
+                max_workers=cores - first,
+                mp_context=context,
+                initializer=_end_with_parent,
+                initargs=(os.getpid(),),
+            )
             # A forking pool starts every worker at the first submit (before its own thread).
             self.shares = [(bounds[k], bounds[k + 1]) for k in range(first, cores)]
             self.futures = [self.pool.submit(_work_range, *share) for share in self.shares]

@@ -54,3 +54,41 @@ def test_few_items_or_other_threads_stay_in_this_process():
     finally:
         stop.set()
         thread.join()
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
+def test_the_workers_end_when_their_parent_is_killed(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import os, sys, time\n"
+        "from claimtrack.forked import Forked\n"
+        "def work(n):\n"
+        '    os.write(1, f"{os.getpid()}\\n".encode())\n'
+        "    time.sleep(60)\n"
+        "Forked(list(range(50)), work, ahead=True, at_least=10).result()\n"
+    )
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    workers = {int(parent.stdout.readline()) for _ in range(2)}
+    assert parent.pid not in workers
+    parent.kill()
+    parent.wait()
+
+    def running(pid: int) -> bool:  # a zombie waiting for its reaper has ended too
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(running(w) for w in workers):
+        time.sleep(0.05)
+    alive = [w for w in workers if running(w)]
+    for w in alive:
+        os.kill(w, signal.SIGKILL)
+    assert not alive
