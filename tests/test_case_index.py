@@ -474,6 +474,8 @@ def test_a_batch_whose_claims_are_derived_in_worker_processes_keeps_the_answers(
 ):
     """A batch commit with many claims has them derived in forked worker processes while its
     files are written (``rows.Deriving``, ``ahead``); here from 20 claims on."""
+    import threading
+
     from claimtrack.store.index import rows
 
     monkeypatch.setattr(rows, "PARALLEL_BUILD", 20)
@@ -489,7 +491,7 @@ def test_a_batch_whose_claims_are_derived_in_worker_processes_keeps_the_answers(
     ws, _ = Workspace.init(tmp_path / "claims")
     with ws.batch(size=100):
         generate(ws, rng, 90)
-    if (os.cpu_count() or 1) > 1:
+    if (os.cpu_count() or 1) > 1 and threading.active_count() == 1:
         assert (True, min(os.cpu_count() or 1, 8), 0) in forked  # every claim in a worker
     assert_same_answers(ws, every_claim=False)
     for step in range(3):
