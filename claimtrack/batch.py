@@ -16,6 +16,7 @@ from . import atomic
 if TYPE_CHECKING:
     from .models import Record
     from .store.index import CaseIndex
+    from .store.index.update import Applying
     from .workspace import Workspace
 
 
@@ -61,12 +62,24 @@ class Batch:
             self.flush()
 
     def apply(self) -> None:
-        """Give the index what was staged since the last time (before it answers a read, or
-        at the commit): in one go, inside the batch's transaction."""
+        """Give the index what was staged since the last time (before it answers a read): in
+        one go, inside the batch's transaction."""
+        applying = self._start_applying(ahead=False)
+        if applying is not None and self.index is not None:
+            try:
+                self.index.finish_applying(applying)
+            except Exception as exc:
+                self._drop_index(exc)
+            finally:
+                applying.close()
+
+    def _start_applying(self, *, ahead: bool) -> Applying | None:
+        """``CaseIndex.start_applying`` of what was staged since the last time, inside the
+        batch's transaction (None: nothing to apply, or no index)."""
         from .store.index import index_error
 
         if not self.unapplied:
-            return
+            return None
         if self.index is None:
             try:
                 index = self.ws._open_index()
@@ -80,9 +93,10 @@ class Batch:
         items, self.unapplied = self.unapplied, []
         if self.index is not None:
             try:
-                self.index.apply_many(items)
+                return self.index.start_applying(items, ahead=ahead)
             except Exception as exc:
                 self._drop_index(exc)
+        return None
 
     def _drop_index(self, exc: Exception) -> None:
         """An index that cannot be written is dropped for this batch (the files stay the
@@ -97,15 +111,20 @@ class Batch:
             self.index = None
 
     def flush(self) -> None:
-        """Write what is staged and commit it (see ``Workspace.batch``)."""
+        """Write what is staged and commit it (see ``Workspace.batch``). The index takes the
+        batch while its files are written: the claims' derived values are worked out in worker
+        processes meanwhile (``rows.Deriving``), then their rows are added."""
+        applying = None
         try:
-            self.apply()
+            applying = self._start_applying(ahead=True)
             stats = atomic.write_batch(
                 [(self.ws.blob_path(sha), data) for sha, data in self.blobs.items()],
                 [(s.path, s.data) for s in self.records.values()],
             )
             if self.index is not None:
                 try:
+                    if applying is not None:
+                        self.index.finish_applying(applying)
                     written = []
                     for (kind, record_id), staged in self.records.items():
                         if staged.data is None:
@@ -121,6 +140,8 @@ class Batch:
             self.records = {}
             self.blobs = {}
         finally:
+            if applying is not None:
+                applying.close()
             holding, self.holding = self.holding, None
             if holding is not None:
                 holding.__exit__(None, None, None)

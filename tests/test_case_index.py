@@ -467,3 +467,34 @@ def test_the_rules_fingerprint_names_only_files_and_folders_that_exist():
         assert (package / name).is_file(), name
     for name in schema.RULE_FOLDERS:
         assert (package / name).is_dir(), name
+
+
+def test_a_batch_whose_claims_are_derived_in_worker_processes_keeps_the_answers(
+    tmp_path, monkeypatch
+):
+    """A batch commit with many claims has them derived in forked worker processes while its
+    files are written (``rows.Deriving``, ``ahead``); here from 20 claims on."""
+    import threading
+
+    from claimtrack.store.index import rows
+
+    monkeypatch.setattr(rows, "PARALLEL_BUILD", 20)
+    forked = []
+    submit = rows.Deriving.__init__
+
+    def watched(self, claims, work, scored=None, *, ahead=False):
+        submit(self, claims, work, scored, ahead=ahead)
+        forked.append((ahead, len(self.futures), self.own))
+
+    monkeypatch.setattr(rows.Deriving, "__init__", watched)
+    rng = random.Random(11)
+    ws, _ = Workspace.init(tmp_path / "claims")
+    with ws.batch(size=100):
+        generate(ws, rng, 90)
+    if (os.cpu_count() or 1) > 1 and threading.active_count() == 1:
+        assert (True, min(os.cpu_count() or 1, 8), 0) in forked  # every claim in a worker
+    assert_same_answers(ws, every_claim=False)
+    for step in range(3):
+        with ws.batch(size=100):
+            mutate(ws, rng, step)
+        assert_same_answers(ws, every_claim=False)

@@ -147,6 +147,17 @@ def test_a_figure_too_large_for_a_float_is_saved_as_valid_json(ws):
     assert ws.load("claim", claim.id).figures[0].value is None
 
 
+def test_a_figure_too_large_for_a_float_keeps_its_value_in_the_index(ws):
+    claim = Claim(
+        id="c-000000000001",
+        text="9" * 400 + " agents",
+        figures=[{"text": "9" * 400, "value": float("inf"), "low": float("-inf")}],
+    )
+    ws.save(claim)
+    row = ws._open_index().db.execute("SELECT value, low FROM figures").fetchone()
+    assert row == (float("inf"), float("-inf"))
+
+
 def test_nul_bytes_in_a_record_file_make_it_corrupt_not_fatal(stocked, run):
     claim_id = stocked.ids("claim")[0]
     path = stocked.path_for("claim", claim_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 from conftest import snapshot_tree
 
@@ -207,3 +208,73 @@ def test_claims_that_differ_only_in_quotation_marks_are_one_claim(ws, run, tmp_p
     claims = ws.load_all("claim")
     # The first of each wording keeps its reference; the variants add nothing.
     assert sorted(c.ref for c in claims) == ["fc-0101", "fc-0104"]
+
+
+def test_figures_read_for_an_import_score_the_claim_as_reading_them_again(monkeypatch):
+    from claimtrack import extract
+
+    texts = [
+        "Klarna says its assistant does the work of 700 agents.",
+        "Revenue grew 27% to $40 million in 2024, the firm said. Costs fell by a third.",
+        "At 4-7, including 2-6 in the AFC, the team lost 3 of 5 away games.",
+        "No figure in this claim at all, the minister said.",
+    ]
+    monkeypatch.setattr(extract, "_CLAIM_FIGURES", {})
+    fresh = [extract.explain_checkworthiness(t) for t in texts]
+    assert [extract.claim_figures(t) for t in texts] == [extract.parse_figures(t) for t in texts]
+    assert set(extract._CLAIM_FIGURES) == set(texts)
+    assert [extract.explain_checkworthiness(t) for t in texts] == fresh
+    assert [extract.checkworthiness(t) for t in texts] == [score for score, _ in fresh]
+    monkeypatch.setattr(extract, "CLAIM_FIGURES_KEPT", 2)
+    extract.claim_figures("A third text with 3 figures, 4 and 5.")
+    assert len(extract._CLAIM_FIGURES) == 2  # the oldest are forgotten
+
+
+def test_an_import_pauses_the_cycle_collector_and_restores_it(ws, monkeypatch):
+    import gc
+
+    from claimtrack.workspace import Workspace
+
+    seen = []
+    save_many = Workspace.save_many
+
+    def watched(self, records):
+        seen.append(gc.isenabled())
+        return save_many(self, records)
+
+    monkeypatch.setattr(Workspace, "save_many", watched)
+    assert gc.isenabled()
+    import_items(ws, parse("".join(json.dumps(r) + "\n" for r in LINES)))
+    assert seen and not any(seen) and gc.isenabled()
+
+    def failing(self, records):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Workspace, "save_many", failing)
+    try:
+        import_items(ws, parse(json.dumps({"text": "Costs fell 3%"})))
+    except OSError:
+        pass
+    assert gc.isenabled()
+
+
+def test_figures_read_in_worker_processes_make_the_same_records(tmp_path, monkeypatch):
+    from claimtrack import extract, importer
+    from claimtrack.workspace import Workspace
+
+    lines = [
+        {"text": f"Firm {i} cut {100 + i} jobs and spent ${i}.5 million in 202{i % 10}.",
+         "claimant": f"Firm {i % 7}", "source": f"https://news.example/{i % 13}"}
+        for i in range(40)
+    ]  # fmt: skip
+    items = parse("".join(json.dumps(r) + "\n" for r in lines))
+    cases = {}
+    for parallel in (10**9, 5):
+        monkeypatch.setattr(importer, "PARALLEL_FIGURES", parallel)
+        monkeypatch.setattr(extract, "_CLAIM_FIGURES", {})
+        ws, _ = Workspace.init(tmp_path / f"case-{parallel}")
+        import_items(ws, items, now=datetime(2025, 1, 2, tzinfo=timezone.utc))
+        cases[parallel] = snapshot_tree(ws.root)
+        assert set(extract._CLAIM_FIGURES) == {r["text"] for r in lines}
+    assert cases[10**9] == cases[5]
+    assert any(c.figures for c in Workspace.open(tmp_path / "case-5").load_all("claim"))

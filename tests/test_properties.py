@@ -241,3 +241,41 @@ def test_front_matter_split_raises_only_input_error(text):
         assert "note.md" in str(exc)
         return
     assert isinstance(data, dict) and isinstance(body, str) and line >= 1
+
+
+def _dumps_form(record) -> bytes:
+    """A record file's bytes as ``json.dumps`` writes them (what ``dump_record`` must give)."""
+    data = record.model_dump(mode="json")
+    try:
+        text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # infinity or NaN: written as null, as pydantic's JSON does
+        data = json.loads(record.model_dump_json())
+        text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False)
+    return (text + "\n").encode("utf-8")
+
+
+record_texts = st.text(
+    st.characters(blacklist_categories=["Cs"]) | st.sampled_from('\x00\x1f\x7f\u2028"\\\t'),
+    max_size=30,
+)
+any_floats = st.floats() | st.sampled_from([1e-5, 2.5e-7, 1e16, 1.5e22, -0.0, 9999999999999998.0])
+
+
+@SETTINGS
+@given(
+    text=record_texts,
+    tags=st.lists(record_texts, max_size=3),
+    values=st.lists(st.tuples(any_floats, any_floats | st.none()), max_size=4),
+    offset=st.integers(min_value=-(2**70), max_value=2**70) | st.none(),
+)
+@example(text="1e-05", tags=[], values=[(1e-05, None)], offset=None)
+@example(text="inf", tags=["\x00"], values=[(float("inf"), float("-inf"))], offset=2**65)
+def test_record_bytes_are_json_dumps_bytes(text, tags, values, offset):
+    claim = Claim(
+        id="c-000000000001",
+        text=text,
+        tags=tags,
+        figures=[Figure(text=text, value=v, low=low, start=offset) for v, low in values],
+        mentions=[Mention(source="s-000000000001", quote=text, start=offset)],
+    )
+    assert dump_record(claim) == _dumps_form(claim)

@@ -15,6 +15,7 @@ docs/extraction.md describes the rules and the conventions figures follow.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from ..models import Figure
@@ -29,7 +30,9 @@ from .triggers import scan_columns
 __all__ = [
     "ExtractedSentence",
     "checkworthiness",
+    "claim_figures",
     "explain_checkworthiness",
+    "remember_claim_figures",
     "extract",
     "parse_figures",
     "shift",
@@ -91,20 +94,25 @@ def shift(item: ExtractedSentence, offset: int) -> ExtractedSentence:
     return replace(item, start=item.start + offset, end=item.end + offset, figures=figures)
 
 
-def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence]:
+def extract(
+    text: str, *, all_sentences: bool = False, figures: Sequence[Figure] | None = None
+) -> list[ExtractedSentence]:
     """The claim sentences of ``text`` (every sentence with ``all_sentences``).
 
     Offsets (the sentence's and its figures') index ``text``. Non-answers ("declined to
     comment") are flagged with ``nonanswer=True``; they are claims only if they also state a
-    checkable fact, so ask for ``all_sentences=True`` to see every one of them.
+    checkable fact, so ask for ``all_sentences=True`` to see every one of them. ``figures``:
+    the text's figures as ``parse_figures(text)`` reads them, when the caller has them (the
+    same answer, without reading them again).
 
     >>> [s.claimant for s in extract("Klarna says its assistant does the work of 700 agents.")]
     ['Klarna']
     """
     kw_at, kw_cats, kw_words = scan_columns(text)
-    figures = parse_figures(
-        text, word_positions=[p for p, c in zip(kw_at, kw_cats, strict=True) if "number" in c]
-    )
+    if figures is None:
+        figures = parse_figures(
+            text, word_positions=[p for p, c in zip(kw_at, kw_cats, strict=True) if "number" in c]
+        )
     # (start, end) of each figure; the reader gives every figure its offsets
     fig_at = [(f.start or 0, f.end or 0) for f in figures]
     names = checkworthy.named_entities(text)
@@ -175,10 +183,37 @@ def extract(text: str, *, all_sentences: bool = False) -> list[ExtractedSentence
     return out
 
 
+CLAIM_FIGURES_KEPT = 20_000
+"""Claim texts whose figures ``claim_figures`` remembers (the last ones read)."""
+_CLAIM_FIGURES: dict[str, tuple[Figure, ...]] = {}
+
+
+def claim_figures(text: str) -> list[Figure]:
+    """``parse_figures(text)`` for a claim's text (treat them as read-only). The figures of the
+    last ``CLAIM_FIGURES_KEPT`` texts are remembered, so that scoring the claim
+    (``explain_checkworthiness``) does not read them again: an import reads them for the
+    claim's record, then the case index scores it."""
+    found = _CLAIM_FIGURES.get(text)
+    if found is None:
+        found = tuple(parse_figures(text))
+        remember_claim_figures(text, found)
+    return list(found)
+
+
+def remember_claim_figures(text: str, figures: Sequence[Figure]) -> None:
+    """Remember ``figures`` as ``claim_figures(text)``'s: read by ``claim_figures`` in another
+    process (an import's worker processes)."""
+    _CLAIM_FIGURES.pop(text, None)
+    while _CLAIM_FIGURES and len(_CLAIM_FIGURES) >= CLAIM_FIGURES_KEPT:
+        del _CLAIM_FIGURES[next(iter(_CLAIM_FIGURES))]
+    _CLAIM_FIGURES[text] = tuple(figures)
+
+
 def explain_checkworthiness(text: str, top: int = 3) -> tuple[float, list[tuple[str, float]]]:
     """The check-worthiness of a claim's text (``checkworthiness``) and why: the features and
     words that raise it most (``checkworthy.explain``) in its best sentence."""
-    best = max(extract(text, all_sentences=True), key=lambda s: s.checkworthy, default=None)
+    sentences = extract(text, all_sentences=True, figures=_CLAIM_FIGURES.get(text))
+    best = max(sentences, key=lambda s: s.checkworthy, default=None)
     return (0.0, []) if best is None else (best.checkworthy, best.why(top))
 
 
@@ -189,4 +224,5 @@ def checkworthiness(text: str) -> float:
     >>> checkworthiness("Klarna says its assistant does the work of 700 agents.") >= 0.5
     True
     """
-    return max((s.checkworthy for s in extract(text, all_sentences=True)), default=0.0)
+    sentences = extract(text, all_sentences=True, figures=_CLAIM_FIGURES.get(text))
+    return max((s.checkworthy for s in sentences), default=0.0)

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import sqlite3
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ...conflicts import Bucket, Entry, bucket_order
+from ...forked import Forked
 from .. import derive
 from .schema import dumps
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from ...models import Claim, Evidence, Figure, Question, Record, Source
 
@@ -65,47 +65,73 @@ BUILD_CHUNK = 20_000
 PARALLEL_BUILD = 2000
 """More claims than this at once are derived in worker processes, one per core."""
 
-_FORKED: list[Claim] = []  # the claims a build's forked workers derive (inherited, not sent)
-
-
-def _derive_range(start: int, end: int) -> list[ClaimDerived]:
-    return [claim_derived(claim) for claim in _FORKED[start:end]]
+T = TypeVar("T")
 
 
 def derive_many(claims: list[Claim], scored: Scored | None = None) -> list[ClaimDerived]:
-    """``claim_derived`` for many claims (``scored``: check-worthiness already derived):
-    shared with forked worker processes when there are many, more than one core, and no
-    other thread that a fork could catch holding a lock."""
-    import threading
+    """``claim_derived`` for many claims (``scored``: check-worthiness already derived), shared
+    with forked worker processes when there are many (``Deriving``)."""
+    return Deriving(claims, claim_derived, scored).result()
 
-    cores = min(os.cpu_count() or 1, 8)
-    if (
-        len(claims) <= PARALLEL_BUILD
-        or cores < 2
-        or not hasattr(os, "fork")
-        or threading.active_count() > 1
+
+class Deriving(Forked["Claim", T]):
+    """``work(claim, scored)`` (``claim_derived``, ``claim_rows``) for many claims (``scored``:
+    check-worthiness already derived), under way (``forked.Forked``: in worker processes
+    when there are more than ``PARALLEL_BUILD``; ``ahead``, all of it there)."""
+
+    def __init__(
+        self,
+        claims: list[Claim],
+        work: Callable[[Claim, Scored | None], T],
+        scored: Scored | None = None,
+        *,
+        ahead: bool = False,
     ):
-        return [claim_derived(claim, scored) for claim in claims]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+        super().__init__(
+            claims, lambda claim: work(claim, scored), ahead=ahead, at_least=PARALLEL_BUILD
+        )
 
-    global _FORKED
-    _FORKED = claims
-    bounds = [len(claims) * k // cores for k in range(cores + 1)]
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=cores - 1, mp_context=context) as pool:
-            futures = [
-                pool.submit(_derive_range, bounds[k], bounds[k + 1]) for k in range(1, cores)
-            ]
-            out = _derive_range(bounds[0], bounds[1])
-            for future in futures:
-                out += future.result()
-        return out
-    except (OSError, RuntimeError):  # no worker processes here: do it all in this one
-        return [claim_derived(claim) for claim in claims]
-    finally:
-        _FORKED = []
+
+ClaimRows = tuple[
+    Row, tuple[str, str, str, str], list[Row], list[Row], list[Row], list[Row], list[str]
+]
+"""A claim's rows as ``claim_rows`` gives them: its ``claims`` row without the rowid, its
+search row (``search.row``), its ``figures``, ``mentions``, ``aliases`` and
+``conflict_entries`` rows, and its matching words."""
+
+
+def claim_rows(c: Claim, scored: Scored | None = None) -> ClaimRows:
+    """The rows of a claim (its derived values worked out, ``claim_derived``): plain values,
+    quick to hand from a worker process to this one."""
+    return _claim_rows(c, claim_derived(c, scored))
+
+
+def _claim_rows(c: Claim, derived: ClaimDerived) -> ClaimRows:
+    from ...search import row as search_row
+
+    text = record_json(c, c.figures)
+    checkworthy, why, words, entries = derived
+    figures = [f.model_dump(mode="json") for f in c.figures]
+    claim = (
+        c.id, c.text, c.title, c.claimant, c.ref, c.created_at.isoformat(), dumps(c.tags),
+        dumps(c.aliases), dumps(figures), len(c.mentions), len({m.source for m in c.mentions}),
+        len(c.figures), checkworthy, dumps(why), dumps(words), text,
+    )  # fmt: skip
+    figure_rows: list[Row] = [
+        (c.id, i, f["text"], f["value"], f["low"], f["high"], f["unit"], f["kind"],
+         f["currency"], f["qualifier"])
+        for i, f in enumerate(figures)
+    ]  # fmt: skip
+    mention_rows: list[Row] = [
+        (c.id, i, m.source, m.quote, m.start, m.end, m.claimant, m.cue, int(m.hedged), m.origin)
+        for i, m in enumerate(c.mentions)
+    ]
+    alias_rows: list[Row] = [(alias, c.id) for alias in dict.fromkeys(c.aliases)]
+    entry_rows: list[Row] = [
+        (c.id, e.position, bucket_order(key), key[0], key[1], derive.entry_to_json(e))
+        for key, e in entries
+    ]
+    return claim, search_row(c), figure_rows, mention_rows, alias_rows, entry_rows, words
 
 
 class Rows:
@@ -177,41 +203,24 @@ class Rows:
     ) -> None:
         """A claim's rows, with what ``claim_derived`` gives (worked out here when not
         given) and its rowid (None: the next free one)."""
-        from ...search import row as search_row
+        derived = derived or claim_derived(c)
+        self.add_claim_rows(_claim_rows(c, derived), rowid)
+        self.entries.extend(derived[3])
 
-        text = record_json(c, c.figures)
-        checkworthy, why, words, entries = derived or claim_derived(c)
-        figures = [f.model_dump(mode="json") for f in c.figures]
-        self._put(
-            "claims",
-            (
-                rowid, c.id, c.text, c.title, c.claimant, c.ref, c.created_at.isoformat(),
-                dumps(c.tags), dumps(c.aliases), dumps(figures), len(c.mentions),
-                len({m.source for m in c.mentions}), len(c.figures), checkworthy,
-                dumps(why), dumps(words), text,
-            ),
-        )  # fmt: skip
-        self.search.append((rowid, *search_row(c)))
-        for i, f in enumerate(figures):
-            self._put(
-                "figures",
-                (c.id, i, f["text"], f["value"], f["low"], f["high"], f["unit"], f["kind"],
-                 f["currency"], f["qualifier"]),
-            )  # fmt: skip
-        for i, m in enumerate(c.mentions):
-            self._put(
-                "mentions",
-                (c.id, i, m.source, m.quote, m.start, m.end, m.claimant, m.cue, int(m.hedged),
-                 m.origin),
-            )  # fmt: skip
-        for alias in dict.fromkeys(c.aliases):
-            self._put("aliases", (alias, c.id))
-        for key, e in entries:
-            self._put(
-                "conflict_entries",
-                (c.id, e.position, bucket_order(key), key[0], key[1], derive.entry_to_json(e)),
-            )
-            self.entries.append((key, e))
+    def add_claim_rows(self, rows: ClaimRows, rowid: int | None = None) -> None:
+        """A claim's rows as ``claim_rows`` gives them, with its rowid (None: the next free
+        one)."""
+        claim, search, figures, mentions, aliases, entries, words = rows
+        self._put("claims", (rowid, *claim))
+        self.search.append((rowid, *search))
+        for table, found in (
+            ("figures", figures),
+            ("mentions", mentions),
+            ("aliases", aliases),
+            ("conflict_entries", entries),
+        ):
+            if found:
+                self.tables.setdefault(table, []).extend(found)
         self.words.extend(words)
 
     def write(self, conn: sqlite3.Connection) -> None:

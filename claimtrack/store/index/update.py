@@ -14,16 +14,31 @@ from ...errors import CorruptRecord
 from .. import derive
 from .reads import IndexReads
 from .relations import Conflicts, Related, Relations
-from .rows import Rows, derive_many
+from .rows import ClaimRows, Deriving, Rows, claim_rows
 from .schema import FULL_DERIVE_SHARE, KIND_TABLES, chunks, dumps, marks
 
 if TYPE_CHECKING:
     from ...flags import Assessment
-    from ...models import Figure, Record
+    from ...models import Claim, Figure, Record
 
 Change = tuple[str, str, "Record | None", "CorruptRecord | None"]
 """(kind, id, the record now or None when it is gone or unreadable, the problem if
 unreadable)."""
+
+
+@dataclass
+class Applying:
+    """An ``apply_many`` begun (``IndexUpdates.start_applying``): the changes, the claims whose
+    conflict entries move, and the claims whose derived values are being worked out."""
+
+    latest: dict[tuple[str, str], tuple[Record | None, CorruptRecord | None]]
+    moved: list[str]
+    claims: list[Claim]
+    deriving: Deriving[ClaimRows]
+
+    def close(self) -> None:
+        """Abandon it (its worker processes end)."""
+        self.deriving.close()
 
 
 @dataclass
@@ -95,13 +110,23 @@ class IndexUpdates(IndexReads):
     def apply_many(self, items: Iterable[Change]) -> None:
         """``apply`` for many records at once (the last of an id counts): their old rows
         read, what they reach marked, and their rows replaced, a statement per table."""
+        applying = self.start_applying(items)
+        if applying is not None:
+            self.finish_applying(applying)
+
+    def start_applying(self, items: Iterable[Change], *, ahead: bool = False) -> Applying | None:
+        """The first half of ``apply_many``: old rows read, what they reach marked, old rows
+        removed, and the claims' derived values begun (``rows.Deriving``; ``ahead``: all in
+        worker processes, when there are many). ``finish_applying`` adds the new rows;
+        None when there is nothing to apply. A caller that does not finish must ``close``
+        what this gives."""
         from ...models import Claim
 
         latest: dict[tuple[str, str], tuple[Record | None, CorruptRecord | None]] = {}
         for kind, record_id, record, problem in items:
             latest[(kind, record_id)] = (record, problem)
         if not latest:
-            return
+            return None
         self.changes += len(latest)
         conn = self.db
         olds = self._olds(list(latest))
@@ -124,15 +149,24 @@ class IndexUpdates(IndexReads):
                     f"DELETE FROM problems WHERE kind = ? AND id IN ({marks(chunk)})",
                     (kind, *chunk),
                 )
-        rows = Rows()
         claims = [record for record, _ in latest.values() if isinstance(record, Claim)]
         scored = {o.text: o.checkworthy for o in olds.claims.values() if o.checkworthy}
-        derived = dict(zip((c.id for c in claims), derive_many(claims, scored), strict=True))
-        for (kind, record_id), (record, problem) in latest.items():
+        return Applying(latest, moved, claims, Deriving(claims, claim_rows, scored, ahead=ahead))
+
+    def finish_applying(self, applying: Applying) -> None:
+        """The second half of ``apply_many``: the new rows of what ``start_applying`` took."""
+        conn = self.db
+        of_claims = dict(
+            zip((c.id for c in applying.claims), applying.deriving.result(), strict=True)
+        )
+        rows = Rows()
+        for (kind, record_id), (record, problem) in applying.latest.items():
             if problem is not None:
                 self._put_problem(kind, record_id, problem)
-            if record is not None:
-                rows.add(record, derived.get(record_id) if kind == "claim" else None)
+            if kind == "claim" and record_id in of_claims:
+                rows.add_claim_rows(of_claims[record_id])
+            elif record is not None:
+                rows.add(record)
         rows.write(conn)
         counts: dict[str, int] = {}
         for word in rows.words:
@@ -141,7 +175,7 @@ class IndexUpdates(IndexReads):
             "INSERT INTO match_words VALUES (?, ?) ON CONFLICT (word) DO UPDATE SET df = df + ?",
             ((w, n, n) for w, n in counts.items()),
         )
-        self._mark_buckets(moved)  # the buckets they join
+        self._mark_buckets(applying.moved)  # the buckets they join
 
     def _olds(self, keys: list[tuple[str, str]]) -> Olds:
         """The stored versions of these records, as much of them as ``derive``'s seeds read."""
