@@ -181,20 +181,24 @@ class CaseClaims:
         """Add claims, or take them as they are now when they are held already."""
         from ..search import row
 
+        searched: dict[str, Claim] = {}  # claims whose search row is new or changed
+        replaced: list[str] = []  # of those, the ones held already
         for claim in claims:
             self.filter.add(claim)
-            searched = row(claim)
-            if self.rows.get(claim.id) != searched:
+            if self.rows.get(claim.id) != (found := row(claim)):
                 if claim.id in self.rows:
-                    self.first_stage.remove([claim.id])
-                self.first_stage.add([claim])
-                self.rows[claim.id] = searched
+                    replaced.append(claim.id)
+                self.rows[claim.id] = found
+                searched[claim.id] = claim
             sources = frozenset(m.source for m in claim.mentions)
             for source in self.sources.get(claim.id, frozenset()) - sources:
                 self.mentioning[source].discard(claim.id)
             for source in sources:
                 self.mentioning[source].add(claim.id)
             self.sources[claim.id] = sources
+        if replaced:
+            self.first_stage.remove(replaced)
+        self.first_stage.add(searched.values())
 
     def search(self, text: str, top: int = 100) -> list[tuple[str, float]]:
         """``Store.search`` over the claims held."""
