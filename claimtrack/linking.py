@@ -237,6 +237,10 @@ class _Plan:
         self.result = LinkResult()
         self.questions: list[Question] = []
         self.seen: set[tuple[int | None, str]] = set()
+        # For non-answers: ``features`` of the texts they are weighed against, and whether each
+        # claim states figures (by id), worked out once per source.
+        self.read: dict[str, Features] = {}
+        self.stated: dict[str, bool] = {}
         for cid in self.matcher.claims_of_source(source.id):
             claim = self.get(cid)
             if claim is None:
@@ -339,7 +343,12 @@ class _Plan:
             here = [m for m in claim.mentions if m.source == self.source.id]
             if here:
                 texts[claim.id] = (claim, here, [claim.text, *(m.quote for m in here)])
-        read = {text: features(text) for _, _, quoted in texts.values() for text in quoted}
+        read: dict[str, Features] = {}
+        for _, _, quoted in texts.values():
+            for text in quoted:
+                if text not in self.read:
+                    self.read[text] = features(text)
+                read[text] = self.read[text]
         words = set(asked.words)
         for feats in read.values():
             words.update(feats.words)
@@ -352,9 +361,11 @@ class _Plan:
         for claim, here, quoted in texts.values():
             distances = [abs(m.start - s.start) for m in here if m.start is not None]
             distance = min(distances) if distances and s.start is not None else None
-            stated = features(claim.text, claim.figures) if claim.figures else read[claim.text]
+            if claim.id not in self.stated:
+                stated = features(claim.text, claim.figures) if claim.figures else read[claim.text]
+                self.stated[claim.id] = bool(stated.figures)
             similarity = max(lexical_similarity(asked, read[text], weight) for text in quoted)
-            candidates.append((claim.id, bool(stated.figures), similarity, distance))
+            candidates.append((claim.id, self.stated[claim.id], similarity, distance))
         # About the same subject: close to the best word overlap, and above a floor.
         figure_claims = [c for c in candidates if c[1]]
         best = max((c[2] for c in figure_claims), default=0.0)
