@@ -47,8 +47,15 @@ def _writers() -> ThreadPoolExecutor:
         return _WRITERS[0]
 
 
-if hasattr(os, "register_at_fork"):  # a forked child has none of its parent's threads
-    os.register_at_fork(after_in_child=_WRITERS.clear)
+def _forget_writers() -> None:
+    """In a forked child, which has none of its parent's threads (nor a lock one held)."""
+    global _WRITERS_LOCK
+    _WRITERS.clear()
+    _WRITERS_LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_writers)
 
 
 def _fsync_dir(path: Path) -> None:
