@@ -174,7 +174,8 @@ class Matcher(Candidates):
         case = self._held()
         if case is None:
             return super().candidates(text)
-        return [(c, first) for cid, first in case.search(text, CANDIDATES) if (c := self.get(cid))]
+        found = ((self.get(cid), first) for cid, first in case.search(text, CANDIDATES))
+        return [(claim, first) for claim, first in found if claim is not None]
 
     def same_claim(self, query: Features, text: str) -> Match | None:
         """``Candidates.same_claim``; None without a search when the prefilter knows that no
