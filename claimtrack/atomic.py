@@ -13,17 +13,49 @@ import os
 import secrets
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 from .errors import WorkspaceError
 
 WRITE_THREADS = 16
 """Threads that create and rename a batch's files: creating a file waits for the file
 system's journal when other programs sync, and threads wait for it together (3x faster on a
-busy disk, measured)."""
+busy disk, measured). They are started at the first batch and kept for the process
+(``_writers``): starting them for each batch cost more than some batches' writing."""
+
+_WRITERS: list[ThreadPoolExecutor] = []  # the write threads, once started
+_WRITERS_LOCK = threading.Lock()
+
+
+def _writers() -> ThreadPoolExecutor:
+    """The process's ``WRITE_THREADS`` write threads (started as batches need them, idle
+    between batches, ended when the interpreter exits)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with _WRITERS_LOCK:
+        if not _WRITERS:
+            _WRITERS.append(
+                ThreadPoolExecutor(max_workers=WRITE_THREADS, thread_name_prefix="claimtrack-write")
+            )
+        return _WRITERS[0]
+
+
+def _forget_writers() -> None:
+    """In a forked child, which has none of its parent's threads (nor a lock one held)."""
+    global _WRITERS_LOCK
+    _WRITERS.clear()
+    _WRITERS_LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_writers)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -104,46 +136,49 @@ def write_batch(
     power loss at any moment leaves each file whole, old or new, and a record never names a
     snapshot that is not there. Returns (size, mtime_ns) of each file written, as it was
     before the rename (so a change made after it shows)."""
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import wait
 
     files = [(path, data) for path, data in [*blobs, *records] if data is not None]
     order = {path: i for i, (path, _) in enumerate(files)}
     n_blobs = sum(1 for _, data in blobs if data is not None)
     temps: list[tuple[Path, str, tuple[int, int]]] = []
+    futures: list[Future[None]] = []
     try:
         for folder in sorted({f.parent for f in _make_folders({p.parent for p, _ in files})}):
             _fsync_dir(folder)  # a new folder's own entry, in the folder above it
         fsync_each = not _syncfs_available()
         threads = max(1, min(WRITE_THREADS, len(files)))
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            # Each thread takes a share of the files (a task per file costs more in Python
-            # than creating the file does).
-            shares = [files[k::threads] for k in range(threads)]
-            futures = [pool.submit(_write_temps, share, temps, fsync_each) for share in shares]
-            failure = None
+        pool = _writers()
+        # Each thread takes a share of the files (a task per file costs more in Python than
+        # creating the file does).
+        shares = [files[k::threads] for k in range(threads)]
+        futures = [pool.submit(_write_temps, share, temps, fsync_each) for share in shares]
+        failure = None
+        for future in futures:
+            try:
+                future.result()
+            except OSError as exc:
+                failure = failure or exc
+        if failure is not None:
+            raise failure
+        temps.sort(key=lambda t: order[t[0]])  # as given: snapshots first
+        if not fsync_each:
+            sync_files([tmp for _, tmp, _ in temps])
+        # Snapshots first: a record never names a snapshot that is not there.
+        for group, removals in ((temps[:n_blobs], []), (temps[n_blobs:], records)):
+            folders = {path.parent for path, _, _ in group}
+            futures = [pool.submit(_rename_all, group[k::threads]) for k in range(threads)]
             for future in futures:
-                try:
-                    future.result()
-                except OSError as exc:
-                    failure = failure or exc
-            if failure is not None:
-                raise failure
-            temps.sort(key=lambda t: order[t[0]])  # as given: snapshots first
-            if not fsync_each:
-                sync_files([tmp for _, tmp, _ in temps])
-            # Snapshots first: a record never names a snapshot that is not there.
-            for group, removals in ((temps[:n_blobs], []), (temps[n_blobs:], records)):
-                folders = {path.parent for path, _, _ in group}
-                list(pool.map(_rename_all, [group[k::threads] for k in range(threads)]))
-                for path, data in removals:
-                    if data is None:
-                        try:
-                            path.unlink()
-                            folders.add(path.parent)
-                        except FileNotFoundError:
-                            pass
-                for folder in sorted(folders):
-                    _fsync_dir(folder)
+                future.result()
+            for path, data in removals:
+                if data is None:
+                    try:
+                        path.unlink()
+                        folders.add(path.parent)
+                    except FileNotFoundError:
+                        pass
+            for folder in sorted(folders):
+                _fsync_dir(folder)
         done = {path: stat for path, _, stat in temps}
         temps = []
         return done
@@ -151,6 +186,7 @@ def write_batch(
         where = exc.filename or (records[0][0].parent if records else "")
         raise WorkspaceError(f"cannot write to {where}: {exc.strerror}") from exc
     finally:
+        wait(futures)  # every thread's share has ended before its files are removed
         for _, tmp, _ in temps:
             try:
                 os.unlink(tmp)

@@ -34,7 +34,7 @@ from .match import (
     lexical_similarity,
     rerank,
 )
-from .match.claim_index import SameClaimFilter
+from .match.claim_index import CaseClaims
 from .models import Claim, Evidence, Mention, Question, QuestionOrigin, expect
 
 if TYPE_CHECKING:
@@ -155,9 +155,12 @@ class Matcher(Candidates):
     for telling which claim a non-answer is about.
 
     ``prefilter``: for a matcher that serves many sentences (the inputs of a batch), the
-    claims of a case of at most ``PREFILTER_CLAIMS`` claims are loaded at the first sentence,
-    and a sentence that none of them could be the same as (``SameClaimFilter``) is not
-    searched for; the claims ``attach`` writes are added (``wrote``)."""
+    claims of a case of at most ``PREFILTER_CLAIMS`` claims are loaded at the first read and
+    held in memory (``CaseClaims``): a sentence that none of them could be the same as
+    (``SameClaimFilter``) is not searched for, and the search, the claims of a source and the
+    word statistics are answered from them rather than from the case index (which then takes
+    the batch's writes once, at its commit). The claims ``attach`` writes are added
+    (``wrote``)."""
 
     def __init__(self, ws: Workspace, *, prefilter: bool = False):
         super().__init__(ws)
@@ -165,29 +168,42 @@ class Matcher(Candidates):
         self._n: int | None = None
         self._df: defaultdict[str, int] = defaultdict(int)
         self._prefilter = prefilter
-        self._filter: SameClaimFilter | None = None
+        self._case: CaseClaims | None = None
+
+    def candidates(self, text: str) -> list[tuple[Claim, float]]:
+        case = self._held()
+        if case is None:
+            return super().candidates(text)
+        found = ((self.get(cid), first) for cid, first in case.search(text, CANDIDATES))
+        return [(claim, first) for claim, first in found if claim is not None]
 
     def same_claim(self, query: Features, text: str) -> Match | None:
         """``Candidates.same_claim``; None without a search when the prefilter knows that no
         claim of the case could be the one (``best_same_claim`` would find none)."""
-        found = self._same_claim_filter()
-        if found is not None and not found.could_be_stated(query, min(CANDIDATES, len(found))):
+        case = self._held()
+        if case is not None and not case.filter.could_be_stated(query, min(CANDIDATES, len(case))):
             return None
         return super().same_claim(query, text)
 
-    def wrote(self, claims: Iterable[Claim]) -> None:
-        """Claims written to the case since the prefilter was built."""
-        if self._filter is not None:
-            for claim in claims:
-                self._filter.add(claim)
+    def claims_of_source(self, source_id: str) -> list[str]:
+        """``Store.claims_of_source``."""
+        case = self._held()
+        if case is None:
+            return self.ws.claims_of_source(source_id)
+        return case.claims_of_source(source_id)
 
-    def _same_claim_filter(self) -> SameClaimFilter | None:
-        if self._prefilter and self._filter is None:
-            self._prefilter = False  # built once (or never, for a large case)
+    def wrote(self, claims: Iterable[Claim]) -> None:
+        """Claims written to the case since its claims were loaded."""
+        if self._case is not None:
+            self._case.add(claims)
+
+    def _held(self) -> CaseClaims | None:
+        if self._prefilter and self._case is None:
+            self._prefilter = False  # loaded once (or never, for a large case)
             ids = self.ws.ids("claim")
             if len(ids) <= PREFILTER_CLAIMS:
-                self._filter = SameClaimFilter(c for cid in ids if (c := self.get(cid)))
-        return self._filter
+                self._case = CaseClaims(c for cid in ids if (c := self.get(cid)))
+        return self._case
 
     def refresh(self) -> None:
         """Count words again (claims were added): the claims loaded stay (the writes this
@@ -196,6 +212,9 @@ class Matcher(Candidates):
         self._df = defaultdict(int)
 
     def statistics(self, words: Iterable[str]) -> tuple[int, dict[str, int]]:
+        case = self._held()
+        if case is not None:
+            return len(case), {w: case.df(w) for w in words}
         missing = [w for w in words if w not in self._df]
         if missing or self._n is None:
             n, found = self.ws.match_statistics(missing)
@@ -219,7 +238,11 @@ class _Plan:
         self.result = LinkResult()
         self.questions: list[Question] = []
         self.seen: set[tuple[int | None, str]] = set()
-        for cid in ws.claims_of_source(source.id):
+        # For non-answers: ``features`` of the texts they are weighed against, and whether each
+        # claim states figures (by id), worked out once per source.
+        self.read: dict[str, Features] = {}
+        self.stated: dict[str, bool] = {}
+        for cid in self.matcher.claims_of_source(source.id):
             claim = self.get(cid)
             if claim is None:
                 continue
@@ -321,7 +344,12 @@ class _Plan:
             here = [m for m in claim.mentions if m.source == self.source.id]
             if here:
                 texts[claim.id] = (claim, here, [claim.text, *(m.quote for m in here)])
-        read = {text: features(text) for _, _, quoted in texts.values() for text in quoted}
+        read: dict[str, Features] = {}
+        for _, _, quoted in texts.values():
+            for text in quoted:
+                if text not in self.read:
+                    self.read[text] = features(text)
+                read[text] = self.read[text]
         words = set(asked.words)
         for feats in read.values():
             words.update(feats.words)
@@ -334,9 +362,11 @@ class _Plan:
         for claim, here, quoted in texts.values():
             distances = [abs(m.start - s.start) for m in here if m.start is not None]
             distance = min(distances) if distances and s.start is not None else None
-            stated = features(claim.text, claim.figures) if claim.figures else read[claim.text]
+            if claim.id not in self.stated:
+                stated = features(claim.text, claim.figures) if claim.figures else read[claim.text]
+                self.stated[claim.id] = bool(stated.figures)
             similarity = max(lexical_similarity(asked, read[text], weight) for text in quoted)
-            candidates.append((claim.id, bool(stated.figures), similarity, distance))
+            candidates.append((claim.id, self.stated[claim.id], similarity, distance))
         # About the same subject: close to the best word overlap, and above a floor.
         figure_claims = [c for c in candidates if c[1]]
         best = max((c[2] for c in figure_claims), default=0.0)

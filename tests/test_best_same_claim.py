@@ -315,3 +315,31 @@ def test_the_same_claim_filter_takes_claims_added_and_changed():
     assert found.could_be_stated(query) == could_be_same_claim(
         query, [claim_features(first), found.features[second.id]]
     )
+
+
+def test_the_quick_paths_of_the_bound_decide_as_the_bound_does():
+    """``_may_be_same_claim`` skips the bound for a claim sharing no word with the query and
+    stops before comparing figures that could not reach the threshold even if they agreed: it
+    decides as the whole bound does, for every query of the sample against every claim and
+    pool size, and both paths are taken."""
+    from claimtrack.match.same_claim import MATCH_THRESHOLD
+
+    disjoint = early = kept = 0
+    least = MATCH_THRESHOLD - 1e-3
+    for text in QUERIES[::3]:
+        for claimant in (None, "Klarna"):
+            query = features(text, claimant=claimant)
+            words, subject = frozenset(query.words), frozenset(query.subject)
+            for claim in CLAIMS:
+                feats = claim_features(claim)
+                for pool in (None, 3, 100):
+                    whole = _same_claim_bound(query, words, subject, feats, pool)
+                    quick = _same_claim_bound(query, words, subject, feats, pool, need=least)
+                    assert _may_be_same_claim(query, words, subject, feats, pool) == (
+                        whole >= least
+                    )
+                    assert (quick >= least) == (whole >= least) and quick >= whole - 1e-12
+                    disjoint += words.isdisjoint(feats.words)
+                    early += quick != whole
+                    kept += whole >= least
+    assert disjoint and early and kept

@@ -745,3 +745,42 @@ def test_a_headline_does_not_run_into_the_first_paragraph(ws, tmp_path):
     sentences = [s.sentence for s in extract(text, all_sentences=True)]
     assert sentences[0] == "Lender says bot does the work of 700 staff after cutting 700 jobs"
     assert sentences[1].startswith("Northwind Bank, which cut 700 jobs")
+
+
+def test_local_files_are_read_a_batch_at_a_time(ws, tmp_path, monkeypatch):
+    """``iter_ingest`` reads the files of a batch together before committing them, never more
+    than a batch ahead: when the first batch's results come, the next batch's files are not
+    read yet; every file is read once, and the results come in input order."""
+    from claimtrack.ingest import pipeline
+
+    monkeypatch.setattr(pipeline, "BATCH_INPUTS", 3)
+    monkeypatch.setattr(pipeline, "BATCH_SECONDS", 3600.0)
+    files = []
+    for i in range(7):
+        path = tmp_path / f"n{i}.txt"
+        path.write_text(f"Company {i} says it hired {100 + i} engineers in 2023.\n", "utf-8")
+        files.append(str(path))
+    read: list[str] = []
+    events: list[str] = []
+    prepare, commit = pipeline.prepare, pipeline.commit
+
+    def reading(ws, item, **kw):
+        read.append(item)
+        events.append("read")
+        return prepare(ws, item, **kw)
+
+    def committing(ws, prepared, **kw):
+        events.append("commit")
+        return commit(ws, prepared, **kw)
+
+    monkeypatch.setattr(pipeline, "prepare", reading)
+    monkeypatch.setattr(pipeline, "commit", committing)
+    results = iter_ingest(ws, files, jobs=1)
+    first = next(results)
+    assert first.input == files[0] and first.new
+    assert read == files[:3]
+    assert events == ["read"] * 3 + ["commit"] * 3
+    rest = list(results)
+    assert [r.input for r in [first, *rest]] == files
+    assert read == files and all(r.new for r in rest)
+    assert events == (["read"] * 3 + ["commit"] * 3) * 2 + ["read", "commit"]

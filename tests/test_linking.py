@@ -533,14 +533,16 @@ def _records(ws) -> dict[str, object]:
 
 @pytest.mark.parametrize("batch", [50, 3])
 def test_a_batch_prefilter_links_every_sentence_as_searching_does(tmp_path, monkeypatch, batch):
-    """Ingest in batches tells the sentences no claim could be the same as without searching
-    (``Matcher(prefilter=True)``): the case it builds is the one searching every sentence
-    builds, with fewer searches; in one batch (claims added as they are written) and in
-    batches of 3 inputs (each batch's matcher reads the claims of the ones before)."""
+    """Ingest in batches holds the case's claims in memory (``Matcher(prefilter=True)``,
+    ``CaseClaims``): it tells the sentences no claim could be the same as without searching,
+    and searches the claims it holds rather than the case index. The case it builds is the one
+    searching the index for every sentence builds, with fewer searches; in one batch (claims added as they are written) and in batches of 3 inputs (each batch's
+    matcher reads the claims of the ones before)."""
     from pathlib import Path
 
     from claimtrack import linking
     from claimtrack.ingest import ingest_many, pipeline
+    from claimtrack.match.claim_index import CaseClaims
     from claimtrack.workspace import Workspace
 
     monkeypatch.setattr(pipeline, "BATCH_INPUTS", batch)
@@ -548,19 +550,67 @@ def test_a_batch_prefilter_links_every_sentence_as_searching_does(tmp_path, monk
     fixtures = Path(__file__).parent / "fixtures"
     files = sorted(str(p) for d in ("linking", "story") for p in (fixtures / d).glob("*.txt"))
     cases = {}
-    searches = {}
+    searches: dict[str, list[str]] = {}
+    held = CaseClaims.search
     for name, limit in (("prefilter", linking.PREFILTER_CLAIMS), ("search", -1)):
         monkeypatch.setattr(linking, "PREFILTER_CLAIMS", limit)
         ws, _ = Workspace.init(tmp_path / name)
-        calls = []
+        calls: list[str] = []
         search = ws.search
         monkeypatch.setattr(
-            ws, "search", lambda text, top=100, s=search, c=calls: c.append(1) or s(text, top)
+            ws, "search", lambda text, top=100, s=search, c=calls: c.append("index") or s(text, top)
+        )
+        monkeypatch.setattr(
+            CaseClaims,
+            "search",
+            lambda self, text, top=100, c=calls: c.append("held") or held(self, text, top),
         )
         assert all(r.ok for r in ingest_many(ws, files, jobs=1))
-        cases[name], searches[name] = _records(ws), len(calls)
+        cases[name], searches[name] = _records(ws), calls
     claims = [r for k, r in cases["search"].items() if k.startswith("claims/")]
     assert len(claims) > 10
     assert any(len({m["source"] for m in c["mentions"]}) > 1 for c in claims)  # linked
     assert cases["prefilter"] == cases["search"]
-    assert searches["prefilter"] < searches["search"]
+    assert set(searches["search"]) == {"index"}
+    assert "held" in searches["prefilter"]
+    if batch > len(files):  # one batch: the index is not searched at all
+        assert set(searches["prefilter"]) == {"held"}
+    assert len(searches["prefilter"]) < len(searches["search"])
+
+
+def test_case_claims_answer_as_the_case_index_does(tmp_path):
+    """``CaseClaims`` (a batch's claims held in memory) gives the case index's answers: the
+    same search results and BM25 scores, the claims of each source, the word counts; and
+    still does once claims change (a claim's title replaces its search row)."""
+    from pathlib import Path
+
+    from claimtrack.ingest import ingest_many
+    from claimtrack.match import claim_features
+    from claimtrack.match.claim_index import CaseClaims
+    from claimtrack.workspace import Workspace
+
+    fixtures = Path(__file__).parent / "fixtures"
+    files = sorted(str(p) for d in ("linking", "story") for p in (fixtures / d).glob("*.txt"))
+    ws, _ = Workspace.init(tmp_path / "case")
+    assert all(r.ok for r in ingest_many(ws, files, jobs=1))
+
+    def same_answers(case: CaseClaims) -> None:
+        claims = [ws.load("claim", cid) for cid in ws.ids("claim")]
+        queries = [m.quote for c in claims for m in c.mentions] + ["Klarna agents", "", "!!"]
+        for text in queries:
+            assert case.search(text, 100) == ws.search(text, 100)
+            assert case.search(text, 3) == ws.search(text, 3)
+        for sid in ws.ids("source"):
+            assert case.claims_of_source(sid) == ws.claims_of_source(sid)
+        words = sorted({w for c in claims for w in claim_features(c).words} | {"unheard"})
+        n, df = ws.match_statistics(words)
+        assert (len(case), {w: case.df(w) for w in words}) == (n, {w: df.get(w, 0) for w in words})
+
+    case = CaseClaims(ws.load("claim", cid) for cid in ws.ids("claim"))
+    assert len(case) > 10
+    same_answers(case)
+    claim = ws.load("claim", ws.ids("claim")[0])
+    claim.title = "Klarna's assistant does the work of 700 agents, the company says"
+    ws.save(claim)
+    case.add([claim])
+    same_answers(case)

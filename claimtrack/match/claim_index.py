@@ -153,6 +153,67 @@ class SameClaimFilter:
         return could_be_same_claim(query, (self.features[cid] for cid in sharing), pool)
 
 
+class CaseClaims:
+    """Every claim of a case held in memory while a batch of writes links sentences to them
+    (``linking.Matcher(ws, prefilter=True)``), answering what linking asks of the case index
+    as the index would: the first-stage search (the same BM25 table, ``MemorySearch``), the
+    claims a source is mentioned by, how many claims hold a word (``df``); and the same-claim
+    pre-check (``SameClaimFilter``). ``add`` keeps it current as claims are written.
+
+    So a batch reads its own claims here, and the index takes the batch's writes once, when
+    the batch is committed, instead of before each read.
+    """
+
+    def __init__(self, claims: Iterable[Claim] = ()):
+        from ..search import MemorySearch
+
+        self.filter = SameClaimFilter()
+        self.first_stage = MemorySearch()
+        self.rows: dict[str, tuple[str, str, str, str]] = {}  # claim id -> its search row
+        self.sources: dict[str, frozenset[str]] = {}  # claim id -> the sources it mentions
+        self.mentioning: defaultdict[str, set[str]] = defaultdict(set)  # source -> claim ids
+        self.add(claims)
+
+    def __len__(self) -> int:
+        return len(self.filter)
+
+    def add(self, claims: Iterable[Claim]) -> None:
+        """Add claims, or take them as they are now when they are held already."""
+        from ..search import row
+
+        searched: dict[str, Claim] = {}  # claims whose search row is new or changed
+        replaced: list[str] = []  # of those, the ones held already
+        for claim in claims:
+            self.filter.add(claim)
+            if self.rows.get(claim.id) != (found := row(claim)):
+                if claim.id in self.rows:
+                    replaced.append(claim.id)
+                self.rows[claim.id] = found
+                searched[claim.id] = claim
+            sources = frozenset(m.source for m in claim.mentions)
+            for source in self.sources.get(claim.id, frozenset()) - sources:
+                self.mentioning[source].discard(claim.id)
+            for source in sources:
+                self.mentioning[source].add(claim.id)
+            self.sources[claim.id] = sources
+        if replaced:
+            self.first_stage.remove(replaced)
+        self.first_stage.add(searched.values())
+
+    def search(self, text: str, top: int = 100) -> list[tuple[str, float]]:
+        """``Store.search`` over the claims held."""
+        return self.first_stage.search(text, top)
+
+    def claims_of_source(self, source_id: str) -> list[str]:
+        """``Store.claims_of_source`` over the claims held."""
+        return sorted(self.mentioning.get(source_id, ()))
+
+    def df(self, word: str) -> int:
+        """How many of the claims hold ``word`` among their matching words (the index's
+        ``match_statistics``)."""
+        return len(self.filter.holding.get(word, ()))
+
+
 def rank(
     query: Features,
     postings: Callable[[str], Iterable[str]],
