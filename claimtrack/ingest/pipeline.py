@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
+from .. import collector
 from ..errors import ClaimtrackError, InputError
 from ..fetch import (
     DEFAULT_MAX_BYTES,
@@ -595,6 +596,8 @@ def iter_ingest(
     batch: AbstractContextManager[None] | None = None
     matcher: Matcher | None = None  # claims loaded for linking, kept for one batch
     waiting: list[IngestResult] = []  # written, not yet committed
+    # The collector is paused while a batch is worked on, never across a yield to the caller.
+    pause = collector.Pause()
     try:
         futures = {i: pool.submit(work, expanded[i]) for i in urls} if pool else {}
         done: dict[int, IngestResult] = {}
@@ -604,6 +607,7 @@ def iter_ingest(
             if batch is None:
                 from ..linking import Matcher
 
+                pause.start()
                 batch = ws.batch()
                 batch.__enter__()
                 # The pre-check pays for loading the case's claims only over several inputs.
@@ -638,9 +642,11 @@ def iter_ingest(
             if len(waiting) >= BATCH_INPUTS or time.monotonic() - started > BATCH_SECONDS:
                 closing, batch = batch, None
                 _close(closing)  # batch is None first: a failing commit is not closed twice
+                pause.end()
                 yield from _drain(waiting)
         last, batch = batch, None
         _close(last)
+        pause.end()
         yield from _drain(waiting)
     except GeneratorExit:
         # The caller stopped reading: keep what was done (it is whole), then stop.
@@ -652,6 +658,7 @@ def iter_ingest(
             batch.__exit__(type(exc), exc, exc.__traceback__)
         raise
     finally:
+        pause.end()
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
         if own_client is not None:
