@@ -92,6 +92,15 @@ def _relative_figures(s: ExtractedSentence) -> list[Figure]:
     ]
 
 
+def _states_more(sentence: Features, claim: Features) -> bool:
+    """Whether the sentence states a figure that agrees with none of the claim's. Then it is
+    not a mention of that claim but a claim of its own, so that its other figures are tracked
+    and flagged too ("voted to double the ferry budget to 4.2 million euros" is not only
+    "doubles ferry budget"). Years and dates beside other figures are context, not figures
+    (``match.figures.figure_spans``)."""
+    return any(not any(f.agrees(g) for g in claim.figures) for f in sentence.figures)
+
+
 def _mention_key(start: int | None, quote: str) -> tuple[int | None, str]:
     return (start, normalize_text(quote))
 
@@ -262,13 +271,15 @@ class _Plan:
     def best(self, feats: Features, text: str) -> Match | None:
         """Where a claim sentence is linked: the claim it states among the case's claims or
         among those this source created so far (``match.best_same_claim`` of each), the higher
-        same-claim score first (ties: the lower id); None for a new claim."""
+        same-claim score first (ties: the lower id), unless the sentence states a figure that
+        claim does not (``_states_more``); None for a new claim."""
         found = [
             self.matcher.same_claim(feats, text),
             self.local.same_claim(feats, text=text, top=SAME_CLAIM_TOP),
         ]
         for m in sorted((m for m in found if m is not None), key=lambda m: (-m.score, m.claim)):
-            if m.claim in self.claims or self.get(m.claim) is not None:
+            claim = self.claims.get(m.claim) or self.get(m.claim)
+            if claim is not None and not _states_more(feats, self.matcher.features_of(claim)):
                 return m
         return None
 

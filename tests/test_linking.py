@@ -165,6 +165,44 @@ def test_a_conflicting_figure_becomes_its_own_claim(ws):
     assert len(ws.ids("claim")) == 2
 
 
+def test_a_sentence_stating_more_figures_is_a_claim_of_its_own(ws):
+    headline = sentence(
+        "Harbour council doubles ferry budget after crossings rise 18 percent.",
+        figures=[("18 percent", 18, "percent", "percent")],
+    )
+    attach(ws, src(1), [headline])
+    # The same figure reworded is the same claim; a restatement that adds a figure is not,
+    # so that its 4.2 million euros is tracked (and flagged) too.
+    reworded = sentence(
+        "Crossings rose 18 percent, and the harbour council is doubling the ferry budget.",
+        figures=[("18 percent", 18, "percent", "percent")],
+    )
+    more = sentence(
+        "The harbour council doubles the ferry budget to 4.2 million euros as crossings "
+        "rise 18 percent.",
+        100,
+        figures=[
+            ("4.2 million euros", 4.2e6, None, "currency"),
+            ("18 percent", 18, "percent", "percent"),
+        ],
+    )
+    result = attach(ws, src(2), [reworded, more])
+    assert len(result.matched_claims) == 1 and len(result.new_claims) == 1
+    claims = {c.text: c for c in ws.load_all("claim")}
+    assert [m.quote for m in claims[headline.sentence].mentions] == [
+        headline.sentence,
+        reworded.sentence,
+    ]
+    assert [m.quote for m in claims[more.sentence].mentions] == [more.sentence]
+    # A later sentence with fewer figures than that claim links to it as before.
+    fewer = sentence(
+        "The ferry budget of the harbour council rises to 4.2 million euros.",
+        figures=[("4.2 million euros", 4.2e6, None, "currency")],
+    )
+    again = attach(ws, src(3), [fewer])
+    assert again.new_claims == [] and len(ws.ids("claim")) == 2
+
+
 def test_reattaching_the_same_source_adds_nothing_and_writes_nothing(ws):
     sentences = [
         sentence(FIVE_WAYS[0][0], 10, claimant="Klarna", figures=[("700 people", 700, "people")]),
