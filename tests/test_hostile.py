@@ -135,12 +135,17 @@ def test_nul_bytes_in_record_text_round_trip(ws):
     assert b"\x00" not in ws.path_for("claim", claim.id).read_bytes()  # escaped as \u0000
 
 
-def test_a_figure_too_large_for_a_float_is_saved_as_valid_json(ws):
-    claim = Claim(
+def _huge_figure_claim() -> Claim:
+    """A claim whose figure is too large for a float (its value is infinite)."""
+    return Claim(
         id="c-000000000001",
         text="9" * 400 + " agents",
         figures=[{"text": "9" * 400, "value": float("inf"), "low": float("-inf")}],
     )
+
+
+def test_a_figure_too_large_for_a_float_is_saved_as_valid_json(ws):
+    claim = _huge_figure_claim()
     ws.save(claim)
     data = ws.path_for("claim", claim.id).read_bytes()
     assert json.loads(data, parse_constant=lambda word: pytest.fail(f"{word} is not JSON"))
@@ -148,12 +153,7 @@ def test_a_figure_too_large_for_a_float_is_saved_as_valid_json(ws):
 
 
 def test_a_figure_too_large_for_a_float_keeps_its_value_in_the_index(ws):
-    claim = Claim(
-        id="c-000000000001",
-        text="9" * 400 + " agents",
-        figures=[{"text": "9" * 400, "value": float("inf"), "low": float("-inf")}],
-    )
-    ws.save(claim)
+    ws.save(_huge_figure_claim())
     row = ws._open_index().db.execute("SELECT value, low FROM figures").fetchone()
     assert row == (float("inf"), float("-inf"))
 
