@@ -101,6 +101,25 @@ QUERIES = [c.text for c in CLAIMS] + [text for text, _ in paraphrases()]
 QUERIES += [text for text, _ in paraphrases_without_figures()]
 
 
+def picks(min_size: int, max_size: int) -> st.SearchStrategy[list[int]]:
+    """Indexes of distinct claims of CLAIMS: a pool of candidates."""
+    return st.lists(st.integers(0, len(CLAIMS) - 1), min_size=min_size, max_size=max_size,
+                    unique=True)  # fmt: skip
+
+
+def first_stage_scores(n: int) -> st.SearchStrategy[list[float]]:
+    """A first-stage score for each of up to ``n`` candidates."""
+    return st.lists(st.floats(0.0, 30.0), min_size=n, max_size=n)
+
+
+def examples(n: int) -> settings:
+    return settings(max_examples=n, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+QUERY = st.sampled_from(QUERIES)
+CLAIMANT = st.sampled_from(WHO)
+
+
 def old_answer(query: Features, pool: list[tuple[Claim, float]], top: int) -> Match | None:
     """What linking decided before ``best_same_claim``."""
     found = [m for m in rerank(query, pool, top=top) if is_same_claim(m.score)]
@@ -112,12 +131,12 @@ def key(m: Match | None) -> tuple[str, float] | None:
     return None if m is None else (m.claim, m.score)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(400)
 @given(
-    query=st.sampled_from(QUERIES),
-    claimant=st.sampled_from(WHO),
-    picked=st.lists(st.integers(0, len(CLAIMS) - 1), min_size=0, max_size=60, unique=True),
-    scores=st.lists(st.floats(0.0, 30.0), min_size=60, max_size=60),
+    query=QUERY,
+    claimant=CLAIMANT,
+    picked=picks(0, 60),
+    scores=first_stage_scores(60),
     top=st.integers(1, 5),
 )
 def test_the_same_answer_as_rerank_then_the_same_claim_filter(query, claimant, picked, scores, top):
@@ -159,11 +178,11 @@ def test_claim_index_same_claim_is_its_query_filtered():
         assert key(index.same_claim(feats, text=text, top=3)) == want
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(300)
 @given(
-    query=st.sampled_from(QUERIES),
-    claimant=st.sampled_from(WHO),
-    picked=st.lists(st.integers(0, len(CLAIMS) - 1), min_size=1, max_size=40, unique=True),
+    query=QUERY,
+    claimant=CLAIMANT,
+    picked=picks(1, 40),
     rarity=st.dictionaries(st.sampled_from(sorted({w for c in CLAIMS for w in c.text.split()})),
                            st.floats(0.01, 20.0)),
 )  # fmt: skip
@@ -226,12 +245,12 @@ def test_every_subject_word_is_a_word():
         assert set(feats.subject) <= set(feats.words)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(300)
 @given(
-    query=st.sampled_from(QUERIES),
-    claimant=st.sampled_from(WHO),
-    picked=st.lists(st.integers(0, len(CLAIMS) - 1), min_size=0, max_size=80, unique=True),
-    scores=st.lists(st.floats(0.0, 30.0), min_size=80, max_size=80),
+    query=QUERY,
+    claimant=CLAIMANT,
+    picked=picks(0, 80),
+    scores=first_stage_scores(80),
 )
 def test_the_same_claim_filter_only_spares_texts_no_claim_could_state(
     query, claimant, picked, scores
@@ -255,11 +274,11 @@ def test_the_same_claim_filter_only_spares_texts_no_claim_could_state(
             assert best_same_claim(feats, part, top=3) is None
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(300)
 @given(
-    query=st.sampled_from(QUERIES),
-    claimant=st.sampled_from(WHO),
-    picked=st.lists(st.integers(0, len(CLAIMS) - 1), min_size=1, max_size=60, unique=True),
+    query=QUERY,
+    claimant=CLAIMANT,
+    picked=picks(1, 60),
 )
 def test_the_bound_for_a_pool_never_spares_a_claim_the_pool_weights_accept(query, claimant, picked):
     """With the word weights ``best_same_claim`` uses when it is given none (rarity among
