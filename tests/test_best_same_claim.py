@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -120,6 +121,17 @@ QUERY = st.sampled_from(QUERIES)
 CLAIMANT = st.sampled_from(WHO)
 
 
+def searched_pools(size: int) -> dict[str, st.SearchStrategy[Any]]:
+    """A query, its claimant, and a pool of up to ``size`` candidates with their first-stage
+    scores, as ``best_same_claim`` is given them after a search."""
+    return {
+        "query": QUERY,
+        "claimant": CLAIMANT,
+        "picked": picks(0, size),
+        "scores": first_stage_scores(size),
+    }
+
+
 def old_answer(query: Features, pool: list[tuple[Claim, float]], top: int) -> Match | None:
     """What linking decided before ``best_same_claim``."""
     found = [m for m in rerank(query, pool, top=top) if is_same_claim(m.score)]
@@ -132,13 +144,7 @@ def key(m: Match | None) -> tuple[str, float] | None:
 
 
 @examples(400)
-@given(
-    query=QUERY,
-    claimant=CLAIMANT,
-    picked=picks(0, 60),
-    scores=first_stage_scores(60),
-    top=st.integers(1, 5),
-)
+@given(**searched_pools(60), top=st.integers(1, 5))
 def test_the_same_answer_as_rerank_then_the_same_claim_filter(query, claimant, picked, scores, top):
     feats = features(query, claimant=claimant)
     pool = [(CLAIMS[i], round(s, 1)) for i, s in zip(picked, scores, strict=False)]
@@ -246,12 +252,7 @@ def test_every_subject_word_is_a_word():
 
 
 @examples(300)
-@given(
-    query=QUERY,
-    claimant=CLAIMANT,
-    picked=picks(0, 80),
-    scores=first_stage_scores(80),
-)
+@given(**searched_pools(80))
 def test_the_same_claim_filter_only_spares_texts_no_claim_could_state(
     query, claimant, picked, scores
 ):
