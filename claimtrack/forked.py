@@ -34,6 +34,22 @@ def _end_with_parent(parent: int) -> None:
         os._exit(0)
 
 
+_WRITE_THREADS = "claimtrack-write"
+"""The names of ``atomic.write_batch``'s threads begin so (see ``_alone``)."""
+
+
+def _alone() -> bool:
+    """Whether this thread is the only one a fork could catch holding a lock. The write
+    threads ``atomic.write_batch`` keeps for the process do not count: each has finished its
+    share before ``write_batch`` returns, and only another thread (which counts) could be
+    inside it now; idle, they hold nothing a worker uses, and a forked child starts its own
+    (``atomic._forget_writers``)."""
+    import threading
+
+    here = threading.current_thread()
+    return all(t is here or t.name.startswith(_WRITE_THREADS) for t in threading.enumerate())
+
+
 def _work_range(start: int, end: int) -> list[Any]:
     items, work = _FORKED
     assert work is not None
@@ -42,9 +58,9 @@ def _work_range(start: int, end: int) -> list[Any]:
 
 class Forked(Generic[A, T]):
     """``work(item)`` for many items, under way. With more than ``at_least`` items, more than
-    one core and no other thread that a fork could catch holding a lock, forked worker
-    processes (one per core, up to 8) do it: a share each beside this process's own share,
-    or, ``ahead``, all of it, leaving this process free meanwhile (to write files, say).
+    one core and no other thread that a fork could catch holding a lock (``_alone``), forked
+    worker processes (one per core, up to 8) do it: a share each beside this process's own
+    share, or, ``ahead``, all of it, leaving this process free meanwhile (to write files, say).
     ``result()`` gives the answers in order; ``close()`` ends the workers (``result`` does).
     The workers inherit the items and the work; only the answers are sent back."""
 
@@ -56,8 +72,6 @@ class Forked(Generic[A, T]):
         ahead: bool = False,
         at_least: int = 2000,
     ):
-        import threading
-
         self.items = items
         self.work = work
         self.own = len(items)  # this process does items[:own]
@@ -65,12 +79,7 @@ class Forked(Generic[A, T]):
         self.futures: list[Future[list[T]]] = []
         self.shares: list[tuple[int, int]] = []  # the workers' shares, as the futures
         cores = min(os.cpu_count() or 1, 8)
-        if (
-            len(items) <= at_least
-            or cores < 2
-            or not hasattr(os, "fork")
-            or threading.active_count() > 1
-        ):
+        if len(items) <= at_least or cores < 2 or not hasattr(os, "fork") or not _alone():
             return
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor

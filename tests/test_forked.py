@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 
 import pytest
 
@@ -16,10 +17,12 @@ pytestmark = pytest.mark.skipif(
 
 
 def alone() -> None:
-    """Skip when another thread runs (a server another test left): Forked forks no worker then."""
-    import threading
-
-    if threading.active_count() > 1:
+    """Skip when another thread runs (a server another test left): Forked forks no worker then.
+    The write threads of ``atomic.write_batch``, idle between batches, do not count."""
+    here = threading.current_thread()
+    if any(
+        t is not here and not t.name.startswith("claimtrack-write") for t in threading.enumerate()
+    ):
         pytest.skip("another thread runs in this process: no worker is forked")
 
 
@@ -51,8 +54,6 @@ def test_a_worker_killed_has_its_share_done_here():
 
 
 def test_few_items_or_other_threads_stay_in_this_process():
-    import threading
-
     assert not Forked(list(range(5)), str, at_least=10).futures
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
@@ -63,6 +64,19 @@ def test_few_items_or_other_threads_stay_in_this_process():
     finally:
         stop.set()
         thread.join()
+
+
+def test_the_write_threads_of_earlier_batches_do_not_keep_the_work_here(tmp_path):
+    """``atomic.write_batch``'s threads, kept idle for the next batch, do not stop a fork: a
+    batch commit after the first still has its claims derived in workers."""
+    from claimtrack import atomic
+
+    atomic.write_batch([], [(tmp_path / f"{i}.json", b"%d" % i) for i in range(40)])
+    assert any(t.name.startswith("claimtrack-write") for t in threading.enumerate())
+    alone()
+    forked = Forked(list(range(500)), str, ahead=True, at_least=10)
+    assert forked.futures and forked.own == 0
+    assert forked.result() == [str(n) for n in range(500)]
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
