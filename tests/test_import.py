@@ -278,3 +278,55 @@ def test_figures_read_in_worker_processes_make_the_same_records(tmp_path, monkey
         assert set(extract._CLAIM_FIGURES) == {r["text"] for r in lines}
     assert cases[10**9] == cases[5]
     assert any(c.figures for c in Workspace.open(tmp_path / "case-5").load_all("claim"))
+
+
+def test_an_import_in_batches_has_every_batch_derived_in_worker_processes(tmp_path, monkeypatch):
+    """Each batch of an import has its claims' index rows worked out in forked worker processes
+    (the write threads earlier batches left idle do not keep them in this one), and the case
+    (files and index rows) is the one worked out in this process alone."""
+    import os
+    import sqlite3
+    import threading
+
+    from claimtrack import extract, importer
+    from claimtrack.store.index import CACHE_DIR, FILE_NAME, rows
+    from claimtrack.workspace import Workspace
+
+    lines = [
+        {"text": f"Firm {i} cut {100 + i} jobs and spent ${i}.5 million in 202{i % 10}.",
+         "claimant": f"Firm {i % 7}", "source": f"https://news.example/{i % 13}"}
+        for i in range(60)
+    ]  # fmt: skip
+    items = parse("".join(json.dumps(r) + "\n" for r in lines))
+    forked: list[tuple[int, bool]] = []
+    start = rows.Deriving.__init__
+
+    def watched(self, claims, work, scored=None, *, ahead=False):
+        start(self, claims, work, scored, ahead=ahead)
+        forked.append((len(claims), bool(self.futures)))
+
+    monkeypatch.setattr(rows.Deriving, "__init__", watched)
+    monkeypatch.setattr(importer, "IMPORT_BATCH", 25)
+    cases = {}
+    for parallel in (10**9, 5):
+        monkeypatch.setattr(importer, "PARALLEL_FIGURES", parallel)
+        monkeypatch.setattr(rows, "PARALLEL_BUILD", parallel)
+        monkeypatch.setattr(extract, "_CLAIM_FIGURES", {})
+        forked.clear()
+        ws, _ = Workspace.init(tmp_path / f"case-{parallel}")
+        import_items(ws, items, now=datetime(2025, 1, 2, tzinfo=timezone.utc))
+        db = sqlite3.connect(ws.root / CACHE_DIR / FILE_NAME)
+        tables = [
+            name
+            for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if name not in ("files", "folders", "meta") and not name.startswith("sqlite_")
+        ]
+        index = {t: sorted(map(repr, db.execute(f"SELECT * FROM {t}"))) for t in tables}
+        db.close()
+        cases[parallel] = (snapshot_tree(ws.root), index)
+    assert cases[10**9] == cases[5]
+    here = threading.current_thread()
+    others = [t for t in threading.enumerate() if t is not here]
+    if (os.cpu_count() or 1) > 1 and all(t.name.startswith("claimtrack-write") for t in others):
+        many = [n for n, _ in forked if n > 5]
+        assert len(many) >= 2 and all(in_workers for n, in_workers in forked if n > 5), forked
