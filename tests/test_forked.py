@@ -68,15 +68,36 @@ def test_few_items_or_other_threads_stay_in_this_process():
 
 def test_the_write_threads_of_earlier_batches_do_not_keep_the_work_here(tmp_path):
     """``atomic.write_batch``'s threads, kept idle for the next batch, do not stop a fork: a
-    batch commit after the first still has its claims derived in workers."""
-    from claimtrack import atomic
+    batch commit after the first still has its claims derived in workers. In a process of its
+    own, where no thread another test left can stop the fork."""
+    import subprocess
+    import sys
+    from pathlib import Path
 
-    atomic.write_batch([], [(tmp_path / f"{i}.json", b"%d" % i) for i in range(40)])
-    assert any(t.name.startswith("claimtrack-write") for t in threading.enumerate())
-    alone()
-    forked = Forked(list(range(500)), str, ahead=True, at_least=10)
-    assert forked.futures and forked.own == 0
-    assert forked.result() == [str(n) for n in range(500)]
+    import claimtrack
+
+    script = tmp_path / "after_a_batch.py"
+    script.write_text(
+        "import os, sys, threading\n"
+        "from pathlib import Path\n"
+        "from claimtrack import atomic\n"
+        "from claimtrack.forked import Forked\n"
+        "folder = Path(sys.argv[1])\n"
+        'atomic.write_batch([], [(folder / f"{i}.json", b"%d" % i) for i in range(40)])\n'
+        'assert any(t.name.startswith("claimtrack-write") for t in threading.enumerate())\n'
+        "forked = Forked(list(range(500)), lambda n: os.getpid(), ahead=True, at_least=10)\n"
+        "assert forked.futures and forked.own == 0\n"
+        "pids = forked.result()\n"
+        "assert len(pids) == 500 and os.getpid() not in pids\n"
+    )
+    here = str(Path(claimtrack.__file__).resolve().parents[1])  # this claimtrack, not another
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "claims")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": here},
+    )
+    assert done.returncode == 0, done.stderr
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
