@@ -18,6 +18,7 @@ number and the workspace is left as it was. Importing the same file again change
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -202,7 +203,9 @@ def parse(data: str, name: str = "input") -> list[ImportItem]:
                 return [from_line(o, f"{name}: @graph item {i + 1}") for i, o in enumerate(graph)]
             return [from_line(whole, name)]
     items = []
-    for number, line in enumerate(data.splitlines(), 1):
+    # Lines end at \n, \r\n or \r (``str.splitlines`` would also end one at U+2028, U+0085
+    # and other separators, which a JSON string may hold as they are).
+    for number, line in enumerate(io.StringIO(data, newline=None), 1):
         if not line.strip():
             continue
         try:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
+import pytest
 from conftest import snapshot_tree
 
+from claimtrack.errors import InputError
 from claimtrack.importer import import_items, parse
 from claimtrack.match import is_same_claim
 
@@ -330,3 +332,20 @@ def test_an_import_in_batches_has_every_batch_derived_in_worker_processes(tmp_pa
     if (os.cpu_count() or 1) > 1 and all(t.name.startswith("claimtrack-write") for t in others):
         many = [n for n, _ in forked if n > 5]
         assert len(many) >= 2 and all(in_workers for n, in_workers in forked if n > 5), forked
+
+
+def test_a_line_separator_inside_a_string_does_not_end_the_line():
+    """JSON Lines end at \\n (or \\r\\n, \\r); U+2028, U+2029 and U+0085 may stand unescaped
+    in a JSON string (``json.dumps(..., ensure_ascii=False)`` writes them so)."""
+    lines = [
+        {"text": "Sales rose\u2028 12% in 2023.", "claimant": "Acme\u0085 Ltd"},
+        {"text": "Costs fell\u2029 3%.", "source": "https://news.example/a"},
+    ]
+    data = "\r\n".join(json.dumps(r, ensure_ascii=False) for r in lines) + "\r\n"
+    assert "\u2028" in data and "\u0085" in data
+    items = parse(data)
+    assert [i.text for i in items] == ["Sales rose 12% in 2023.", "Costs fell 3%."]
+    assert items[0].claimant == "Acme Ltd"
+    assert [i.text for i in parse(data.replace("\r\n", "\r"))] == [i.text for i in items]
+    with pytest.raises(InputError, match="line 2 is not JSON"):
+        parse('{"text": "fine"}\r{"text": \r')
