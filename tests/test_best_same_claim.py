@@ -6,6 +6,7 @@ fixture articles' sentences and generated paraphrases of one figure claim."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,9 @@ from claimtrack.match.ranking import (
     _pool,
     _same_claim_bound,
     _same_claim_ranks_first,
+    _unseen,
 )
+from claimtrack.match.same_claim import idf
 from claimtrack.models import Claim
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -283,14 +286,22 @@ def test_the_same_claim_filter_only_spares_texts_no_claim_could_state(
 )
 def test_the_bound_for_a_pool_never_spares_a_claim_the_pool_weights_accept(query, claimant, picked):
     """With the word weights ``best_same_claim`` uses when it is given none (rarity among
-    the pool), the score never exceeds the bound for a pool of that size or larger."""
+    the pool), the score never exceeds the bound for a pool of that size or larger, told or
+    not which of the query's words no claim of the pool holds."""
     feats = features(query, claimant=claimant)
     pool, weight = _pool([(CLAIMS[i], 1.0) for i in picked], None, None)
     words, subject = frozenset(feats.words), frozenset(feats.subject)
+    held = {w for _, f, _ in pool for w in f.words}
+    unseen = _unseen(words, subject, words - held)
     for _, claim, _ in pool:
         same = score(feats, claim, weight)
         for size in (len(pool), len(pool) + 7, 100):
-            assert same <= _same_claim_bound(feats, words, subject, claim, size) + 1e-9
+            for missing in ((0, 0), unseen):
+                bound = _same_claim_bound(feats, words, subject, claim, size, unseen=missing)
+                assert same <= bound + 1e-9
+        assert _same_claim_bound(feats, words, subject, claim, len(pool), unseen=unseen) <= (
+            _same_claim_bound(feats, words, subject, claim, len(pool)) + 1e-12
+        )
         assert _same_claim_bound(feats, words, subject, claim, len(pool)) <= (
             _same_claim_bound(feats, words, subject, claim) + 1e-12
         )
@@ -299,24 +310,32 @@ def test_the_bound_for_a_pool_never_spares_a_claim_the_pool_weights_accept(query
 def test_the_bound_for_a_pool_is_tight_on_a_sweep():
     """Every query of a fixed sample against pools of the claims: the pool bound holds with
     the pool's own weights and with the most favourable weights a pool of that size allows
-    (shared words as rare as can be, the others as common), where some pairs reach it."""
-    import math
-
+    (the claim's words as rare as a word it holds can be, the query's words no claim of the
+    pool holds as rare as can be, the others as common), where some pairs reach it."""
     met = 0
-    for text in QUERIES[::11]:
-        query = features(text, claimant="Klarna" if "Klarna" in text else None)
-        words, subject = frozenset(query.words), frozenset(query.subject)
-        pool, weight = _pool([(c, 1.0) for c in CLAIMS[:100]], None, None)
-        for _, claim, _ in pool:
-            bound = _same_claim_bound(query, words, subject, claim, len(pool))
-            shared = set(claim.words)
-            high, low = math.log(len(pool) + 2), math.log(2)
-            favoured = lambda w, shared=shared, h=high, lo=low: h if w in shared else lo  # noqa: E731
-            for weighing in (weight, favoured):
-                same = score(query, claim, weighing)
-                assert same <= bound + 1e-9, (text, claim.text, same, bound)
-                met += same > bound - 1e-3
+    for size in (100, 9):
+        pool, weight = _pool([(c, 1.0) for c in CLAIMS[:size]], None, None)
+        held = {w for _, f, _ in pool for w in f.words}
+        for text in QUERIES[::11]:
+            query = features(text, claimant="Klarna" if "Klarna" in text else None)
+            words, subject = frozenset(query.words), frozenset(query.subject)
+            unseen = _unseen(words, subject, words - held)
+            for _, claim, _ in pool:
+                bound = _same_claim_bound(query, words, subject, claim, len(pool), unseen=unseen)
+                favoured = _favourable(set(claim.words), held, len(pool))
+                for weighing in (weight, favoured):
+                    same = score(query, claim, weighing)
+                    assert same <= bound + 1e-9, (text, claim.text, same, bound)
+                    met += same > bound - 1e-3
     assert met
+
+
+def _favourable(shared: set[str], held: set[str], m: int) -> Callable[[str], float]:
+    """The word weights among ``m`` candidates (rarities, ``idf(df, m)``) that favour a claim
+    holding the words ``shared`` most: each of its words held by it alone, the words no
+    candidate holds (not in ``held``) as rare as can be, the others held by every one."""
+    high, low, rare = idf(1, m), idf(m, m), idf(0, m)
+    return lambda w: high if w in shared else low if w in held else rare
 
 
 def test_the_same_claim_filter_takes_claims_added_and_changed():

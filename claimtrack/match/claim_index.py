@@ -98,7 +98,8 @@ class ClaimIndex:
         (``could_be_same_claim`` for a pool of at most all of them: its candidates are some of
         the claims held, weighed by their rarity among them)."""
         held = map(claim_features, self.claims.values())
-        if not could_be_same_claim(query, held, len(self.claims)):
+        unseen = [w for w in query.words if w not in self.counts]
+        if not could_be_same_claim(query, held, len(self.claims), unseen=unseen):
             return None
         return best_same_claim(query, self._candidates(query, text), top=top)
 
@@ -146,11 +147,17 @@ class SameClaimFilter:
         """False when none of the claims can be the claim ``query`` states: whatever the word
         weights (``could_be_same_claim``), or, given ``pool``, among at most that many
         candidates weighed by their rarity among them (``best_same_claim`` of the first
-        stage's candidates)."""
+        stage's candidates; a word none of the claims holds is as rare as can be there)."""
         sharing: set[str] = set()
+        unseen = []
         for word in query.words:
-            sharing.update(self.holding.get(word, ()))
-        return could_be_same_claim(query, (self.features[cid] for cid in sharing), pool)
+            holding = self.holding.get(word)
+            if holding:
+                sharing.update(holding)
+            else:
+                unseen.append(word)
+        found = (self.features[cid] for cid in sharing)
+        return could_be_same_claim(query, found, pool, unseen=unseen)
 
 
 class CaseClaims:

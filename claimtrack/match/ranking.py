@@ -349,14 +349,33 @@ def best_same_claim(
 
 
 def could_be_same_claim(
-    query: Features, claims: Iterable[Features], pool: int | None = None
+    query: Features,
+    claims: Iterable[Features],
+    pool: int | None = None,
+    *,
+    unseen: Iterable[str] = (),
 ) -> bool:
     """False when none of ``claims`` can be the claim ``query`` states, whatever the word
     weights, or, given ``pool``, whatever the rarities among at most that many candidates
     (the bound ``best_same_claim`` spares candidates with): then ``best_same_claim`` over
-    any of them (in a pool of at most ``pool``) is None."""
+    any of them (in a pool of at most ``pool``) is None.
+
+    ``unseen``: words of ``query`` that none of the claims the candidates are drawn from
+    holds (as rare as a word can be in any pool of them; only read with ``pool``)."""
     words, subject = frozenset(query.words), frozenset(query.subject)
-    return any(_may_be_same_claim(query, words, subject, claim, pool) for claim in claims)
+    missing = _unseen(words, subject, unseen)
+    return any(_may_be_same_claim(query, words, subject, claim, pool, missing) for claim in claims)
+
+
+_NONE_UNSEEN = (0, 0)
+
+
+def _unseen(
+    words: frozenset[str], subject: frozenset[str], unseen: Iterable[str]
+) -> tuple[int, int]:
+    """How many of the query's ``words`` and of its ``subject`` words are ``unseen``."""
+    found = words.intersection(unseen)
+    return (len(found), len(subject & found)) if found else _NONE_UNSEEN
 
 
 def _may_be_same_claim(
@@ -365,17 +384,19 @@ def _may_be_same_claim(
     subject: frozenset[str],
     claim: Features,
     pool: int | None = None,
+    unseen: tuple[int, int] = _NONE_UNSEEN,
 ) -> bool:
     """False when ``score(query, claim, weight)`` is below ``MATCH_THRESHOLD`` whatever the
     word weights, or whatever the rarities among at most ``pool`` candidates
     (``_same_claim_bound``): spares most candidates (9 in 10 when ingesting news) their
-    same-claim score. ``words``/``subject``: the query's, as sets. A claim that shares no
-    word with the query is at most 0.1 (no subject word either: they are words), so the
-    bound is not worked out for it."""
+    same-claim score. ``words``/``subject``: the query's, as sets; ``unseen``: how many of
+    them no candidate can hold (``_cover``). A claim that shares no word with the query is at
+    most 0.1 (no subject word either: they are words), so the bound is not worked out for
+    it."""
     if words.isdisjoint(claim.words):
         return False
     least = MATCH_THRESHOLD - 1e-3
-    return _same_claim_bound(query, words, subject, claim, pool, need=least) >= least
+    return _same_claim_bound(query, words, subject, claim, pool, need=least, unseen=unseen) >= least
 
 
 def _same_claim_bound(
@@ -386,6 +407,7 @@ def _same_claim_bound(
     pool: int | None = None,
     *,
     need: float = 0.0,
+    unseen: tuple[int, int] = _NONE_UNSEEN,
 ) -> float:
     """The most ``score(query, claim, weight)`` can be, whatever the word weights (or, given
     ``pool``, whatever the rarities among at most that many candidates), from counts of shared
@@ -395,9 +417,9 @@ def _same_claim_bound(
     ``score`` is at most ``0.1 + 0.9 r``, ``r`` its value before the claimant and the names
     are weighed (the same claimant raises it that much; another one or other names lower
     it). The word overlaps are ``sqrt(cover * shared / claim's)`` with ``cover`` (the
-    weighted share of the query's words) at most 1; with word weights that are rarities
-    among ``m <= pool`` candidates (``idf(df, m)``, from ``log 2`` to ``log(m + 2)``), at
-    most ``s hi / (s hi + u lo)`` for ``s`` shared and ``u`` unshared query words. ``r`` is
+    weighted share of the query's words) at most 1, or less with word weights that are
+    rarities among at most ``pool`` candidates (``_cover``; ``unseen``: how many of the
+    query's words and of its subject words no candidate holds). ``r`` is
     the lexical overlap ``L``, times ``ONE_SIDED_FIGURES`` when one side states figures, times
     0.4 when both do and none agree, and ``0.5 L + (1 - 0.5 L) * 0.8 * subject`` at most when
     some agree, with ``subject`` at most ``min(1, overlap of the subject words / 0.25)``.
@@ -406,12 +428,14 @@ def _same_claim_bound(
     # ``features`` gives the words and subject words sorted and unique.
     shared = len(words.intersection(claim.words))
     lexical = (
-        math.sqrt(_cover(shared, len(words), pool) * shared / len(claim.words)) if shared else 0.0
+        math.sqrt(_cover(shared, len(words), pool, unseen[0]) * shared / len(claim.words))
+        if shared
+        else 0.0
     )
     if query.figures and claim.figures:
         common = len(subject.intersection(claim.subject))
         overlap = (
-            math.sqrt(_cover(common, len(subject), pool) * common / len(claim.subject))
+            math.sqrt(_cover(common, len(subject), pool, unseen[1]) * common / len(claim.subject))
             if common
             else 0.0
         )
@@ -428,19 +452,26 @@ def _same_claim_bound(
     return 0.1 + 0.9 * bound
 
 
-def _cover(shared: int, words: int, pool: int | None) -> float:
+def _cover(shared: int, words: int, pool: int | None, unseen: int = 0) -> float:
     """The most the weighted share of ``words`` query words that ``shared`` of them make can
-    be: 1 whatever the weights; with rarities among at most ``pool`` candidates, the shared
-    ones weighing ``log(pool + 2)`` and the others ``log 2``."""
+    be: 1 whatever the weights. With rarities among ``m``, at most ``pool``, candidates
+    (``idf(df, m)``), one of them the claim, which holds the shared words: a shared word
+    weighs at most ``idf(1, m)``, each of the ``unseen`` words (which no candidate holds;
+    never shared) ``idf(0, m)``, any other at least ``idf(m, m) = log 2``. Over the weight
+    of a shared word, both of the others fall as ``m`` grows, so the share is largest for
+    ``m = pool``."""
     if pool is None or shared >= words:
         return 1.0
-    return shared / (shared + (words - shared) * _rarity_ratio(pool))
+    rare, other = _rarity_ratios(pool)
+    return shared / (shared + unseen * rare + (words - shared - unseen) * other)
 
 
 @functools.lru_cache(maxsize=256)
-def _rarity_ratio(pool: int) -> float:
-    """The least over the most a word's rarity among ``pool`` candidates can weigh."""
-    return math.log(2) / math.log(pool + 2)
+def _rarity_ratios(pool: int) -> tuple[float, float]:
+    """Among ``pool`` candidates, the weight of a word no candidate holds and the least weight
+    of a word, each over the most a word one of them holds can weigh."""
+    most = idf(1, pool)
+    return idf(0, pool) / most, idf(pool, pool) / most
 
 
 def _same_claim_ranks_first(pool: list[tuple[Claim, Features, float]]) -> bool:
