@@ -29,11 +29,9 @@ from claimtrack.match import (
 )
 from claimtrack.match.claim_index import SameClaimFilter
 from claimtrack.match.ranking import (
-    _may_be_same_claim,
     _pool,
-    _same_claim_bound,
     _same_claim_ranks_first,
-    _unseen,
+    _SameClaimBound,
 )
 from claimtrack.match.same_claim import idf
 from claimtrack.models import Claim
@@ -196,12 +194,12 @@ def test_claim_index_same_claim_is_its_query_filtered():
                            st.floats(0.01, 20.0)),
 )  # fmt: skip
 def test_the_cheap_bound_never_spares_a_claim_the_score_accepts(query, claimant, picked, rarity):
-    """``_may_be_same_claim`` holds whatever the word weights: those of the pool, and any."""
+    """``_SameClaimBound.may_be`` holds whatever the word weights: those of the pool, and any."""
     feats = features(query, claimant=claimant)
     pool, weight = _pool([(CLAIMS[i], 1.0) for i in picked], None, None)
-    words, subject = frozenset(feats.words), frozenset(feats.subject)
+    bound = _SameClaimBound(feats)
     for _, claim, _ in pool:
-        if not _may_be_same_claim(feats, words, subject, claim):
+        if not bound.may_be(claim):
             assert not is_same_claim(round(score(feats, claim, weight), 4))
             assert not is_same_claim(round(score(feats, claim, lambda w: rarity.get(w, 1.0)), 4))
 
@@ -209,8 +207,7 @@ def test_the_cheap_bound_never_spares_a_claim_the_score_accepts(query, claimant,
 def test_the_cheap_bound_spares_most_candidates_and_keeps_the_paraphrases():
     query = features("Klarna says its chatbot does the work of 700 agents.", claimant="Klarna")
     pool, weight = _pool([(c, 1.0) for c in CLAIMS], None, None)
-    words, subject = frozenset(query.words), frozenset(query.subject)
-    kept = [f for _, f, _ in pool if _may_be_same_claim(query, words, subject, f)]
+    kept = [f for _, f, _ in pool if _SameClaimBound(query).may_be(f)]
     accepted = [f for _, f, _ in pool if is_same_claim(round(score(query, f, weight), 4))]
     assert accepted and all(f in kept for f in accepted)
     # Another figure for the same thing (853, 2,000) cannot be the same claim: spared.
@@ -230,9 +227,8 @@ def test_the_cheap_bound_holds_on_every_pair_of_a_sweep():
     met = 0
     for text in QUERIES[::7]:
         query = features(text, claimant="Klarna" if "Klarna" in text else None)
-        words, subject = frozenset(query.words), frozenset(query.subject)
         for _, claim, _ in pool:
-            bound = _same_claim_bound(query, words, subject, claim)
+            bound = _SameClaimBound(query).bound(claim)
             shared = set(claim.words)
             favoured = lambda w, shared=shared: 1e6 if w in shared else 1e-6  # noqa: E731
             for weighing in (weight, favoured):
@@ -290,20 +286,18 @@ def test_the_bound_for_a_pool_never_spares_a_claim_the_pool_weights_accept(query
     not which of the query's words no claim of the pool holds."""
     feats = features(query, claimant=claimant)
     pool, weight = _pool([(CLAIMS[i], 1.0) for i in picked], None, None)
-    words, subject = frozenset(feats.words), frozenset(feats.subject)
     held = {w for _, f, _ in pool for w in f.words}
-    unseen = _unseen(words, subject, words - held)
+    unseen = set(feats.words) - held
     for _, claim, _ in pool:
         same = score(feats, claim, weight)
         for size in (len(pool), len(pool) + 7, 100):
-            for missing in ((0, 0), unseen):
-                bound = _same_claim_bound(feats, words, subject, claim, size, unseen=missing)
-                assert same <= bound + 1e-9
-        assert _same_claim_bound(feats, words, subject, claim, len(pool), unseen=unseen) <= (
-            _same_claim_bound(feats, words, subject, claim, len(pool)) + 1e-12
+            for missing in ((), unseen):
+                assert same <= _SameClaimBound(feats, size, missing).bound(claim) + 1e-9
+        assert _SameClaimBound(feats, len(pool), unseen).bound(claim) <= (
+            _SameClaimBound(feats, len(pool)).bound(claim) + 1e-12
         )
-        assert _same_claim_bound(feats, words, subject, claim, len(pool)) <= (
-            _same_claim_bound(feats, words, subject, claim) + 1e-12
+        assert _SameClaimBound(feats, len(pool)).bound(claim) <= (
+            _SameClaimBound(feats).bound(claim) + 1e-12
         )
 
 
@@ -318,10 +312,9 @@ def test_the_bound_for_a_pool_is_tight_on_a_sweep():
         held = {w for _, f, _ in pool for w in f.words}
         for text in QUERIES[::11]:
             query = features(text, claimant="Klarna" if "Klarna" in text else None)
-            words, subject = frozenset(query.words), frozenset(query.subject)
-            unseen = _unseen(words, subject, words - held)
+            found = _SameClaimBound(query, len(pool), set(query.words) - held)
             for _, claim, _ in pool:
-                bound = _same_claim_bound(query, words, subject, claim, len(pool), unseen=unseen)
+                bound = found.bound(claim)
                 favoured = _favourable(set(claim.words), held, len(pool))
                 for weighing in (weight, favoured):
                     same = score(query, claim, weighing)
@@ -357,8 +350,8 @@ def test_the_same_claim_filter_takes_claims_added_and_changed():
 
 
 def test_the_quick_paths_of_the_bound_decide_as_the_bound_does():
-    """``_may_be_same_claim`` skips the bound for a claim sharing no word with the query and
-    stops before comparing figures that could not reach the threshold even if they agreed: it
+    """``_SameClaimBound`` gives 0.1 for a claim sharing no word with the query and stops
+    before comparing figures that could not reach the threshold even if they agreed: it
     decides as the whole bound does, for every query of the sample against every claim and
     pool size, and both paths are taken."""
     from claimtrack.match.same_claim import MATCH_THRESHOLD
@@ -368,15 +361,14 @@ def test_the_quick_paths_of_the_bound_decide_as_the_bound_does():
     for text in QUERIES[::3]:
         for claimant in (None, "Klarna"):
             query = features(text, claimant=claimant)
-            words, subject = frozenset(query.words), frozenset(query.subject)
+            words = frozenset(query.words)
             for claim in CLAIMS:
                 feats = claim_features(claim)
                 for pool in (None, 3, 100):
-                    whole = _same_claim_bound(query, words, subject, feats, pool)
-                    quick = _same_claim_bound(query, words, subject, feats, pool, need=least)
-                    assert _may_be_same_claim(query, words, subject, feats, pool) == (
-                        whole >= least
-                    )
+                    bound = _SameClaimBound(query, pool)
+                    whole = bound.bound(feats)
+                    quick = bound.bound(feats, need=least)
+                    assert bound.may_be(feats) == (whole >= least)
                     assert (quick >= least) == (whole >= least) and quick >= whole - 1e-12
                     disjoint += words.isdisjoint(feats.words)
                     early += quick != whole

@@ -114,7 +114,7 @@ class SameClaimFilter:
     """Which of many claims could be the claim a text states, without searching: the claims
     that share a content word with it, tested with ``could_be_same_claim``. A claim that
     shares no content word with a text is never the claim it states (its same-claim score
-    is at most 0.1: ``_same_claim_bound``), so only those that share one are tested.
+    is at most 0.1: ``_SameClaimBound``), so only those that share one are tested.
 
     Linking asks it before the full-text search (``linking.Matcher.same_claim``): when no
     claim of the case could be the one, ``best_same_claim`` of the search's candidates is
