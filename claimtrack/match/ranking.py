@@ -236,19 +236,26 @@ def _pool(
     n: int | None,
     df: Callable[[str], int] | None,
     features_of: Callable[[Claim], Features] = claim_features,
+    asked: frozenset[str] | None = None,
 ) -> tuple[list[tuple[Claim, Features, float]], Callable[[str], float]]:
     """The candidates with their features (``features_of``), and the word weights the
     same-claim score uses: each word's rarity among the candidates, or among ``n`` claims when
     ``n`` and ``df`` are given. The candidates' words are counted when a weight is first asked
-    for (most pools ``best_same_claim`` sees need none)."""
+    for (most pools ``best_same_claim`` sees need none); only the words ``asked`` when given
+    (the query's: ``score`` weighs no other), and any other when it is asked for."""
     pool = [(c, features_of(c), s) for c, s in candidates]
     if df is None or n is None:
         counts: Counter[str] = Counter()
         n = len(pool)
 
         def df(word: str) -> int:
+            if asked is not None and word not in asked:
+                return sum(1 for _, f, _ in pool if word in f.words)
             if not counts:
-                counts.update(chain.from_iterable(f.words for _, f, _ in pool))
+                held = (f.words for _, f, _ in pool)
+                counts.update(
+                    chain.from_iterable(held if asked is None else map(asked.intersection, held))
+                )
             return counts[word]
 
     total = n
@@ -328,7 +335,7 @@ def best_same_claim(
     ``top`` are accepted, they are the accepted ones among the first ``top``, and their
     relevance is not needed. The returned match carries no relevance or signals.
     """
-    pool, weight = _pool(candidates, n, df, features_of)
+    pool, weight = _pool(candidates, n, df, features_of, frozenset(query.words))
     if not pool or top <= 0:
         return None
     # Word weights are rarities among the pool's candidates unless ``n`` and ``df`` are given.
