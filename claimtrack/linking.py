@@ -183,8 +183,13 @@ class Matcher(Candidates):
         case = self._held()
         if case is None:
             return super().candidates(text)
-        found = ((self.get(cid), first) for cid, first in case.search(text, CANDIDATES))
-        return [(claim, first) for claim, first in found if claim is not None]
+        loaded = self.claims
+        out = []
+        for cid, first in case.search(text, CANDIDATES):
+            claim = loaded[cid] if cid in loaded else self.get(cid)
+            if claim is not None:
+                out.append((claim, first))
+        return out
 
     def same_claim(self, query: Features, text: str) -> Match | None:
         """``Candidates.same_claim``; None without a search when the prefilter knows that no

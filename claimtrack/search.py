@@ -23,6 +23,7 @@ claims that hold any of the words.
 
 from __future__ import annotations
 
+import heapq
 import re
 import sqlite3
 from collections.abc import Iterable
@@ -145,23 +146,52 @@ def search(
 
 
 class MemorySearch:
-    """The same search over claims held in memory (an in-memory SQLite database)."""
+    """The same search over claims held in memory (an in-memory SQLite database).
+
+    Its rows are numbered here (``ids``): the search reads each match's row number and score
+    and orders them by score, then claim id, as ``search`` does, without reading each
+    match's claim id from the table (a fifth of a search's time)."""
 
     def __init__(self, claims: Iterable[Claim] = ()):
         self.conn = sqlite3.connect(":memory:")
         create_table(self.conn)
+        self.ids: dict[int, str] = {}  # rowid -> claim id
+        self.rows: dict[str, list[int]] = {}  # claim id -> its rowids
+        self._next = 1
         self.add(claims)
 
     def add(self, claims: Iterable[Claim]) -> None:
-        self.conn.executemany(
-            f"INSERT INTO claim_search (claim_id, {', '.join(COLUMNS)}) VALUES (?, ?, ?, ?)",
-            (row(c) for c in claims),
-        )
+        numbered = []
+        for claim in claims:
+            rowid, self._next = self._next, self._next + 1
+            self.ids[rowid] = claim.id
+            self.rows.setdefault(claim.id, []).append(rowid)
+            numbered.append((rowid, *row(claim)))
+        insert(self.conn, numbered)
 
     def remove(self, claim_ids: Iterable[str]) -> None:
-        self.conn.executemany(
-            "DELETE FROM claim_search WHERE claim_id = ?", ((cid,) for cid in claim_ids)
-        )
+        gone = [r for cid in claim_ids for r in self.rows.pop(cid, [])]
+        delete(self.conn, gone)
+        for rowid in gone:
+            del self.ids[rowid]
 
     def search(self, text: str, top: int = 100) -> list[tuple[str, float]]:
-        return search(self.conn, text, top)
+        """``search`` over the claims held: the same claims, scores and order."""
+        expression = query_expression(text)
+        if expression is None:
+            return []
+        found = self.conn.execute(_MEMORY_SEARCH, (expression,)).fetchall()
+        ids = self.ids
+
+        def order(match: tuple[int, float]) -> tuple[float, str]:
+            return (-match[1], ids[match[0]])
+
+        # SQLite's LIMIT: a negative one is no limit.
+        best = sorted(found, key=order) if top < 0 else heapq.nsmallest(top, found, key=order)
+        return [(ids[rowid], float(score)) for rowid, score in best]
+
+
+_MEMORY_SEARCH = (
+    f"SELECT rowid, -bm25(claim_search, 0, {', '.join(str(w) for w in WEIGHTS)}) "
+    "FROM claim_search WHERE claim_search MATCH ?"
+)

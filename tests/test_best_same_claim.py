@@ -6,6 +6,7 @@ fixture articles' sentences and generated paraphrases of one figure claim."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +29,11 @@ from claimtrack.match import (
 )
 from claimtrack.match.claim_index import SameClaimFilter
 from claimtrack.match.ranking import (
-    _may_be_same_claim,
     _pool,
-    _same_claim_bound,
     _same_claim_ranks_first,
+    _SameClaimBound,
 )
+from claimtrack.match.same_claim import idf
 from claimtrack.models import Claim
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -193,12 +194,12 @@ def test_claim_index_same_claim_is_its_query_filtered():
                            st.floats(0.01, 20.0)),
 )  # fmt: skip
 def test_the_cheap_bound_never_spares_a_claim_the_score_accepts(query, claimant, picked, rarity):
-    """``_may_be_same_claim`` holds whatever the word weights: those of the pool, and any."""
+    """``_SameClaimBound.may_be`` holds whatever the word weights: those of the pool, and any."""
     feats = features(query, claimant=claimant)
     pool, weight = _pool([(CLAIMS[i], 1.0) for i in picked], None, None)
-    words, subject = frozenset(feats.words), frozenset(feats.subject)
+    bound = _SameClaimBound(feats)
     for _, claim, _ in pool:
-        if not _may_be_same_claim(feats, words, subject, claim):
+        if not bound.may_be(claim):
             assert not is_same_claim(round(score(feats, claim, weight), 4))
             assert not is_same_claim(round(score(feats, claim, lambda w: rarity.get(w, 1.0)), 4))
 
@@ -206,8 +207,7 @@ def test_the_cheap_bound_never_spares_a_claim_the_score_accepts(query, claimant,
 def test_the_cheap_bound_spares_most_candidates_and_keeps_the_paraphrases():
     query = features("Klarna says its chatbot does the work of 700 agents.", claimant="Klarna")
     pool, weight = _pool([(c, 1.0) for c in CLAIMS], None, None)
-    words, subject = frozenset(query.words), frozenset(query.subject)
-    kept = [f for _, f, _ in pool if _may_be_same_claim(query, words, subject, f)]
+    kept = [f for _, f, _ in pool if _SameClaimBound(query).may_be(f)]
     accepted = [f for _, f, _ in pool if is_same_claim(round(score(query, f, weight), 4))]
     assert accepted and all(f in kept for f in accepted)
     # Another figure for the same thing (853, 2,000) cannot be the same claim: spared.
@@ -227,9 +227,8 @@ def test_the_cheap_bound_holds_on_every_pair_of_a_sweep():
     met = 0
     for text in QUERIES[::7]:
         query = features(text, claimant="Klarna" if "Klarna" in text else None)
-        words, subject = frozenset(query.words), frozenset(query.subject)
         for _, claim, _ in pool:
-            bound = _same_claim_bound(query, words, subject, claim)
+            bound = _SameClaimBound(query).bound(claim)
             shared = set(claim.words)
             favoured = lambda w, shared=shared: 1e6 if w in shared else 1e-6  # noqa: E731
             for weighing in (weight, favoured):
@@ -283,40 +282,53 @@ def test_the_same_claim_filter_only_spares_texts_no_claim_could_state(
 )
 def test_the_bound_for_a_pool_never_spares_a_claim_the_pool_weights_accept(query, claimant, picked):
     """With the word weights ``best_same_claim`` uses when it is given none (rarity among
-    the pool), the score never exceeds the bound for a pool of that size or larger."""
+    the pool), the score never exceeds the bound for a pool of that size or larger, told or
+    not which of the query's words no claim of the pool holds."""
     feats = features(query, claimant=claimant)
     pool, weight = _pool([(CLAIMS[i], 1.0) for i in picked], None, None)
-    words, subject = frozenset(feats.words), frozenset(feats.subject)
+    held = {w for _, f, _ in pool for w in f.words}
+    unseen = set(feats.words) - held
     for _, claim, _ in pool:
         same = score(feats, claim, weight)
         for size in (len(pool), len(pool) + 7, 100):
-            assert same <= _same_claim_bound(feats, words, subject, claim, size) + 1e-9
-        assert _same_claim_bound(feats, words, subject, claim, len(pool)) <= (
-            _same_claim_bound(feats, words, subject, claim) + 1e-12
+            for missing in ((), unseen):
+                assert same <= _SameClaimBound(feats, size, missing).bound(claim) + 1e-9
+        assert _SameClaimBound(feats, len(pool), unseen).bound(claim) <= (
+            _SameClaimBound(feats, len(pool)).bound(claim) + 1e-12
+        )
+        assert _SameClaimBound(feats, len(pool)).bound(claim) <= (
+            _SameClaimBound(feats).bound(claim) + 1e-12
         )
 
 
 def test_the_bound_for_a_pool_is_tight_on_a_sweep():
     """Every query of a fixed sample against pools of the claims: the pool bound holds with
     the pool's own weights and with the most favourable weights a pool of that size allows
-    (shared words as rare as can be, the others as common), where some pairs reach it."""
-    import math
-
+    (the claim's words as rare as a word it holds can be, the query's words no claim of the
+    pool holds as rare as can be, the others as common), where some pairs reach it."""
     met = 0
-    for text in QUERIES[::11]:
-        query = features(text, claimant="Klarna" if "Klarna" in text else None)
-        words, subject = frozenset(query.words), frozenset(query.subject)
-        pool, weight = _pool([(c, 1.0) for c in CLAIMS[:100]], None, None)
-        for _, claim, _ in pool:
-            bound = _same_claim_bound(query, words, subject, claim, len(pool))
-            shared = set(claim.words)
-            high, low = math.log(len(pool) + 2), math.log(2)
-            favoured = lambda w, shared=shared, h=high, lo=low: h if w in shared else lo  # noqa: E731
-            for weighing in (weight, favoured):
-                same = score(query, claim, weighing)
-                assert same <= bound + 1e-9, (text, claim.text, same, bound)
-                met += same > bound - 1e-3
+    for size in (100, 9):
+        pool, weight = _pool([(c, 1.0) for c in CLAIMS[:size]], None, None)
+        held = {w for _, f, _ in pool for w in f.words}
+        for text in QUERIES[::11]:
+            query = features(text, claimant="Klarna" if "Klarna" in text else None)
+            found = _SameClaimBound(query, len(pool), set(query.words) - held)
+            for _, claim, _ in pool:
+                bound = found.bound(claim)
+                favoured = _favourable(set(claim.words), held, len(pool))
+                for weighing in (weight, favoured):
+                    same = score(query, claim, weighing)
+                    assert same <= bound + 1e-9, (text, claim.text, same, bound)
+                    met += same > bound - 1e-3
     assert met
+
+
+def _favourable(shared: set[str], held: set[str], m: int) -> Callable[[str], float]:
+    """The word weights among ``m`` candidates (rarities, ``idf(df, m)``) that favour a claim
+    holding the words ``shared`` most: each of its words held by it alone, the words no
+    candidate holds (not in ``held``) as rare as can be, the others held by every one."""
+    high, low, rare = idf(1, m), idf(m, m), idf(0, m)
+    return lambda w: high if w in shared else low if w in held else rare
 
 
 def test_the_same_claim_filter_takes_claims_added_and_changed():
@@ -338,8 +350,8 @@ def test_the_same_claim_filter_takes_claims_added_and_changed():
 
 
 def test_the_quick_paths_of_the_bound_decide_as_the_bound_does():
-    """``_may_be_same_claim`` skips the bound for a claim sharing no word with the query and
-    stops before comparing figures that could not reach the threshold even if they agreed: it
+    """``_SameClaimBound`` gives 0.1 for a claim sharing no word with the query and stops
+    before comparing figures that could not reach the threshold even if they agreed: it
     decides as the whole bound does, for every query of the sample against every claim and
     pool size, and both paths are taken."""
     from claimtrack.match.same_claim import MATCH_THRESHOLD
@@ -349,15 +361,14 @@ def test_the_quick_paths_of_the_bound_decide_as_the_bound_does():
     for text in QUERIES[::3]:
         for claimant in (None, "Klarna"):
             query = features(text, claimant=claimant)
-            words, subject = frozenset(query.words), frozenset(query.subject)
+            words = frozenset(query.words)
             for claim in CLAIMS:
                 feats = claim_features(claim)
                 for pool in (None, 3, 100):
-                    whole = _same_claim_bound(query, words, subject, feats, pool)
-                    quick = _same_claim_bound(query, words, subject, feats, pool, need=least)
-                    assert _may_be_same_claim(query, words, subject, feats, pool) == (
-                        whole >= least
-                    )
+                    bound = _SameClaimBound(query, pool)
+                    whole = bound.bound(feats)
+                    quick = bound.bound(feats, need=least)
+                    assert bound.may_be(feats) == (whole >= least)
                     assert (quick >= least) == (whole >= least) and quick >= whole - 1e-12
                     disjoint += words.isdisjoint(feats.words)
                     early += quick != whole

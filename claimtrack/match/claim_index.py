@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -33,6 +33,7 @@ class ClaimIndex:
 
     def __init__(self, claims: Iterable[Claim] = ()):
         self.claims: dict[str, Claim] = {}
+        self.features: dict[str, Features] = {}  # ``claim_features`` of each, by id
         self._search: MemorySearch | None = None  # made when first searched
         self.counts: dict[str, int] = {}  # claims holding each word (``df``)
         for claim in claims:
@@ -61,7 +62,8 @@ class ClaimIndex:
         self.claims[claim.id] = claim
         if self._search is not None:
             self._search.add([claim])
-        for w in claim_features(claim).words:
+        feats = self.features[claim.id] = claim_features(claim)
+        for w in feats.words:
             self.counts[w] = self.counts.get(w, 0) + 1
 
     def remove(self, claim_id: str) -> None:
@@ -69,7 +71,7 @@ class ClaimIndex:
         if claim is not None:
             if self._search is not None:
                 self._search.remove([claim_id])
-            for w in claim_features(claim).words:
+            for w in self.features.pop(claim_id).words:
                 self.counts[w] -= 1
                 if not self.counts[w]:
                     del self.counts[w]
@@ -97,10 +99,16 @@ class ClaimIndex:
         ``query_features`` ranks. Not searched when no claim held could be the one
         (``could_be_same_claim`` for a pool of at most all of them: its candidates are some of
         the claims held, weighed by their rarity among them)."""
-        held = map(claim_features, self.claims.values())
-        if not could_be_same_claim(query, held, len(self.claims)):
+        held = self.features.values()
+        unseen = [w for w in query.words if w not in self.counts]
+        if not could_be_same_claim(query, held, len(self.claims), unseen=unseen):
             return None
-        return best_same_claim(query, self._candidates(query, text), top=top)
+        return best_same_claim(
+            query, self._candidates(query, text), top=top, features_of=self._features_of
+        )
+
+    def _features_of(self, claim: Claim) -> Features:
+        return self.features[claim.id]
 
     def _candidates(self, query: Features, text: str | None) -> list[tuple[Claim, float]]:
         if not self.claims:
@@ -113,7 +121,7 @@ class SameClaimFilter:
     """Which of many claims could be the claim a text states, without searching: the claims
     that share a content word with it, tested with ``could_be_same_claim``. A claim that
     shares no content word with a text is never the claim it states (its same-claim score
-    is at most 0.1: ``_same_claim_bound``), so only those that share one are tested.
+    is at most 0.1: ``_SameClaimBound``), so only those that share one are tested.
 
     Linking asks it before the full-text search (``linking.Matcher.same_claim``): when no
     claim of the case could be the one, ``best_same_claim`` of the search's candidates is
@@ -146,11 +154,19 @@ class SameClaimFilter:
         """False when none of the claims can be the claim ``query`` states: whatever the word
         weights (``could_be_same_claim``), or, given ``pool``, among at most that many
         candidates weighed by their rarity among them (``best_same_claim`` of the first
-        stage's candidates)."""
-        sharing: set[str] = set()
+        stage's candidates; a word none of the claims holds is as rare as can be there)."""
+        sharing: Counter[str] = Counter()  # claim id -> words it shares with the text
+        unseen = []
         for word in query.words:
-            sharing.update(self.holding.get(word, ()))
-        return could_be_same_claim(query, (self.features[cid] for cid in sharing), pool)
+            holding = self.holding.get(word)
+            if holding:
+                sharing.update(holding)
+            else:
+                unseen.append(word)
+        # Those sharing the most first: the claim that could be the one, when there is one,
+        # is most often among them.
+        found = (self.features[cid] for cid, _ in sharing.most_common())
+        return could_be_same_claim(query, found, pool, unseen=unseen)
 
 
 class CaseClaims:

@@ -11,7 +11,7 @@ from .. import claimants
 from ..search import prepare
 from ..vocabulary import FigureKind, Qualifier
 from .figures import FigureSpan, figure_keys, figure_spans
-from .words import content_words, proper_names
+from .words import content_words, name_words, proper_names
 
 if TYPE_CHECKING:
     from ..models import Claim, Figure
@@ -68,11 +68,11 @@ def features(
     who = claimant_key(claimant)
     # Words naming or describing the claimant ("the buy-now-pay-later firm") are about who
     # speaks, not what is claimed.
-    names = set(content_words(claimant)) if claimant else set()
+    names = set(name_words(claimant)) if claimant else set()
     if who:
         # Who makes the claim is part of what it is about ("Klarna" in "its revenue grew").
         words = tuple(sorted(set(words) | names))
-    units = {w for f in figs if f.unit for w in content_words(f.unit)}
+    units = {w for f in figs if f.unit for w in name_words(f.unit)}
     subject = tuple(w for w in words if w not in units and w not in names)
     proper = set(proper_names(text)) | (names if who else set())
     surface = f"{text} {prepare(title)}" if title else text

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..vocabulary import AMOUNT_KINDS, CONTEXT_KINDS
-from .words import content_words, stem
+from .words import name_words, stem
 
 if TYPE_CHECKING:
     from ..models import Figure
@@ -101,7 +101,7 @@ def unit_key(unit: str | None) -> str | None:
     """The counted thing, normalised: "full-time agents" -> "staff"; "jobs" -> "job"."""
     if not unit:
         return None
-    words = content_words(unit)
+    words = name_words(unit)
     if not words:
         return None
     last = stem(unit.replace("-", " ").split()[-1].casefold())

@@ -236,19 +236,26 @@ def _pool(
     n: int | None,
     df: Callable[[str], int] | None,
     features_of: Callable[[Claim], Features] = claim_features,
+    asked: frozenset[str] | None = None,
 ) -> tuple[list[tuple[Claim, Features, float]], Callable[[str], float]]:
     """The candidates with their features (``features_of``), and the word weights the
     same-claim score uses: each word's rarity among the candidates, or among ``n`` claims when
     ``n`` and ``df`` are given. The candidates' words are counted when a weight is first asked
-    for (most pools ``best_same_claim`` sees need none)."""
+    for (most pools ``best_same_claim`` sees need none); only the words ``asked`` when given
+    (the query's: ``score`` weighs no other), and any other when it is asked for."""
     pool = [(c, features_of(c), s) for c, s in candidates]
     if df is None or n is None:
         counts: Counter[str] = Counter()
         n = len(pool)
 
         def df(word: str) -> int:
+            if asked is not None and word not in asked:
+                return sum(1 for _, f, _ in pool if word in f.words)
             if not counts:
-                counts.update(chain.from_iterable(f.words for _, f, _ in pool))
+                held = (f.words for _, f, _ in pool)
+                counts.update(
+                    chain.from_iterable(held if asked is None else map(asked.intersection, held))
+                )
             return counts[word]
 
     total = n
@@ -328,15 +335,14 @@ def best_same_claim(
     ``top`` are accepted, they are the accepted ones among the first ``top``, and their
     relevance is not needed. The returned match carries no relevance or signals.
     """
-    pool, weight = _pool(candidates, n, df, features_of)
+    pool, weight = _pool(candidates, n, df, features_of, frozenset(query.words))
     if not pool or top <= 0:
         return None
-    words, subject = frozenset(query.words), frozenset(query.subject)
     # Word weights are rarities among the pool's candidates unless ``n`` and ``df`` are given.
-    size = len(pool) if n is None or df is None else None
+    bound = _SameClaimBound(query, len(pool) if n is None or df is None else None).bound
     accepted = []
     for claim, feats, _ in pool:
-        if _may_be_same_claim(query, words, subject, feats, size):
+        if bound(feats, _LEAST) >= _LEAST:
             same = round(score(query, feats, weight), 4)
             if is_same_claim(same):
                 accepted.append(Match(claim.id, same))
@@ -349,98 +355,127 @@ def best_same_claim(
 
 
 def could_be_same_claim(
-    query: Features, claims: Iterable[Features], pool: int | None = None
+    query: Features,
+    claims: Iterable[Features],
+    pool: int | None = None,
+    *,
+    unseen: Iterable[str] = (),
 ) -> bool:
     """False when none of ``claims`` can be the claim ``query`` states, whatever the word
     weights, or, given ``pool``, whatever the rarities among at most that many candidates
     (the bound ``best_same_claim`` spares candidates with): then ``best_same_claim`` over
-    any of them (in a pool of at most ``pool``) is None."""
-    words, subject = frozenset(query.words), frozenset(query.subject)
-    return any(_may_be_same_claim(query, words, subject, claim, pool) for claim in claims)
+    any of them (in a pool of at most ``pool``) is None.
+
+    ``unseen``: words of ``query`` that none of the claims the candidates are drawn from
+    holds (as rare as a word can be in any pool of them; only read with ``pool``)."""
+    bound = _SameClaimBound(query, pool, unseen).bound
+    return any(bound(claim, _LEAST) >= _LEAST for claim in claims)
 
 
-def _may_be_same_claim(
-    query: Features,
-    words: frozenset[str],
-    subject: frozenset[str],
-    claim: Features,
-    pool: int | None = None,
-) -> bool:
-    """False when ``score(query, claim, weight)`` is below ``MATCH_THRESHOLD`` whatever the
-    word weights, or whatever the rarities among at most ``pool`` candidates
-    (``_same_claim_bound``): spares most candidates (9 in 10 when ingesting news) their
-    same-claim score. ``words``/``subject``: the query's, as sets. A claim that shares no
-    word with the query is at most 0.1 (no subject word either: they are words), so the
-    bound is not worked out for it."""
-    if words.isdisjoint(claim.words):
-        return False
-    least = MATCH_THRESHOLD - 1e-3
-    return _same_claim_bound(query, words, subject, claim, pool, need=least) >= least
+_LEAST = MATCH_THRESHOLD - 1e-3
+"""What a candidate's bound must reach for its same-claim score to be worked out (below
+``MATCH_THRESHOLD`` by more than rounding)."""
 
 
-def _same_claim_bound(
-    query: Features,
-    words: frozenset[str],
-    subject: frozenset[str],
-    claim: Features,
-    pool: int | None = None,
-    *,
-    need: float = 0.0,
-) -> float:
-    """The most ``score(query, claim, weight)`` can be, whatever the word weights (or, given
-    ``pool``, whatever the rarities among at most that many candidates), from counts of shared
-    words. When figures on both sides could at best give less than ``need``, that is returned
-    without comparing them (the bound is below ``need`` whether they agree or not).
+class _SameClaimBound:
+    """The most ``score(query, claim, weight)`` can be (``bound``), whatever the word weights,
+    or, given ``pool``, whatever the rarities among at most that many candidates, from counts
+    of shared words: it spares most candidates (9 in 10 when ingesting news) their same-claim
+    score. ``unseen``: words of the query that no candidate holds (only read with ``pool``).
 
     ``score`` is at most ``0.1 + 0.9 r``, ``r`` its value before the claimant and the names
     are weighed (the same claimant raises it that much; another one or other names lower
     it). The word overlaps are ``sqrt(cover * shared / claim's)`` with ``cover`` (the
-    weighted share of the query's words) at most 1; with word weights that are rarities
-    among ``m <= pool`` candidates (``idf(df, m)``, from ``log 2`` to ``log(m + 2)``), at
-    most ``s hi / (s hi + u lo)`` for ``s`` shared and ``u`` unshared query words. ``r`` is
-    the lexical overlap ``L``, times ``ONE_SIDED_FIGURES`` when one side states figures, times
-    0.4 when both do and none agree, and ``0.5 L + (1 - 0.5 L) * 0.8 * subject`` at most when
-    some agree, with ``subject`` at most ``min(1, overlap of the subject words / 0.25)``.
+    weighted share of the query's words) at most 1, or less with word weights that are
+    rarities among at most ``pool`` candidates (``_cover_terms``). ``r`` is the lexical
+    overlap ``L``, times ``ONE_SIDED_FIGURES`` when one side states figures, times 0.4 when
+    both do and none agree, and ``0.5 L + (1 - 0.5 L) * 0.8 * subject`` at most when some
+    agree, with ``subject`` at most ``min(1, overlap of the subject words / 0.25)``.
     tests/test_best_same_claim.py checks it against ``score`` on many pairs and weights.
     """
-    # ``features`` gives the words and subject words sorted and unique.
-    shared = len(words.intersection(claim.words))
-    lexical = (
-        math.sqrt(_cover(shared, len(words), pool) * shared / len(claim.words)) if shared else 0.0
-    )
-    if query.figures and claim.figures:
-        common = len(subject.intersection(claim.subject))
-        overlap = (
-            math.sqrt(_cover(common, len(subject), pool) * common / len(claim.subject))
-            if common
-            else 0.0
+
+    __slots__ = ("figures", "subject", "words", "_subject_cover", "_word_cover")
+
+    def __init__(self, query: Features, pool: int | None = None, unseen: Iterable[str] = ()):
+        # ``features`` gives the words and subject words sorted and unique.
+        self.words = frozenset(query.words)
+        self.subject = frozenset(query.subject)
+        self.figures = query.figures
+        missing = self.words.intersection(unseen) if pool is not None else frozenset()
+        self._word_cover = _cover_terms(len(self.words), pool, len(missing))
+        self._subject_cover = _cover_terms(
+            len(self.subject), pool, len(self.subject.intersection(missing))
         )
-        # Agreeing figures allow the most (0.4 * lexical when none agree is never more).
-        bound = 0.5 * lexical + (1 - 0.5 * lexical) * 0.8 * min(1.0, overlap / 0.25)
-        if 0.1 + 0.9 * bound < need:
-            return 0.1 + 0.9 * bound
-        if not any(f.agrees(g) for f in query.figures for g in claim.figures):
-            bound = 0.4 * lexical
-    elif query.figures or claim.figures:
-        bound = lexical * ONE_SIDED_FIGURES
-    else:
-        bound = lexical
-    return 0.1 + 0.9 * bound
+
+    def bound(self, claim: Features, need: float = 0.0) -> float:
+        """The bound for ``claim``. When figures on both sides could at best give less than
+        ``need``, that is returned without comparing them (the bound is below ``need``
+        whether they agree or not). A claim that shares no word with the query is at most
+        0.1 (no subject word either: they are words)."""
+        shared = len(self.words.intersection(claim.words))
+        if not shared:
+            return 0.1
+        lexical = math.sqrt(_cover(shared, self._word_cover) * shared / len(claim.words))
+        if self.figures and claim.figures:
+            common = len(self.subject.intersection(claim.subject))
+            overlap = (
+                math.sqrt(_cover(common, self._subject_cover) * common / len(claim.subject))
+                if common
+                else 0.0
+            )
+            # Agreeing figures allow the most (0.4 * lexical when none agree is never more).
+            bound = 0.5 * lexical + (1 - 0.5 * lexical) * 0.8 * min(1.0, overlap / 0.25)
+            if 0.1 + 0.9 * bound < need:
+                return 0.1 + 0.9 * bound
+            if not any(f.agrees(g) for f in self.figures for g in claim.figures):
+                bound = 0.4 * lexical
+        elif self.figures or claim.figures:
+            bound = lexical * ONE_SIDED_FIGURES
+        else:
+            bound = lexical
+        return 0.1 + 0.9 * bound
+
+    def may_be(self, claim: Features) -> bool:
+        """False when ``claim`` cannot be the claim the query states (its bound is below
+        ``MATCH_THRESHOLD``)."""
+        return self.bound(claim, _LEAST) >= _LEAST
 
 
-def _cover(shared: int, words: int, pool: int | None) -> float:
-    """The most the weighted share of ``words`` query words that ``shared`` of them make can
-    be: 1 whatever the weights; with rarities among at most ``pool`` candidates, the shared
-    ones weighing ``log(pool + 2)`` and the others ``log 2``."""
-    if pool is None or shared >= words:
+_CoverTerms = tuple[int, float, float] | None
+"""``_cover_terms``: (query words, and what the share's denominator adds per shared word
+and in all), or None when the share is at most 1 and no less."""
+
+
+def _cover_terms(words: int, pool: int | None, unseen: int = 0) -> _CoverTerms:
+    """What bounds the weighted share of ``words`` query words that some of them, shared with
+    a claim, make (``_cover``): at most 1 whatever the weights. With rarities among ``m``, at
+    most ``pool``, candidates (``idf(df, m)``), one of them the claim, which holds the
+    shared words: a shared word weighs at most ``idf(1, m)``, each of the ``unseen`` words
+    (which no candidate holds; never shared) ``idf(0, m)``, any other at least
+    ``idf(m, m) = log 2``. Over the weight of a shared word, both of the others fall as
+    ``m`` grows, so the share is largest for ``m = pool``: ``s / (s + unseen * rare +
+    (words - s - unseen) * other)`` for ``s`` shared words, with the weights as ratios to a
+    shared word's."""
+    if pool is None:
+        return None
+    rare, other = _rarity_ratios(pool)
+    return (words, 1.0 - other, unseen * rare + (words - unseen) * other)
+
+
+def _cover(shared: int, terms: _CoverTerms) -> float:
+    """The most the weighted share of the query's words that ``shared`` of them make can be
+    (``_cover_terms``)."""
+    if terms is None or shared >= terms[0]:
         return 1.0
-    return shared / (shared + (words - shared) * _rarity_ratio(pool))
+    return shared / (shared * terms[1] + terms[2])
 
 
 @functools.lru_cache(maxsize=256)
-def _rarity_ratio(pool: int) -> float:
-    """The least over the most a word's rarity among ``pool`` candidates can weigh."""
-    return math.log(2) / math.log(pool + 2)
+def _rarity_ratios(pool: int) -> tuple[float, float]:
+    """Among ``pool`` candidates, the weight of a word no candidate holds and the least weight
+    of a word, each over the most a word one of them holds can weigh."""
+    most = idf(1, pool)
+    return idf(0, pool) / most, idf(pool, pool) / most
 
 
 def _same_claim_ranks_first(pool: list[tuple[Claim, Features, float]]) -> bool:

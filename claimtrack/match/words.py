@@ -96,6 +96,13 @@ def content_words(text: str) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
+@functools.lru_cache(maxsize=65536)
+def name_words(text: str) -> tuple[str, ...]:
+    """``content_words`` of a short text that recurs: a name, a claimant, a unit (remembered:
+    ``proper_names`` reads every capitalised word of every sentence this way)."""
+    return content_words(text)
+
+
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][A-Za-z]*)?\b")
 _NATIONALITY = ("ish", "ian", "ese", "ean", "can")
 _NOT_NAMES = frozenset(
@@ -125,5 +132,5 @@ def proper_names(text: str) -> tuple[str, ...]:
                 continue
         if word.casefold() in _NOT_NAMES or word.endswith(_NATIONALITY):
             continue  # "Swedish", "European": say where, not who
-        found.update(content_words(word))
+        found.update(name_words(word))
     return tuple(sorted(found - STOPWORDS))
