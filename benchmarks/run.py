@@ -26,16 +26,21 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 # Cheap first, the scale curves (the longest) last, so a partial run still says something.
-ORDER = ["startup", "extraction", "quality", "matching", "ingest", "fetch_concurrency", "export"]
-LAST = ["scale"]
+# ingest before matching: matching deletes a case of 100k claims when it ends, and for minutes
+# after many deletions some file systems (ext4 here) spend several times the kernel time on
+# each file created, which is not what a user's ingest meets.
+ORDER = ["startup", "extraction", "quality", "ingest", "matching", "fetch_concurrency", "export"]
+# postgres after scale: it deletes a copied case of 100k claims when it ends, which would
+# slow the file creation of the scale benchmark's import (see ingest above).
+LAST = ["scale", "postgres"]
 # Each benchmark should finish in about 2 minutes (benchmarks/README.md); the scale curves
 # get longer. The whole run stays within BUDGET: a benchmark never starts with less time than
 # its share of what is left, and one that runs over is stopped and marked, with the figures it
 # printed before that.
 TIME_LIMIT = 150.0
-LIMITS = {"scale": 900.0, "ingest": 300.0}
+LIMITS = {"scale": 900.0, "ingest": 300.0, "postgres": 400.0}  # postgres copies 100k claims
 QUICK_TIME_LIMIT = 120.0
-BUDGET = 1800.0
+BUDGET = 2400.0
 MIN_SHARE = 20.0
 
 
