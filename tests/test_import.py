@@ -260,15 +260,20 @@ def test_an_import_pauses_the_cycle_collector_and_restores_it(ws, monkeypatch):
     assert gc.isenabled()
 
 
+def firm_lines(n: int) -> list[dict]:
+    """``n`` JSON Lines records of figure claims: 7 claimants, 13 source pages."""
+    return [
+        {"text": f"Firm {i} cut {100 + i} jobs and spent ${i}.5 million in 202{i % 10}.",
+         "claimant": f"Firm {i % 7}", "source": f"https://news.example/{i % 13}"}
+        for i in range(n)
+    ]  # fmt: skip
+
+
 def test_figures_read_in_worker_processes_make_the_same_records(tmp_path, monkeypatch):
     from claimtrack import extract, importer
     from claimtrack.workspace import Workspace
 
-    lines = [
-        {"text": f"Firm {i} cut {100 + i} jobs and spent ${i}.5 million in 202{i % 10}.",
-         "claimant": f"Firm {i % 7}", "source": f"https://news.example/{i % 13}"}
-        for i in range(40)
-    ]  # fmt: skip
+    lines = firm_lines(40)
     items = parse("".join(json.dumps(r) + "\n" for r in lines))
     cases = {}
     for parallel in (10**9, 5):
@@ -294,11 +299,7 @@ def test_an_import_in_batches_has_every_batch_derived_in_worker_processes(tmp_pa
     from claimtrack.store.index import CACHE_DIR, FILE_NAME, rows
     from claimtrack.workspace import Workspace
 
-    lines = [
-        {"text": f"Firm {i} cut {100 + i} jobs and spent ${i}.5 million in 202{i % 10}.",
-         "claimant": f"Firm {i % 7}", "source": f"https://news.example/{i % 13}"}
-        for i in range(60)
-    ]  # fmt: skip
+    lines = firm_lines(60)
     items = parse("".join(json.dumps(r) + "\n" for r in lines))
     forked: list[tuple[int, bool]] = []
     start = rows.Deriving.__init__
