@@ -339,10 +339,10 @@ def best_same_claim(
     if not pool or top <= 0:
         return None
     # Word weights are rarities among the pool's candidates unless ``n`` and ``df`` are given.
-    bound = _SameClaimBound(query, len(pool) if n is None or df is None else None).bound
+    may_be = _SameClaimBound(query, len(pool) if n is None or df is None else None).may_be
     accepted = []
     for claim, feats, _ in pool:
-        if bound(feats, _LEAST) >= _LEAST:
+        if may_be(feats):
             same = round(score(query, feats, weight), 4)
             if is_same_claim(same):
                 accepted.append(Match(claim.id, same))
@@ -368,8 +368,7 @@ def could_be_same_claim(
 
     ``unseen``: words of ``query`` that none of the claims the candidates are drawn from
     holds (as rare as a word can be in any pool of them; only read with ``pool``)."""
-    bound = _SameClaimBound(query, pool, unseen).bound
-    return any(bound(claim, _LEAST) >= _LEAST for claim in claims)
+    return any(map(_SameClaimBound(query, pool, unseen).may_be, claims))
 
 
 _LEAST = MATCH_THRESHOLD - 1e-3
