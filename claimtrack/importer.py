@@ -211,7 +211,11 @@ def parse(data: str, name: str = "input") -> list[ImportItem]:
         try:
             obj = json.loads(line)
         except ValueError as exc:  # a JSONDecodeError, or a number too long to convert
-            why = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+            why = (
+                f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
+                if isinstance(exc, json.JSONDecodeError)
+                else str(exc)
+            )
             raise InputError(f"{name}: line {number} is not JSON ({why})") from None
         items.append(from_line(obj, f"{name}: line {number}"))
     return items
