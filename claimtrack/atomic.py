@@ -30,6 +30,9 @@ system's journal when other programs sync, and threads wait for it together (3x 
 busy disk, measured). They are started at the first batch and kept for the process
 (``_writers``): starting them for each batch cost more than some batches' writing."""
 
+WRITE_THREAD_NAME = "claimtrack-write"
+"""The names of the write threads begin so (``forked`` tells them from other threads by it)."""
+
 _WRITERS: list[ThreadPoolExecutor] = []  # the write threads, once started
 _WRITERS_LOCK = threading.Lock()
 
@@ -42,7 +45,7 @@ def _writers() -> ThreadPoolExecutor:
     with _WRITERS_LOCK:
         if not _WRITERS:
             _WRITERS.append(
-                ThreadPoolExecutor(max_workers=WRITE_THREADS, thread_name_prefix="claimtrack-write")
+                ThreadPoolExecutor(max_workers=WRITE_THREADS, thread_name_prefix=WRITE_THREAD_NAME)
             )
         return _WRITERS[0]
 

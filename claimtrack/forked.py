@@ -9,6 +9,8 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from .atomic import WRITE_THREAD_NAME
+
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -34,10 +36,6 @@ def _end_with_parent(parent: int) -> None:
         os._exit(0)
 
 
-_WRITE_THREADS = "claimtrack-write"
-"""The names of ``atomic.write_batch``'s threads begin so (see ``_alone``)."""
-
-
 def _alone() -> bool:
     """Whether this thread is the only one a fork could catch holding a lock. The write
     threads ``atomic.write_batch`` keeps for the process do not count: each has finished its
@@ -47,7 +45,7 @@ def _alone() -> bool:
     import threading
 
     here = threading.current_thread()
-    return all(t is here or t.name.startswith(_WRITE_THREADS) for t in threading.enumerate())
+    return all(t is here or t.name.startswith(WRITE_THREAD_NAME) for t in threading.enumerate())
 
 
 def _work_range(start: int, end: int) -> list[Any]:
