@@ -15,10 +15,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+import scratch  # benchmarks/scratch.py
 
 HERE = Path(__file__).resolve().parent
 FORMATS = ("graphml", "gexf", "json", "claimreview", "markdown", "html")
@@ -120,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     from claimtrack.graph import build
     from claimtrack.workspace import Workspace
 
-    with tempfile.TemporaryDirectory(prefix="claimtrack-bench-export-") as tmp:
+    with scratch.folder("claimtrack-bench-export-") as tmp:
         root = Path(tmp) / "claims"
         t = time.perf_counter()
         made_by = make_workspace(root, n)

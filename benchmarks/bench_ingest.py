@@ -40,12 +40,13 @@ import os
 import pickle
 import random
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
+
+import scratch  # benchmarks/scratch.py
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -244,11 +245,11 @@ def bare(paths: list[Path]) -> Times:
     return since(started)
 
 
-def ingest(folder: Path, scratch: Path, name: str, *, extract: bool) -> tuple[Times, int]:
+def ingest(folder: Path, root: Path, name: str, *, extract: bool) -> tuple[Times, int]:
     from claimtrack.ingest import ingest_many
     from claimtrack.workspace import Workspace
 
-    ws, _ = Workspace.init(scratch / f"ws-{name}")
+    ws, _ = Workspace.init(root / f"ws-{name}")
     started = clock()
     results = ingest_many(ws, [str(folder)], extract=extract, jobs=1)
     elapsed = since(started)
@@ -258,13 +259,13 @@ def ingest(folder: Path, scratch: Path, name: str, *, extract: bool) -> tuple[Ti
     return elapsed, len(ws.ids("claim"))
 
 
-def prepare_then_commit(paths: list[Path], scratch: Path, n: int) -> tuple[Times, Times]:
+def prepare_then_commit(paths: list[Path], root: Path, n: int) -> tuple[Times, Times]:
     """(time to prepare every page, time to then commit them all, in one batch)."""
     from claimtrack.ingest import IngestOptions, commit, prepare
     from claimtrack.linking import Matcher
     from claimtrack.workspace import Workspace
 
-    ws, _ = Workspace.init(scratch / f"ws-split-{n}")
+    ws, _ = Workspace.init(root / f"ws-split-{n}")
     opts = IngestOptions.build()
     started = clock()
     prepared = [prepare(ws, str(path), client=None, opts=opts) for path in paths]
@@ -288,7 +289,7 @@ def main() -> None:
     if not (DATASET / "articles.jsonl").is_file():
         print(f"skipped: {DATASET / 'articles.jsonl'} is not there")
         return
-    with tempfile.TemporaryDirectory(prefix="bench_ingest_") as tmp:
+    with scratch.folder("bench_ingest_") as tmp:
         folder = Path(tmp) / "pages"
         folder.mkdir()
         paths = write_pages(folder, limit)

@@ -32,10 +32,11 @@ import random
 import re
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+
+import scratch  # benchmarks/scratch.py
 
 from claimtrack.extract import ExtractedSentence
 from claimtrack.ids import make_id
@@ -427,7 +428,7 @@ def bench_quality(n: int, k: int) -> None:
         for (rel, _, _, _), found in zip(sample, ours[: len(sample)], strict=True)
     )
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with scratch.folder("bench_matching_") as tmp:
         from claimtrack.linking import Matcher
 
         ws = write_workspace(Path(tmp) / "ws", claims)
@@ -477,7 +478,7 @@ def bench_import(n: int) -> None:
         json.dumps({"text": c.text, "claimant": c.claimant, "ref": f"ref-{i}"}) + "\n"
         for i, c in enumerate(claims)
     )
-    with tempfile.TemporaryDirectory() as tmp:
+    with scratch.folder("bench_matching_") as tmp:
         ws, _ = Workspace.init(Path(tmp) / "ws")
         t = time.perf_counter()
         result = import_items(ws, parse(lines))
@@ -528,12 +529,12 @@ def bench_attach_curve(sizes: list[int], articles: int = 5) -> None:
     base = None
     biggest = max(sizes)
     all_claims, all_facts = make_claims(biggest, seed=5)
-    with tempfile.TemporaryDirectory() as tmp:  # warm up: imports, caches
+    with scratch.folder("bench_matching_") as tmp:  # warm up: imports, caches
         ws = write_workspace(Path(tmp) / "ws", all_claims[:100])
         attach(ws, *article(all_claims[:100], all_facts[:100], random.Random(0), 99))
     for size in sizes:
         claims, facts = all_claims[:size], all_facts[:size]
-        with tempfile.TemporaryDirectory() as tmp:
+        with scratch.folder("bench_matching_") as tmp:
             t = time.perf_counter()
             ws = write_workspace(Path(tmp) / "ws", claims)
             build = time.perf_counter() - t

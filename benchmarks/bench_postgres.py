@@ -34,9 +34,10 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+import scratch  # benchmarks/scratch.py
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -206,7 +207,7 @@ def main() -> None:
     names = iter(range(1000))
 
     with (
-        tempfile.TemporaryDirectory(prefix="bench_postgres_") as tmp,
+        scratch.folder("bench_postgres_") as tmp,
         TempServer(fsync=True) as server,
     ):
         tmp_path = Path(tmp)

@@ -40,6 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import scratch  # noqa: E402  (benchmarks/scratch.py)
 import synth  # noqa: E402
 
 PY = sys.executable
@@ -201,11 +202,10 @@ def main(argv: list[str] | None = None) -> int:
     n_import, n_mid, n_big = (2000, 2000, 5000) if quick else (10000, 20000, 100000)
 
     env = {k: v for k, v in os.environ.items() if k != "CLAIMTRACK_WORKSPACE"}
-    tmp = Path(tempfile.mkdtemp(prefix="claimtrack-scale-"))
-    root = args.keep or tmp
-    root.mkdir(parents=True, exist_ok=True)
     cli = [PY, "-m", "claimtrack", "-w"]
-    try:
+    with scratch.folder("claimtrack-scale-") as tmp:
+        root = args.keep or tmp
+        root.mkdir(parents=True, exist_ok=True)
         empty = tmp / "empty"
         subprocess.run([PY, "-m", "claimtrack", "init", str(empty)], env=env, capture_output=True)
         startup = best([*cli, str(empty), "claims", "--json"], env)["seconds"]
@@ -342,8 +342,6 @@ def main(argv: list[str] | None = None) -> int:
                     ingest["seconds"] < 1, f"one more article under 1 s ({ingest['seconds']:.2f} s)"
                 )
             )
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

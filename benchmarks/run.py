@@ -8,8 +8,10 @@
 Each benchmark runs as its own subprocess (``python benchmarks/bench_<name>.py``), with
 ``--quick`` passed on when the script accepts it and ``BENCH_QUICK=1`` in its environment in
 either case. A benchmark that fails or overruns its time limit is marked in the table and the
-others still run. The table starts with the date, the machine (``uname -a``), the number of
-cores and the Python version, so it can be pasted into docs/performance.md as it is.
+others still run. Every benchmark makes its scratch folders inside one folder of the run's,
+which is deleted only after the table is printed (benchmarks/scratch.py says why). The table
+starts with the date, the machine (``uname -a``), the number of cores and the Python version,
+so it can be pasted into docs/performance.md as it is.
 """
 
 from __future__ import annotations
@@ -17,21 +19,23 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+import scratch  # benchmarks/scratch.py
+
 HERE = Path(__file__).resolve().parent
 # Cheap first, the scale curves (the longest) last, so a partial run still says something.
-# ingest before matching: matching deletes a case of 100k claims when it ends, and for minutes
-# after many deletions some file systems (ext4 here) spend several times the kernel time on
-# each file created, which is not what a user's ingest meets.
+# The write benchmarks run before the ones that fill the disk with cases of 100k claims:
+# ingest before matching, scale (whose first part is the import) before postgres. Under run.py
+# no benchmark deletes anything until the table is printed (benchmarks/scratch.py).
 ORDER = ["startup", "extraction", "quality", "ingest", "matching", "fetch_concurrency", "export"]
-# postgres after scale: it deletes a copied case of 100k claims when it ends, which would
-# slow the file creation of the scale benchmark's import (see ingest above).
 LAST = ["scale", "postgres"]
 # Each benchmark should finish in about 2 minutes (benchmarks/README.md); the scale curves
 # get longer. The whole run stays within BUDGET: a benchmark never starts with less time than
@@ -68,14 +72,15 @@ def machine() -> list[str]:
     ]
 
 
-def run_one(name: str, *, quick: bool, limit: float) -> tuple[str, float, list[str]]:
-    """(status, seconds, output lines) of one benchmark."""
+def run_one(name: str, *, quick: bool, limit: float, shared: Path) -> tuple[str, float, list[str]]:
+    """(status, seconds, output lines) of one benchmark, its scratch folders inside ``shared``."""
     script = HERE / f"bench_{name}.py"
     cmd = [sys.executable, str(script)]
     if quick and "--quick" in script.read_text(encoding="utf-8", errors="replace"):
         cmd.append("--quick")
     env = dict(os.environ)
     env.pop("CLAIMTRACK_WORKSPACE", None)
+    env[scratch.SHARED] = str(shared)
     if quick:
         env["BENCH_QUICK"] = "1"
     started = time.perf_counter()
@@ -140,6 +145,15 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"no benchmark named {', '.join(unknown)} (have: {', '.join(available)})")
     names = args.names or available
+    shared = Path(tempfile.mkdtemp(prefix="claimtrack-bench-run-"))
+    try:
+        return run_all(names, args, shared)
+    finally:
+        print(f"deleting the run's scratch folder {shared} ...", file=sys.stderr, flush=True)
+        shutil.rmtree(shared, ignore_errors=True)
+
+
+def run_all(names: list[str], args: argparse.Namespace, shared: Path) -> int:
     started = time.perf_counter()
     rows = []
     for i, name in enumerate(names):
@@ -150,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         reserved = sum(LIMITS.get(n, MIN_SHARE) for n in later)
         limit = max(MIN_SHARE, min(own, left - reserved))
         print(f"running {name} (up to {limit:.0f} s) ...", file=sys.stderr, flush=True)
-        status, seconds, lines = run_one(name, quick=args.quick, limit=limit)
+        status, seconds, lines = run_one(name, quick=args.quick, limit=limit, shared=shared)
         rows.append((name, status, seconds, lines))
     total = time.perf_counter() - started
     mode = "quick" if args.quick else "full"
