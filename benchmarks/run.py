@@ -4,6 +4,7 @@
     python benchmarks/run.py startup scale   # only these
     python benchmarks/run.py --quick         # smoke test: small sizes, few repeats
     python benchmarks/run.py --list
+    python benchmarks/run.py --scratch DIR   # scratch folders in DIR, not the system's temp
 
 Each benchmark runs as its own subprocess (``python benchmarks/bench_<name>.py``), with
 ``--quick`` passed on when the script accepts it and ``BENCH_QUICK=1`` in its environment in
@@ -136,6 +137,12 @@ def main(argv: list[str] | None = None) -> int:
         default=BUDGET,
         help=f"seconds for the whole run (default {BUDGET:.0f})",
     )
+    parser.add_argument(
+        "--scratch",
+        type=Path,
+        help="make the run's scratch folder in DIR (default: the system's temporary folder; "
+        "a full run needs several GB there)",
+    )
     args = parser.parse_args(argv)
     available = discover()
     if args.list:
@@ -145,7 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"no benchmark named {', '.join(unknown)} (have: {', '.join(available)})")
     names = args.names or available
-    shared = Path(tempfile.mkdtemp(prefix="claimtrack-bench-run-"))
+    if args.scratch:
+        args.scratch.mkdir(parents=True, exist_ok=True)
+    shared = Path(tempfile.mkdtemp(prefix="claimtrack-bench-run-", dir=args.scratch))
     try:
         return run_all(names, args, shared)
     finally:
