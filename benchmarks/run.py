@@ -73,6 +73,22 @@ def machine() -> list[str]:
     ]
 
 
+def disk(folder: Path, files: int = 1000) -> str:
+    """How long the kernel takes to create files in ``folder`` now: on some file systems (ext4
+    here) several times longer for minutes after many deletions nearby, which the write
+    benchmarks (ingest, scale's import) then measure as well."""
+    probe = Path(tempfile.mkdtemp(prefix="disk-probe-", dir=folder))
+    before, wall = os.times(), time.perf_counter()
+    for i in range(files):
+        (probe / f"{i}.tmp").write_bytes(b"x" * 800)
+        os.replace(probe / f"{i}.tmp", probe / f"{i}.json")
+    after, wall = os.times(), time.perf_counter() - wall
+    return (
+        f"disk:    {files:,} files created and renamed in the scratch folder at the start: "
+        f"{after.system - before.system:.2f} s of system time, {wall:.2f} s in all"
+    )
+
+
 def run_one(name: str, *, quick: bool, limit: float, shared: Path) -> tuple[str, float, list[str]]:
     """(status, seconds, output lines) of one benchmark, its scratch folders inside ``shared``."""
     script = HERE / f"bench_{name}.py"
@@ -163,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_all(names: list[str], args: argparse.Namespace, shared: Path) -> int:
+    probed = disk(shared)
     started = time.perf_counter()
     rows = []
     for i, name in enumerate(names):
@@ -177,7 +194,7 @@ def run_all(names: list[str], args: argparse.Namespace, shared: Path) -> int:
         rows.append((name, status, seconds, lines))
     total = time.perf_counter() - started
     mode = "quick" if args.quick else "full"
-    print("\n".join(machine()))
+    print("\n".join([*machine(), probed]))
     print(
         f"run:     python benchmarks/run.py{' --quick' if args.quick else ''} "
         f"({mode}, {len(names)} benchmarks, {total:.0f} s in all)"
