@@ -37,7 +37,6 @@ import argparse
 import html
 import json
 import os
-import pickle
 import random
 import sys
 import time
@@ -84,27 +83,10 @@ loaded) before any measured run, so that the measured runs start as a user's com
 def in_child(work: Callable[[], T]) -> T:
     """``work()`` in a process forked from this one for it, so that whatever it leaves in
     memory is gone before the next measurement (as between two commands of a user)."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: do the work, send back its answer, and end
-        os.close(read)
-        try:
-            answer: tuple[bool, object] = (True, work())
-        except BaseException as error:  # noqa: BLE001 - the parent reports it
-            answer = (False, f"{type(error).__name__}: {error}")
-        with os.fdopen(write, "wb") as out:
-            pickle.dump(answer, out)
-        os._exit(0)
-    os.close(write)
-    with os.fdopen(read, "rb") as handle:
-        data = handle.read()
-    os.waitpid(pid, 0)
-    if not data:
-        raise RuntimeError("a measured run ended without an answer")
-    done, value = pickle.loads(data)
-    if not done:
-        raise RuntimeError(f"a measured run failed: {value}")
-    return value  # type: ignore[no-any-return]
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        return pool.apply(work)
 
 
 def _filler(rng: random.Random, n: int) -> str:
